@@ -44,6 +44,7 @@ export interface VerificationTemplateState {
   template: {
     fromEmailAddress: string;
     templateSubject: string;
+    templateContent: string;
     successRedirectionURL: string;
     failureRedirectionURL: string;
   } | null;

@@ -1,0 +1,201 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../io.ts';
+import type { Config } from '../../lib/config/schema.ts';
+import { InvalidConfigError, loadConfigFile, parseConfig } from '../../lib/config/load.ts';
+import { createAwsClients } from '../../lib/aws/client-factory.ts';
+import { createAwsStateReader } from '../../lib/state/aws-state-reader.ts';
+import { readOfflineState } from '../../lib/state/offline-state.ts';
+import type { StateReader } from '../../lib/state/reader.ts';
+import { MemoryBaselineStore } from '../../lib/baseline/memory-store.ts';
+import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
+import type { BaselineStore } from '../../lib/baseline/types.ts';
+import { executePlan } from '../../lib/remediation/execute.ts';
+import { decideEvent, type GuardDeps } from '../../lib/guard/pipeline.ts';
+import type { Decision } from '../../lib/guard/decision.ts';
+import { formatReplayJson, formatReplayText, formatReplayTotals } from './replay-format.ts';
+
+const HELP = `sesguard replay FILE|DIR... [options]
+
+Runs EventBridge envelopes of CloudTrail events through the guard and prints each decision.
+Default: offline and dry-run. The current state is taken from the event payload (and, for IAM
+events whose payload carries no document, from a sidecar FILE.state.json beside the event);
+nothing is called and nothing is changed.
+
+Options:
+  --config FILE          config to judge with (default: ./sesguard.config.yml when present, else defaults)
+  --format text|json     text for people (default); json prints one object per event, one per line
+  --live                 read the current state through the AWS SDK (AWS_REGION, AWS_ENDPOINT_URL... decide where)
+  --apply                with --live only: execute the plan (config mode must be enforce)
+  --baseline-table NAME  with --live: the DynamoDB baseline table (default: an in-memory one for this run)
+  --own-role PATTERN     ARN pattern of the guard's own roles, repeatable (default: arn:aws:iam::*:role/sesguard-*)
+  --resource-prefix P    name prefix of the guard's resources (default: sesguard-)
+
+Exit: 0 all decided; 1 an event was invalid or the guard failed on one; 2 bad usage or config.
+`;
+
+export async function runReplay(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        live: { type: 'boolean', default: false },
+        apply: { type: 'boolean', default: false },
+        'baseline-table': { type: 'string' },
+        'own-role': { type: 'string', multiple: true },
+        'resource-prefix': { type: 'string', default: 'sesguard-' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`sesguard replay: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const usageError = (message: string): number => {
+    io.stderr.write(`sesguard replay: ${message}\n`);
+    return 2;
+  };
+  if (values.format !== 'text' && values.format !== 'json') return usageError(`--format must be text or json, not "${values.format}"`);
+  if (values.apply && !values.live) return usageError('--apply needs --live: offline replay never changes anything');
+  if (values['baseline-table'] && !values.live) return usageError('--baseline-table needs --live');
+  if (positionals.length === 0) return usageError('name at least one event file or directory (e.g. events/)');
+
+  let config: Config;
+  try {
+    config = await readReplayConfig(values.config);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return usageError(error.message);
+    throw error;
+  }
+  if (values.apply && config.mode !== 'enforce') {
+    return usageError(`--apply with config mode "${config.mode}" would change nothing; set mode: enforce to repair`);
+  }
+  // Only --live --apply may write; every other replay is a dry run whatever the config says.
+  const effectiveConfig: Config = values.apply ? config : { ...config, mode: 'dry-run' };
+
+  let files: string[];
+  try {
+    files = await collectEventFiles(positionals);
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+
+  const clients = createAwsClients(io.env);
+  const baseline: BaselineStore = values['baseline-table']
+    ? new DynamoBaselineStore({ client: clients.dynamodb, tableName: values['baseline-table'] })
+    : new MemoryBaselineStore();
+  const liveReader = values.live ? createAwsStateReader(clients) : undefined;
+
+  const decisions: Array<{ file: string; decision: Decision }> = [];
+  for (const file of files) {
+    const decision = await replayFile(file, {
+      config: effectiveConfig,
+      baseline,
+      liveReader,
+      ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
+      resourcePrefix: values['resource-prefix'],
+      execute: (plan, reread, judge) => executePlan(plan, { clients, reread, judge, now: () => new Date() }),
+    });
+    decisions.push({ file, decision });
+    io.stdout.write(values.format === 'json' ? formatReplayJson(file, decision) : formatReplayText(file, decision));
+  }
+  if (values.format === 'text') {
+    const mode = values.apply ? 'enforce (--live --apply)' : values.live ? 'dry-run (live state)' : 'dry-run (offline, state from the event payload)';
+    io.stdout.write(formatReplayTotals(decisions.map((d) => d.decision), mode));
+  }
+  return decisions.some((d) => d.decision.verdict === 'invalid' || d.decision.verdict === 'error') ? 1 : 0;
+}
+
+async function readReplayConfig(path: string | undefined): Promise<Config> {
+  if (path !== undefined) return loadConfigFile(path);
+  if (existsSync('sesguard.config.yml')) return loadConfigFile('sesguard.config.yml');
+  return parseConfig({}, 'defaults');
+}
+
+const isSidecar = (name: string): boolean => name.endsWith('.state.json');
+
+/** Files named on the command line, and every *.json below named directories (sorted, sidecars excluded). */
+export async function collectEventFiles(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new Error(`no such file or directory: ${path}`);
+    }
+    if (info.isDirectory()) {
+      const entries = await readdir(path, { recursive: true, withFileTypes: true });
+      const found = entries
+        .filter((e) => e.isFile() && e.name.endsWith('.json') && !isSidecar(e.name))
+        .map((e) => join(e.parentPath, e.name))
+        .sort();
+      files.push(...found);
+    } else {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+interface ReplayDeps {
+  config: Config;
+  baseline: BaselineStore;
+  liveReader: StateReader | undefined;
+  ownRoleArns: string[];
+  resourcePrefix: string;
+  execute: GuardDeps['execute'];
+}
+
+async function replayFile(file: string, deps: ReplayDeps): Promise<Decision> {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    return {
+      verdict: 'invalid',
+      skip: { skip: true, reason: 'malformed', detail: `${file} is not JSON: ${(error as Error).message}` },
+      findings: [],
+      results: [],
+      dryRun: true,
+      errors: [],
+      timings: { decidedAt: new Date().toISOString() },
+    };
+  }
+  const sidecarPath = resolve(file.replace(/\.json$/, '.state.json'));
+  let sidecar: unknown;
+  if (existsSync(sidecarPath)) {
+    try {
+      sidecar = JSON.parse(await readFile(sidecarPath, 'utf8'));
+    } catch (error) {
+      return {
+        verdict: 'error',
+        findings: [],
+        results: [],
+        dryRun: true,
+        errors: [`state sidecar ${sidecarPath} is not JSON: ${(error as Error).message}`],
+        timings: { decidedAt: new Date().toISOString() },
+      };
+    }
+  }
+  const stateReader: StateReader = deps.liveReader ?? { read: async (change) => readOfflineState(change, sidecar) };
+  return decideEvent(envelope, {
+    config: deps.config,
+    stateReader,
+    baseline: deps.baseline,
+    execute: deps.execute,
+    parseOptions: { ownRoleArns: deps.ownRoleArns, guardResourcePrefix: deps.resourcePrefix },
+    now: () => new Date(),
+  });
+}

@@ -1,0 +1,3 @@
+import { createGuardHandler } from './runtime/guard-handler.ts';
+
+export const handler = createGuardHandler({ family: 'custom-verification' });

@@ -1,0 +1,53 @@
+import type middy from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { Decision } from '../../lib/guard/decision.ts';
+import { describeError } from '../../lib/guard/pipeline.ts';
+import type { GuardRuntime } from './guard-runtime.ts';
+
+interface EventIds {
+  eventId?: string;
+  eventName?: string;
+}
+
+function eventIdsOf(event: unknown): EventIds {
+  const detail = (event as { detail?: { eventID?: unknown; eventName?: unknown } } | null)?.detail;
+  return {
+    ...(typeof detail?.eventID === 'string' && { eventId: detail.eventID }),
+    ...(typeof detail?.eventName === 'string' && { eventName: detail.eventName }),
+  };
+}
+
+/**
+ * An unexpected failure must never be silent: it becomes a `guard-error` alert (when the runtime got far
+ * enough to have a publisher) and the error is re-thrown so EventBridge retries and, in the end, the
+ * dead-letter queue keeps the event.
+ */
+export function alertOnUnexpectedError(options: {
+  logger: Logger;
+  runtime: () => GuardRuntime | undefined;
+}): middy.MiddlewareObj<unknown, unknown, Error, Context> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      const ids = eventIdsOf(request.event);
+      options.logger.error('guard failed', { error, ...ids });
+      const runtime = options.runtime();
+      if (!runtime) return; // cold start failed (bad config/env): the function error alarm is the alert.
+      const decision: Decision = {
+        verdict: 'error',
+        ...ids,
+        findings: [],
+        results: [],
+        dryRun: runtime.config.mode === 'dry-run',
+        errors: [`the guard failed while handling this event: ${describeError(error)}`],
+        timings: { decidedAt: new Date().toISOString() },
+      };
+      try {
+        await runtime.publisher.publish(decision);
+      } catch (publishError) {
+        options.logger.error('could not publish the failure alert', { error: publishError });
+      }
+    },
+  };
+}

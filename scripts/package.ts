@@ -1,0 +1,30 @@
+/**
+ * `npm run package -- --stage <stage> [--region <region>] [--param name=value ...]`: build, then
+ * `osls package` into .serverless/. osls (the maintained open-source fork of Serverless Framework v3)
+ * packages offline with no login and no credentials; Serverless Framework v4 downloads its engine and
+ * requires a login at run time. Arguments after the stage are passed to osls unchanged.
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { buildDeployment } from './deploy/build-deployment.ts';
+import { oslsEnvironment } from './deploy/osls.ts';
+
+const { values } = parseArgs({
+  options: {
+    stage: { type: 'string', default: process.env['SESGUARD_STAGE'] ?? 'dev' },
+    config: { type: 'string', default: 'sesguard.config.yml' },
+    region: { type: 'string' },
+    param: { type: 'string', multiple: true },
+  },
+});
+
+try {
+  await buildDeployment({ stage: values.stage, configPath: values.config });
+} catch (error) {
+  console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const args = ['package', '--stage', values.stage, ...(values.region ? ['--region', values.region] : []), ...(values.param ?? []).flatMap((p) => ['--param', p])];
+const osls = spawnSync(process.execPath, ['node_modules/osls/bin/serverless.js', ...args], { stdio: 'inherit', env: oslsEnvironment(process.env) });
+process.exit(osls.status ?? 1);
