@@ -32,6 +32,11 @@ export interface PlanStep {
   /** Why: the rule ids and a sentence. */
   ruleIds: string[];
   reason: string;
+  /**
+   * Steps that must be `done` before this one may run (e.g. deleting a policy version only after the
+   * default moved away from it). The executor skips this step, with the reason, when one of them is not.
+   */
+  dependsOn?: string[];
 }
 
 export type Strategy = 'none' | 'revert' | 'strip' | 'delete' | 'remove-destination' | 'disable-destination' | 'restore-destination' | 'revert-template' | 'quarantine' | 'revert-grant' | 'alert-only';

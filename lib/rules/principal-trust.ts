@@ -1,3 +1,4 @@
+import { parseOperator } from '../policy/index.ts';
 import type { ConditionClause } from '../policy/types.ts';
 import { accountOfArn, trustedAccountsOf } from './arn.ts';
 import type { RuleContext } from './types.ts';
@@ -48,32 +49,8 @@ const PINNING_KEYS: Record<PinScope, Record<string, KeyKind>> = {
   },
 };
 
-export interface ParsedOperator {
-  setOperator?: 'ForAllValues' | 'ForAnyValue';
-  /** The base operator without set prefix and IfExists suffix, e.g. `StringLike`. */
-  base: string;
-  ifExists: boolean;
-  negated: boolean;
-}
-
-export function parseOperator(operator: string): ParsedOperator {
-  let rest = operator;
-  let setOperator: ParsedOperator['setOperator'];
-  const colon = rest.indexOf(':');
-  if (colon >= 0) {
-    const prefix = rest.slice(0, colon).toLowerCase();
-    if (prefix === 'forallvalues') setOperator = 'ForAllValues';
-    else if (prefix === 'foranyvalue') setOperator = 'ForAnyValue';
-    rest = rest.slice(colon + 1);
-  }
-  const ifExists = /ifexists$/i.test(rest);
-  if (ifExists) rest = rest.slice(0, -'IfExists'.length);
-  const negated = /not/i.test(rest);
-  return { ...(setOperator && { setOperator }), base: rest, ifExists, negated };
-}
-
 /** Operators whose match means "the request value is one of these values". */
-const POSITIVE_MATCH = new Set(['stringequals', 'stringlike', 'stringequalsignorecase', 'arnequals', 'arnlike']);
+const POSITIVE_MATCH: ReadonlySet<string> = new Set(['StringEquals', 'StringLike', 'StringEqualsIgnoreCase', 'ArnEquals', 'ArnLike']);
 
 const HAS_WILDCARD = /[*?]|\$\{/;
 
@@ -92,14 +69,15 @@ export function clausePins(clause: ConditionClause, trust: Trust, scope: PinScop
   const kind = PINNING_KEYS[scope][key];
   if (!kind) return { pins: false, why: `${clause.key} is set by the caller, not bound to its identity` };
   const op = parseOperator(clause.operator);
-  if (op.negated || !POSITIVE_MATCH.has(op.base.toLowerCase())) {
+  if (!op) return { pins: false, why: `${clause.operator} is not a valid condition operator` };
+  if (op.negated || !POSITIVE_MATCH.has(op.base)) {
     return { pins: false, why: `${clause.operator} on ${clause.key} excludes values instead of requiring trusted ones` };
   }
   // IfExists and ForAllValues both let a request that lacks the key through (ForAllValues is true on an
   // empty set). ForAnyValue is false when the key is missing, so with a positive operator it still
   // requires a trusted value. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
   if (op.ifExists) return { pins: false, why: `${clause.operator} lets a request without ${clause.key} through` };
-  if (op.setOperator === 'ForAllValues') return { pins: false, why: `ForAllValues on ${clause.key} is true when the key is absent` };
+  if (op.set === 'ForAllValues') return { pins: false, why: `ForAllValues on ${clause.key} is true when the key is absent` };
   if (clause.values.length === 0) return { pins: false, why: `${clause.key} has no values` };
   const untrusted = clause.values.filter((value) => !valueIsTrusted(kind, value, trust));
   if (untrusted.length > 0) return { pins: false, why: `${clause.key} allows ${untrusted.map((v) => `"${v}"`).join(', ')}, which is not trusted` };
@@ -147,11 +125,10 @@ export function conditionsPinToTrusted(conditions: readonly ConditionClause[], t
  */
 export function clauseRestricts(clause: ConditionClause): boolean {
   const op = parseOperator(clause.operator);
-  if (op.negated || op.ifExists || op.setOperator === 'ForAllValues') {
-    // ForAllValues on ses:Recipients restricts every recipient when the key is present, and SES always
-    // sets Recipients on a send; negated/IfExists forms let arbitrary values through.
-    if (!(op.setOperator === 'ForAllValues' && !op.negated && !op.ifExists && clause.key.toLowerCase() === 'ses:recipients')) return false;
-  }
-  if (!POSITIVE_MATCH.has(op.base.toLowerCase())) return false;
-  return clause.values.length > 0 && clause.values.every((value) => value.replace(/[*?]/g, '') !== '' && !/^[*?]*@?[*?]*$/.test(value));
+  if (!op || op.negated || op.ifExists || !POSITIVE_MATCH.has(op.base)) return false;
+  // ForAllValues is true when the key is absent; SES always sets ses:Recipients on a send, so there
+  // (and only there) ForAllValues restricts every recipient. ses:FromAddress is single-valued.
+  if (op.set === 'ForAllValues' && clause.key.toLowerCase() !== 'ses:recipients') return false;
+  // `*`, `*@*` and the like match any address.
+  return clause.values.length > 0 && clause.values.every((value) => !/^[*?]*@?[*?]*$/.test(value));
 }

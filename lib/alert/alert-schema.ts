@@ -1,0 +1,154 @@
+import { z } from 'zod';
+
+/**
+ * The alert every consumer (Slack notifier, SIEM, ticketing, a person with `jq`) parses. It is a public,
+ * versioned contract: fields are only ever added within `sesguard.alert/v1`; a rename or removal means v2.
+ * The schema is both the TypeScript type and the validator, so what we publish and what a consumer
+ * accepts cannot drift apart. Documented field by field in docs/alerts.md.
+ */
+export const ALERT_SCHEMA_VERSION = 'sesguard.alert/v1';
+
+/** `info` exists only for alerts that report no risk (compliant, ignored); rule severities start at `low`. */
+export const ALERT_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+export const ALERT_OUTCOMES = [
+  'repaired',
+  'would-repair',
+  'repair-failed',
+  'alert-only',
+  'exempt',
+  'compliant',
+  'invalid-event',
+  'guard-error',
+  'guard-integrity',
+  'ignored',
+] as const;
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+
+const nullableString = z.string().nullable();
+
+export const AlertActorSchema = z.object({
+  arn: nullableString,
+  type: z.string(),
+  accountId: nullableString,
+  principalId: nullableString,
+  /** For assumed roles: the role behind the session (userIdentity.sessionContext.sessionIssuer.arn). */
+  sessionIssuerArn: nullableString,
+  sessionCreatedAt: nullableString,
+  invokedBy: nullableString,
+  sourceIp: nullableString,
+  userAgent: nullableString,
+});
+
+export const AlertEventSchema = z.object({
+  /** CloudTrail eventID. */
+  id: nullableString,
+  name: nullableString,
+  source: nullableString,
+  time: nullableString,
+});
+
+export const AlertResourceSchema = z.object({
+  arn: nullableString,
+  /** Which trigger family judged it (identity-policy, event-destination, ...), null when no change parsed. */
+  family: nullableString,
+});
+
+export const AlertFindingSchema = z.object({
+  ruleId: z.string(),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  action: z.string(),
+  resource: z.string(),
+  statement: z.object({ index: z.number().int().nonnegative(), sid: nullableString }).nullable(),
+  reason: z.string(),
+  exemption: z.object({ reason: z.string(), expires: z.string() }).nullable(),
+});
+
+export const ALERT_STEP_OUTCOMES = ['done', 'failed', 'skipped', 'would-do', 'not-run'] as const;
+
+export const AlertStepSchema = z.object({
+  id: z.string(),
+  /** The StepAction type, e.g. `ses.put-identity-policy`. */
+  action: z.string(),
+  /** What the step touches, in words: `identity example.com policy Allow-Partner`. */
+  target: z.string(),
+  ruleIds: z.array(z.string()),
+  reason: z.string(),
+  /** `not-run`: planned but the executor never reported on it (aborted before reaching it). */
+  outcome: z.enum(ALERT_STEP_OUTCOMES),
+  detail: nullableString,
+  at: nullableString,
+});
+
+export const AlertRemediationSchema = z.object({
+  strategy: z.string(),
+  explanation: z.string(),
+  steps: z.array(AlertStepSchema),
+  notRepaired: z.array(z.object({ ruleId: z.string(), reason: z.string() })),
+});
+
+export const AlertDiffSchema = z.object({
+  /** policy: compared statement by statement; keys: a JSON object compared key by key; text: line by line. */
+  kind: z.enum(['policy', 'keys', 'text', 'none']),
+  changed: z.boolean(),
+  /** `- ` removed, `+ ` added, two spaces unchanged context. */
+  lines: z.array(z.string()),
+});
+
+export const AlertDocumentSchema = z.object({
+  /** Raw documents; null when absent (no policy) or dropped to fit the SNS size limit (see `truncated`). */
+  before: nullableString,
+  after: nullableString,
+  diff: AlertDiffSchema,
+  /** True when a document was cut or dropped to keep the message under SNS's 256 KiB. */
+  truncated: z.boolean(),
+});
+
+export const AlertTimingsSchema = z.object({
+  eventTime: nullableString,
+  decidedAt: z.string(),
+  /** decidedAt − eventTime: how long the perimeter was open before the guard acted. */
+  eventToDecisionMs: z.number().nullable(),
+  readStateMs: z.number().nullable(),
+  executeMs: z.number().nullable(),
+});
+
+export const AlertLinksSchema = z.object({
+  resource: z.url().nullable(),
+  event: z.url().nullable(),
+});
+
+export const AlertMessageSchema = z.object({
+  schemaVersion: z.literal(ALERT_SCHEMA_VERSION),
+  /** Stable for one decision: the same decision published twice (retries) has the same id. */
+  alertId: z.string().regex(/^[0-9a-f]{32}$/),
+  severity: z.enum(ALERT_SEVERITIES),
+  outcome: z.enum(ALERT_OUTCOMES),
+  /** The pipeline's verdict the outcome was derived from. */
+  verdict: z.enum(['compliant', 'noncompliant', 'ignored', 'invalid', 'error']),
+  title: z.string().min(1),
+  summary: z.string().min(1),
+  dryRun: z.boolean(),
+  account: nullableString,
+  region: nullableString,
+  resource: AlertResourceSchema,
+  actor: AlertActorSchema.nullable(),
+  event: AlertEventSchema,
+  /** Distinct rule ids of the findings, in finding order. */
+  rules: z.array(z.string()),
+  findings: z.array(AlertFindingSchema),
+  remediation: AlertRemediationSchema.nullable(),
+  document: AlertDocumentSchema,
+  skip: z.object({ reason: z.string(), detail: z.string() }).nullable(),
+  /** Things that went wrong while deciding or repairing. Non-empty means someone must look. */
+  errors: z.array(z.string()),
+  timings: AlertTimingsSchema,
+  links: AlertLinksSchema,
+});
+
+export type AlertMessage = z.infer<typeof AlertMessageSchema>;
+export type AlertFinding = z.infer<typeof AlertFindingSchema>;
+export type AlertStep = z.infer<typeof AlertStepSchema>;
+export type AlertDiff = z.infer<typeof AlertDiffSchema>;
+export type AlertActor = z.infer<typeof AlertActorSchema>;

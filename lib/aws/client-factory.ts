@@ -1,0 +1,157 @@
+import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { z } from 'zod';
+import { globalIamRegion } from './partition.ts';
+
+/**
+ * The one place AWS clients are made. Every client honours the standard SDK settings, read from the
+ * environment handed in (not from wherever the SDK happens to look), so the guard, the CLI and the tests
+ * can point it at any AWS-compatible endpoint without code changes:
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ */
+export interface AwsClients {
+  readonly sesv2: SESv2Client;
+  readonly iam: IAMClient;
+  readonly sns: SNSClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly ssm: SSMClient;
+}
+
+/** Suffix of `AWS_ENDPOINT_URL_<SERVICE>`: the SDK's service id, upper-cased, spaces as underscores. */
+export type AwsServiceKey = 'SESV2' | 'IAM' | 'SNS' | 'DYNAMODB' | 'SSM';
+
+/** Static credentials or a provider, as every SDK client accepts them. */
+export type AwsCredentials = NonNullable<SESv2ClientConfig['credentials']>;
+
+export interface AwsClientOptions {
+  /** Explicit credentials (tests, the CLI with a named profile); default: the SDK's provider chain. */
+  credentials?: AwsCredentials;
+}
+
+/**
+ * Default attempts when AWS_MAX_ATTEMPTS is unset. IAM and the SES control plane throttle at a few
+ * requests per second per account; a repair that gives up after the SDK's default 3 tries leaves the
+ * perimeter open, while Lambda's timeout still bounds the total wait.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** Per-request socket limits, so one hung connection fails a step instead of the whole invocation. */
+export const REQUEST_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 } as const;
+
+export class InvalidAwsSettingsError extends Error {
+  override readonly name = 'InvalidAwsSettingsError';
+}
+
+const endpointUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional();
+const SERVICE_KEYS: readonly AwsServiceKey[] = ['SESV2', 'IAM', 'SNS', 'DYNAMODB', 'SSM'];
+
+const AwsSettingsSchema = z.object({
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  AWS_ENDPOINT_URL: endpointUrl,
+  ...Object.fromEntries(SERVICE_KEYS.map((key) => [`AWS_ENDPOINT_URL_${key}`, endpointUrl])),
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']).optional(),
+  AWS_MAX_ATTEMPTS: z
+    .string()
+    .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
+    .transform(Number)
+    .optional(),
+  AWS_RETRY_MODE: z.enum(['standard', 'adaptive', 'legacy'], { error: 'must be standard, adaptive or legacy' }).optional(),
+});
+
+/** The SDK settings the factory applies, resolved once from an environment. */
+export interface AwsSettings {
+  region?: string;
+  endpoints: Partial<Record<AwsServiceKey, string>>;
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive' | 'legacy';
+}
+
+/** Empty strings mean "unset" in the environment, as the SDK treats them. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+}
+
+export function resolveAwsSettings(env: NodeJS.ProcessEnv): AwsSettings {
+  const parsed = AwsSettingsSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new InvalidAwsSettingsError(`invalid AWS SDK settings in the environment:\n  - ${issues.join('\n  - ')}`);
+  }
+  const settings = parsed.data as Record<string, string | number | undefined>;
+  const ignoreEndpoints = String(settings.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? 'false').toLowerCase() === 'true';
+  const endpoints: Partial<Record<AwsServiceKey, string>> = {};
+  if (!ignoreEndpoints) {
+    for (const key of SERVICE_KEYS) {
+      // Service-specific first, then the global one: the SDK's documented precedence.
+      const url = settings[`AWS_ENDPOINT_URL_${key}`] ?? settings.AWS_ENDPOINT_URL;
+      if (typeof url === 'string') endpoints[key] = url;
+    }
+  }
+  // The JS SDK reads only AWS_REGION; AWS_DEFAULT_REGION is honoured here for parity with the CLI.
+  const region = parsed.data.AWS_REGION ?? parsed.data.AWS_DEFAULT_REGION;
+  return {
+    ...(region !== undefined && { region }),
+    endpoints,
+    maxAttempts: parsed.data.AWS_MAX_ATTEMPTS ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: parsed.data.AWS_RETRY_MODE ?? 'standard',
+  };
+}
+
+interface CommonClientConfig {
+  region?: string;
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: string;
+  requestHandler: typeof REQUEST_TIMEOUTS;
+  credentials?: AwsCredentials;
+}
+
+function clientConfig(settings: AwsSettings, service: AwsServiceKey, options: AwsClientOptions, region = settings.region): CommonClientConfig {
+  const endpoint = settings.endpoints[service];
+  return {
+    ...(region !== undefined && { region }),
+    ...(endpoint !== undefined && { endpoint }),
+    maxAttempts: settings.maxAttempts,
+    retryMode: settings.retryMode,
+    requestHandler: REQUEST_TIMEOUTS,
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
+  };
+}
+
+/**
+ * Builds the clients lazily: a function that only touches DynamoDB never pays for constructing IAM.
+ * Settings are validated eagerly, so a bad AWS_MAX_ATTEMPTS fails the cold start, not the first repair.
+ */
+export function createAwsClients(env: NodeJS.ProcessEnv = process.env, options: AwsClientOptions = {}): AwsClients {
+  const settings = resolveAwsSettings(env);
+  const cache: Partial<AwsClients> = {};
+  const lazy = <K extends keyof AwsClients>(key: K, make: () => AwsClients[K]): AwsClients[K] => {
+    cache[key] ??= make();
+    return cache[key] as AwsClients[K];
+  };
+  return {
+    get sesv2() {
+      return lazy('sesv2', () => new SESv2Client(clientConfig(settings, 'SESV2', options)));
+    },
+    get iam() {
+      // IAM is global: its control plane lives in one region per partition. With a custom endpoint
+      // (an emulator) the configured region is kept, since that endpoint signs for it.
+      const region = settings.endpoints.IAM !== undefined ? settings.region : globalIamRegion(settings.region);
+      return lazy('iam', () => new IAMClient(clientConfig(settings, 'IAM', options, region)));
+    },
+    get sns() {
+      return lazy('sns', () => new SNSClient(clientConfig(settings, 'SNS', options)));
+    },
+    get dynamodb() {
+      return lazy('dynamodb', () => new DynamoDBClient(clientConfig(settings, 'DYNAMODB', options)));
+    },
+    get ssm() {
+      return lazy('ssm', () => new SSMClient(clientConfig(settings, 'SSM', options)));
+    },
+  };
+}

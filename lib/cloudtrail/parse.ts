@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { ChangeBase, ParsedEvent, Skip } from './types.ts';
+import { actorFromUserIdentity } from './actor.ts';
+import { isOwnRole } from './own-role.ts';
+import { CLOUDTRAIL_API_CALL, CloudTrailRecordSchema, EnvelopeSchema, describeZodError, eventBridgeSourceOf } from './record.ts';
+import { isNotMine, type ParseContext, type ParseOptions } from './event-parser.ts';
+import { parsersFor } from './supported-events.ts';
+
+export type { ParseOptions } from './event-parser.ts';
+
+/**
+ * EventBridge envelope -> the Change the guard judges, or the reason it does not. Never throws: an
+ * event the guard cannot read is itself something to alert on (`malformed`), and a handler that
+ * crashed on it would be a guard that fails silently.
+ *
+ * Order matters: a failed call changed nothing (skip before anything else is judged), and the guard's
+ * own calls are its repairs (skip them, or the guard fights itself).
+ */
+export function parseCloudTrailEvent(envelope: unknown, options: ParseOptions): ParsedEvent {
+  try {
+    return parseUnsafe(envelope, options);
+  } catch (error) {
+    return { skip: true, reason: 'malformed', detail: `event could not be read: ${error instanceof Error ? error.message : String(error)}`, ...identify(envelope) };
+  }
+}
+
+function parseUnsafe(input: unknown, options: ParseOptions): ParsedEvent {
+  const ids = identify(input);
+  const envelope = EnvelopeSchema.safeParse(input);
+  if (!envelope.success) return { skip: true, reason: 'malformed', detail: describeZodError('', envelope.error), ...ids };
+
+  if (envelope.data['detail-type'] !== CLOUDTRAIL_API_CALL) {
+    return { skip: true, reason: 'unsupported-event', detail: `detail-type "${envelope.data['detail-type']}" is not "${CLOUDTRAIL_API_CALL}"`, ...ids };
+  }
+
+  const record = CloudTrailRecordSchema.safeParse(envelope.data.detail);
+  if (!record.success) return { skip: true, reason: 'malformed', detail: describeZodError('detail', record.error), ...ids };
+  const r = record.data;
+
+  // EventBridge sets `source` from the record's service; a mismatch means the envelope was assembled
+  // by hand or tampered with, and its claims about the service cannot be trusted.
+  const expectedSource = eventBridgeSourceOf(r.eventSource);
+  if (envelope.data.source !== expectedSource) {
+    return { skip: true, reason: 'malformed', detail: `source: "${envelope.data.source}" does not match detail.eventSource ${r.eventSource} (expected "${expectedSource}")`, ...ids };
+  }
+
+  if (r.errorCode !== undefined) {
+    return { skip: true, reason: 'failed-call', detail: r.errorMessage ? `${r.errorCode}: ${r.errorMessage}` : r.errorCode, ...ids };
+  }
+
+  const actor = actorFromUserIdentity(r.userIdentity, { sourceIPAddress: r.sourceIPAddress, userAgent: r.userAgent });
+  if (isOwnRole(actor, options.ownRoleArns)) {
+    return { skip: true, reason: 'own-role', detail: `made by the guard's own role ${actor.sessionIssuerArn ?? actor.arn ?? ''}`.trim(), ...ids };
+  }
+
+  const parsers = parsersFor(r.eventSource, r.eventName);
+  if (parsers.length === 0) {
+    return { skip: true, reason: 'unsupported-event', detail: `${r.eventSource} ${r.eventName} is not an event the guard judges`, ...ids };
+  }
+
+  // recipientAccountId is the account whose resource changed; the envelope's account is where the
+  // event was delivered, which is the same account unless the event was forwarded across a bus.
+  const accountId = r.recipientAccountId ?? envelope.data.account;
+  if (accountId === undefined) {
+    return { skip: true, reason: 'malformed', detail: 'detail.recipientAccountId: is required when the envelope has no account', ...ids };
+  }
+
+  const base: ChangeBase = {
+    eventId: r.eventID,
+    eventName: r.eventName,
+    eventSource: r.eventSource,
+    eventTime: r.eventTime,
+    region: r.awsRegion,
+    accountId,
+    actor,
+  };
+  const ctx: ParseContext = { record: r, base, options };
+  const declined: string[] = [];
+  for (const parser of parsers) {
+    const result = parser.parse(ctx);
+    if (!isNotMine(result)) return result;
+    declined.push(result.notMine);
+  }
+  return { skip: true, reason: 'unsupported-event', detail: declined.join('; '), ...ids };
+}
+
+const Ids = z.object({
+  detail: z.object({ eventID: z.string().optional().catch(undefined), eventName: z.string().optional().catch(undefined) }),
+});
+
+/** eventId/eventName for a skip, read leniently: a malformed event still says which event it was. */
+function identify(input: unknown): Pick<Skip, 'eventId' | 'eventName'> {
+  try {
+    const ids = Ids.safeParse(input);
+    if (!ids.success) return {};
+    const { eventID, eventName } = ids.data.detail;
+    return { ...(eventID !== undefined && { eventId: eventID }), ...(eventName !== undefined && { eventName }) };
+  } catch {
+    // Reading the ids is what failed (e.g. a throwing getter); the skip goes out without them.
+    return {};
+  }
+}

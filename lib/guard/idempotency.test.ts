@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { createEmulatorClient, createTestTable, type TestTable } from '../../test/support/dynamodb.ts';
+import {
+  cloudTrailEventIdOf,
+  DEFAULT_EXPIRES_AFTER_SECONDS,
+  IDEMPOTENCY_TABLE_DEFINITION,
+  IDEMPOTENCY_TABLE_KEY,
+  IdempotencyAlreadyInProgressError,
+  makeDecisionIdempotent,
+} from './idempotency.ts';
+
+const client = createEmulatorClient();
+let table: TestTable;
+
+beforeAll(async () => {
+  table = await createTestTable(client, IDEMPOTENCY_TABLE_DEFINITION, 'idempotency');
+});
+afterAll(async () => {
+  await table.drop();
+  client.destroy();
+});
+
+const envelope = (eventID: string, extra: Record<string, unknown> = {}) => ({
+  version: '0',
+  id: `eb-${Math.random()}`,
+  'detail-type': 'AWS API Call via CloudTrail',
+  source: 'aws.ses',
+  account: '111122223333',
+  region: 'eu-west-1',
+  detail: { eventID, eventName: 'PutIdentityPolicy', ...extra },
+});
+
+const uniqueId = (label: string) => `${label}-${crypto.randomUUID()}`;
+
+/** A decision function that counts its runs and returns a JSON result naming the run. */
+function countingDecision() {
+  const calls: string[] = [];
+  const fn = async (event: unknown) => {
+    const id = cloudTrailEventIdOf(event) ?? 'none';
+    calls.push(id);
+    return { verdict: 'compliant', eventId: id, run: calls.length };
+  };
+  return { fn, calls };
+}
+
+function lambdaContext(remainingMs = 60_000): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'sesguard-identity-policy',
+    functionVersion: '1',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:sesguard-identity-policy',
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: '/aws/lambda/sesguard-identity-policy',
+    logStreamName: 'stream',
+    getRemainingTimeInMillis: () => remainingMs,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+describe('makeDecisionIdempotent (Powertools idempotency on detail.eventID, dynalite)', () => {
+  it('runs the decision once for a redelivered event id and returns the stored result (EventBridge at-least-once)', async () => {
+    const { fn, calls } = countingDecision();
+    const duplicates: string[] = [];
+    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName, onDuplicate: (id) => duplicates.push(id) });
+    const id = uniqueId('dup');
+    const first = await decide(envelope(id), lambdaContext());
+    // A redelivery is a different envelope (new EventBridge id) carrying the same CloudTrail event.
+    const second = await decide(envelope(id), lambdaContext());
+    expect(calls).toEqual([id]);
+    expect(first).toEqual({ verdict: 'compliant', eventId: id, run: 1 });
+    expect(second).toEqual(first);
+    expect(duplicates).toEqual([id]);
+  });
+
+  it('decides different event ids separately', async () => {
+    const { fn, calls } = countingDecision();
+    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName });
+    const a = uniqueId('a');
+    const b = uniqueId('b');
+    expect(await decide(envelope(a), lambdaContext())).toMatchObject({ eventId: a, run: 1 });
+    expect(await decide(envelope(b), lambdaContext())).toMatchObject({ eventId: b, run: 2 });
+    expect(calls).toEqual([a, b]);
+  });
+
+  it('is idempotent without a Lambda context too (CLI), and across wrappers sharing the table (another function, a cold start)', async () => {
+    const first = countingDecision();
+    const second = countingDecision();
+    const id = uniqueId('shared');
+    const decideHere = makeDecisionIdempotent(first.fn, { client, tableName: table.tableName });
+    const decideThere = makeDecisionIdempotent(second.fn, { client, tableName: table.tableName });
+    const result = await decideHere(envelope(id));
+    expect(await decideThere(envelope(id), lambdaContext())).toEqual(result);
+    expect(first.calls).toEqual([id]);
+    expect(second.calls).toEqual([]);
+  });
+
+  it('rejects a concurrent duplicate while the first is in progress with IdempotencyAlreadyInProgressError', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let runs = 0;
+    const decide = makeDecisionIdempotent(
+      async () => {
+        runs++;
+        await gate;
+        return { verdict: 'noncompliant' };
+      },
+      { client, tableName: table.tableName },
+    );
+    const id = uniqueId('concurrent');
+    const first = decide(envelope(id), lambdaContext());
+    // Let the first call write its INPROGRESS record before the duplicate arrives.
+    await expect.poll(() => runs).toBe(1);
+    await expect(decide(envelope(id), lambdaContext())).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
+    release();
+    expect(await first).toEqual({ verdict: 'noncompliant' });
+    expect(runs).toBe(1);
+  });
+
+  it('keeps no record when the decision throws, so the retry decides again (a failure is never cached)', async () => {
+    let attempt = 0;
+    const decide = makeDecisionIdempotent(
+      async () => {
+        attempt++;
+        if (attempt === 1) throw new Error('IAM throttled');
+        return { verdict: 'compliant', attempt };
+      },
+      { client, tableName: table.tableName },
+    );
+    const id = uniqueId('retry');
+    await expect(decide(envelope(id), lambdaContext())).rejects.toThrow('IAM throttled');
+    expect(await decide(envelope(id), lambdaContext())).toEqual({ verdict: 'compliant', attempt: 2 });
+  });
+
+  it('passes an envelope without detail.eventID straight through, every time (nothing to deduplicate on)', async () => {
+    const { fn, calls } = countingDecision();
+    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName });
+    const malformed = { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'PutIdentityPolicy' } };
+    await decide(malformed, lambdaContext());
+    await decide(malformed, lambdaContext());
+    await decide({ detail: { eventID: '' } }, lambdaContext());
+    expect(calls).toEqual(['none', 'none', 'none']);
+  });
+
+  it('stores the record under the shared key prefix with a TTL of 24 hours and the result as data', async () => {
+    const { fn } = countingDecision();
+    const keyPrefix = `probe-${crypto.randomUUID()}`;
+    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName, keyPrefix });
+    const id = uniqueId('stored');
+    const before = Math.floor(Date.now() / 1000);
+    await decide(envelope(id), lambdaContext());
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: table.tableName }));
+    const stored = Items.find((item) => item[IDEMPOTENCY_TABLE_KEY.partitionKey]?.S?.startsWith(`${keyPrefix}#`));
+    expect(stored).toBeDefined();
+    const key = stored?.[IDEMPOTENCY_TABLE_KEY.partitionKey]?.S ?? '';
+    // Powertools stores the base64 MD5 of the event id, so no identifying data sits in the key.
+    expect(key).toMatch(new RegExp(`^${keyPrefix}#[A-Za-z0-9+/]{22}==$`));
+    expect(stored?.[IDEMPOTENCY_TABLE_KEY.statusAttribute]?.S).toBe('COMPLETED');
+    const expiry = Number(stored?.[IDEMPOTENCY_TABLE_KEY.ttlAttribute]?.N);
+    expect(expiry).toBeGreaterThanOrEqual(before + DEFAULT_EXPIRES_AFTER_SECONDS);
+    expect(expiry).toBeLessThanOrEqual(before + DEFAULT_EXPIRES_AFTER_SECONDS + 5);
+    const { Item } = await client.send(new GetItemCommand({ TableName: table.tableName, Key: { id: { S: key } } }));
+    expect(Item?.[IDEMPOTENCY_TABLE_KEY.dataAttribute]).toEqual({ M: { verdict: { S: 'compliant' }, eventId: { S: id }, run: { N: '1' } } });
+  });
+});
+
+describe('cloudTrailEventIdOf', () => {
+  it.each([
+    { name: 'an EventBridge CloudTrail envelope', event: envelope('abc'), expected: 'abc' },
+    { name: 'no detail', event: { id: 'x' }, expected: undefined },
+    { name: 'a non-string event id', event: { detail: { eventID: 42 } }, expected: undefined },
+    { name: 'not an object', event: 'abc', expected: undefined },
+  ])('$name -> $expected', ({ event, expected }) => {
+    expect(cloudTrailEventIdOf(event)).toBe(expected);
+  });
+});

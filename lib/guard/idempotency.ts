@@ -1,0 +1,143 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { IdempotencyConfig, makeIdempotent, PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { z } from 'zod';
+
+/**
+ * Decide-and-repair runs once per CloudTrail event. EventBridge delivers at least once and Lambda retries
+ * asynchronous invocations, so one `detail.eventID` can arrive several times; without this a duplicate
+ * would repair twice and alert twice. Built on Powertools idempotency: the first call stores the result,
+ * later calls with the same event id get the stored result, a call while the first is still running
+ * fails with Powertools' IdempotencyAlreadyInProgressError (Lambda then retries it later), and a call
+ * that throws leaves no record so its retry decides afresh.
+ * https://docs.aws.amazon.com/powertools/typescript/latest/features/idempotency/
+ */
+
+export {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyPersistenceLayerError,
+  IdempotencyInconsistentStateError,
+} from '@aws-lambda-powertools/idempotency';
+
+/** Attribute names of the idempotency table; the deployment creates the table with these. */
+export const IDEMPOTENCY_TABLE_KEY = {
+  partitionKey: 'id',
+  /** Epoch seconds; enable DynamoDB TTL on it so stored results expire. */
+  ttlAttribute: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.expiryAttr,
+  statusAttribute: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.statusAttr,
+  dataAttribute: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.dataAttr,
+  inProgressExpiryAttribute: PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS.inProgressExpiryAttr,
+} as const;
+
+/** CreateTable / AWS::DynamoDB::Table properties. */
+export const IDEMPOTENCY_TABLE_DEFINITION = {
+  AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE_KEY.partitionKey, AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE_KEY.partitionKey, KeyType: 'HASH' }],
+  BillingMode: 'PAY_PER_REQUEST',
+  TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE_KEY.ttlAttribute, Enabled: true },
+} as const;
+
+/** Where the CloudTrail event id sits in the EventBridge envelope. */
+export const EVENT_ID_PATH = 'detail.eventID';
+
+/**
+ * How long a decided event id is remembered. EventBridge retries delivery for up to 24 hours, so a
+ * shorter window would let a late duplicate repair again.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+ */
+export const DEFAULT_EXPIRES_AFTER_SECONDS = 24 * 60 * 60;
+
+/**
+ * Outside Lambda (CLI, tests) there is no remaining-time clock; an in-progress lock without one would
+ * block a crashed run's event id until the record expires. Lambda's maximum timeout bounds it instead.
+ */
+export const LOCAL_IN_PROGRESS_MS = 15 * 60 * 1000;
+
+/** Shared by every guard function, so an event routed to two functions is still decided once. */
+export const DEFAULT_KEY_PREFIX = 'sesguard.decision';
+
+export interface DecisionIdempotencyOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  expiresAfterSeconds?: number;
+  keyPrefix?: string;
+  /** Called when a stored result is returned instead of deciding again (for logs and metrics). */
+  onDuplicate?: (eventId: string) => void;
+}
+
+export type DecisionFunction<T> = (event: unknown, context?: Context) => Promise<T>;
+
+const EnvelopeWithEventId = z.object({ detail: z.object({ eventID: z.string().min(1) }) });
+
+/** The CloudTrail event id of an EventBridge envelope, or undefined when the envelope has none. */
+export function cloudTrailEventIdOf(event: unknown): string | undefined {
+  const parsed = EnvelopeWithEventId.safeParse(event);
+  return parsed.success ? parsed.data.detail.eventID : undefined;
+}
+
+function hasCloudTrailEventId(event: unknown): event is { detail: { eventID: string } } {
+  return EnvelopeWithEventId.safeParse(event).success;
+}
+
+/**
+ * Wraps `fn(envelope, context?)` so it runs once per CloudTrail event id. The result must be JSON
+ * (a Decision is): duplicates get it back from DynamoDB. An envelope without an event id cannot be
+ * deduplicated and is passed straight through, so the pipeline can report it as invalid every time.
+ */
+export function makeDecisionIdempotent<T>(fn: DecisionFunction<T>, options: DecisionIdempotencyOptions): DecisionFunction<T> {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: EVENT_ID_PATH,
+    expiresAfterSeconds: options.expiresAfterSeconds ?? DEFAULT_EXPIRES_AFTER_SECONDS,
+    throwOnNoIdempotencyKey: true,
+  });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: options.tableName,
+    awsSdkV3Client: options.client,
+    keyAttr: IDEMPOTENCY_TABLE_KEY.partitionKey,
+  });
+  // Which envelopes ran `fn` in this process: a call that returns without running it got a stored result.
+  const ran = new WeakSet<object>();
+  const tracked: DecisionFunction<T> = (event, context) => {
+    if (typeof event === 'object' && event !== null) ran.add(event);
+    return fn(event, context);
+  };
+  const once = makeIdempotent(tracked, { persistenceStore, config, keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX });
+  const localContext = localInvocationContext();
+
+  return async (event: unknown, context?: Context): Promise<T> => {
+    if (!hasCloudTrailEventId(event)) return fn(event, context);
+    const envelope = event;
+    ran.delete(envelope);
+    let result: T;
+    if (context) {
+      result = await once(event, context);
+    } else {
+      config.registerLambdaContext(localContext);
+      result = await once(event);
+    }
+    if (!ran.has(envelope)) options.onDuplicate?.(envelope.detail.eventID);
+    return result;
+  };
+}
+
+/** A stand-in Lambda context whose only job is to bound the in-progress lock outside Lambda. */
+function localInvocationContext(): Context {
+  const unsupported = (): never => {
+    throw new Error('not running in Lambda');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'sesguard-local',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:sesguard-local',
+    memoryLimitInMB: '0',
+    awsRequestId: 'local',
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => LOCAL_IN_PROGRESS_MS,
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}

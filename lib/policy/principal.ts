@@ -1,0 +1,43 @@
+import type { PrincipalSet } from './types.ts';
+
+/**
+ * Does a Principal element name the caller? `principal` is the caller as IAM sees it: a user/role ARN,
+ * an STS assumed-role session ARN, an account root ARN, a service principal (`ses.amazonaws.com`),
+ * or undefined for an anonymous caller.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+export function matchesPrincipalSet(set: PrincipalSet, principal: string | undefined): boolean {
+  if (set.wildcard) return true;
+  if (principal === undefined) return false;
+  if (set.Service.includes(principal) || set.Federated.includes(principal) || set.CanonicalUser.includes(principal)) {
+    return true;
+  }
+  if (set.AWS.length === 0) return false;
+  const account = accountOfPrincipal(principal);
+  const roleArn = roleOfSession(principal);
+  for (const p of set.AWS) {
+    if (p === principal) return true;
+    // An account id or its root ARN names every principal of the account.
+    if (account !== undefined && (p === account || isRootOf(p, account))) return true;
+    // A role ARN in a resource policy names the role's sessions too.
+    if (roleArn !== undefined && p === roleArn) return true;
+  }
+  return false;
+}
+
+function isRootOf(p: string, account: string): boolean {
+  return p.endsWith(`:iam::${account}:root`) && p.startsWith('arn:');
+}
+
+/** The 12-digit account of an IAM/STS ARN or a bare account id; undefined for service principals. */
+export function accountOfPrincipal(principal: string): string | undefined {
+  if (/^\d{12}$/.test(principal)) return principal;
+  const m = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal);
+  return m?.[1];
+}
+
+/** arn:aws:sts::111122223333:assumed-role/Role/session -> arn:aws:iam::111122223333:role/Role */
+function roleOfSession(principal: string): string | undefined {
+  const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principal);
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : undefined;
+}

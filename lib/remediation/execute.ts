@@ -1,0 +1,130 @@
+import type { AwsClients } from '../aws/client-factory.ts';
+import type { Finding } from '../rules/types.ts';
+import type { ResourceState } from '../state/types.ts';
+import { isCompliant } from './compliance.ts';
+import { REMOVING_STEPS, sendStep } from './step-commands.ts';
+import type { Plan, PlanStep, StepResult } from './types.ts';
+
+export { COMMANDS_BY_STEP } from './step-commands.ts';
+
+export interface ExecuteDeps {
+  clients: Pick<AwsClients, 'sesv2' | 'iam'>;
+  /** Reads the target's current state again (the same reader that produced the planned state). */
+  reread: () => Promise<ResourceState>;
+  /** The rule engine with its context bound; "compliant" means no non-exempt, non-alert finding. */
+  judge: (state: ResourceState) => Finding[];
+  now: () => Date;
+}
+
+export interface ExecutionReport {
+  results: StepResult[];
+  /** Whether the state read after the repair is compliant (false when it could not be read or judged). */
+  rereadCompliant: boolean;
+  /** The state read after the repair (or at the race check, when nothing was done). */
+  after?: ResourceState;
+  /** What went wrong around the steps (a re-read that failed), in words; the step results carry the rest. */
+  notes?: string[];
+}
+
+/** "NotFoundException: ..." — the AWS error name and message, as the alert shows it. */
+export function describeAwsError(error: unknown): string {
+  if (error instanceof Error) return `${error.name || 'Error'}: ${error.message}`;
+  return String(error);
+}
+
+// SESv2 answers NotFoundException; IAM's query protocol error code is NoSuchEntity, surfaced by the SDK as
+// NoSuchEntityException.
+const NOT_FOUND = new Set(['NotFoundException', 'NoSuchEntityException', 'NoSuchEntity']);
+
+function isNotFound(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { Code?: unknown }).Code;
+  return NOT_FOUND.has(error.name) || (typeof code === 'string' && NOT_FOUND.has(code));
+}
+
+/**
+ * The only code that changes AWS. Steps run one at a time, in plan order, each mapped to exactly one
+ * SDK command, each outcome recorded: a failed step does not stop the others (a partial repair beats
+ * none) unless a step depends on it. Before writing, the state is read again: events arrive late and
+ * twice, and a state that has meanwhile become compliant must not be touched.
+ */
+export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecutionReport> {
+  const result = (step: PlanStep, outcome: StepResult['outcome'], detail?: string): StepResult => ({
+    stepId: step.id,
+    action: step.action.type,
+    outcome,
+    ...(detail !== undefined && { detail }),
+    at: deps.now().toISOString(),
+  });
+
+  if (plan.dryRun) {
+    return { results: plan.steps.map((step) => result(step, 'would-do', 'dry-run: not sent')), rereadCompliant: false };
+  }
+  if (plan.steps.length === 0) return { results: [], rereadCompliant: false };
+
+  const notes: string[] = [];
+  const current = await readAndJudge(deps, 'before writing', notes);
+  if (current?.compliant) {
+    return {
+      results: plan.steps.map((step) => result(step, 'skipped', 'state changed since it was read and is now compliant')),
+      rereadCompliant: true,
+      after: current.state,
+      ...(notes.length > 0 && { notes }),
+    };
+  }
+  // A failed re-read does not stop the repair: the plan was made from a state read moments ago, and
+  // leaving the perimeter open because of a throttled read is the worse failure.
+  if (!current) notes.push('the repair went ahead on the state read when the event arrived');
+
+  const results: StepResult[] = [];
+  const byId = new Map<string, StepResult>();
+  for (const step of plan.steps) {
+    const blocked = (step.dependsOn ?? []).map((id) => ({ id, r: byId.get(id) })).find(({ r }) => r?.outcome !== 'done');
+    let outcome: StepResult;
+    if (blocked) {
+      const prerequisite = plan.steps.find((s) => s.id === blocked.id);
+      const what = prerequisite ? `${blocked.id} (${prerequisite.action.type})` : blocked.id;
+      outcome = result(step, 'skipped', `depends on step ${what}, which ${blocked.r ? `was ${blocked.r.outcome}` : 'did not run'}`);
+    } else {
+      outcome = await runStep(step, deps, result);
+    }
+    results.push(outcome);
+    byId.set(step.id, outcome);
+  }
+
+  const after = await readAndJudge(deps, 'after the repair', notes);
+  return {
+    results,
+    rereadCompliant: after?.compliant ?? false,
+    ...(after && { after: after.state }),
+    ...(notes.length > 0 && { notes }),
+  };
+}
+
+async function runStep(step: PlanStep, deps: ExecuteDeps, result: (step: PlanStep, outcome: StepResult['outcome'], detail?: string) => StepResult): Promise<StepResult> {
+  try {
+    await sendStep(step.action, deps.clients);
+    return result(step, 'done');
+  } catch (error) {
+    if (REMOVING_STEPS.has(step.action.type) && isNotFound(error)) {
+      return result(step, 'done', `already gone: AWS answered ${describeAwsError(error)}`);
+    }
+    return result(step, 'failed', describeAwsError(error));
+  }
+}
+
+async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): Promise<{ state: ResourceState; compliant: boolean } | undefined> {
+  let state: ResourceState;
+  try {
+    state = await deps.reread();
+  } catch (error) {
+    notes.push(`could not re-read the state ${when}: ${describeAwsError(error)}`);
+    return undefined;
+  }
+  try {
+    return { state, compliant: isCompliant(deps.judge(state)) };
+  } catch (error) {
+    notes.push(`could not judge the state re-read ${when}: ${describeAwsError(error)}`);
+    return { state, compliant: false };
+  }
+}

@@ -1,0 +1,22 @@
+/** Errors a caller branches on when the current state cannot be known. */
+
+/** Offline replay has no source for the document the change touched; reading it from AWS is needed. */
+export class StateUnavailableOfflineError extends Error {
+  override readonly name = 'StateUnavailableOfflineError';
+  constructor(what: string, hint?: string) {
+    super(`${what} is not in the event payload${hint ? ` ${hint}` : ''}; replay with --live to read it from AWS`);
+  }
+}
+
+/** The sidecar fixture given to offline replay is not in the documented shape. */
+export class InvalidStateSidecarError extends Error {
+  override readonly name = 'InvalidStateSidecarError';
+}
+
+/**
+ * The change happened in another region than the SES client reads. Reading anyway would find nothing
+ * and judge the resource deleted, which is a silent miss, not a state.
+ */
+export class StateRegionMismatchError extends Error {
+  override readonly name = 'StateRegionMismatchError';
+}

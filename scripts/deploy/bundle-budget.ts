@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/** `"sesguard": { "bundleBudgetKb": 600 }` in package.json: the most a minified function bundle may weigh. */
+const PackageJsonBudget = z.object({
+  sesguard: z.object({
+    bundleBudgetKb: z.number().int().positive('sesguard.bundleBudgetKb must be a positive number of KiB'),
+  }),
+});
+
+export async function readBundleBudgetKb(packageJsonPath = 'package.json'): Promise<number> {
+  const parsed = PackageJsonBudget.safeParse(JSON.parse(await readFile(packageJsonPath, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`package.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data.sesguard.bundleBudgetKb;
+}
+
+export interface BundleSize {
+  name: string;
+  bytes: number;
+}
+
+/** The bundles over budget, with how far over; empty when every bundle fits. */
+export function bundlesOverBudget(sizes: readonly BundleSize[], budgetKb: number): string[] {
+  const limit = budgetKb * 1024;
+  return sizes
+    .filter((s) => s.bytes > limit)
+    .map((s) => `${s.name}: ${(s.bytes / 1024).toFixed(1)} KB exceeds the ${budgetKb} KB budget by ${((s.bytes - limit) / 1024).toFixed(1)} KB`);
+}

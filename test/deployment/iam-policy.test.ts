@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { arnTemplateForStack, grantsForCommand, statementsFromGrants, type Grant, type StackArns } from '../../scripts/deploy/iam-policy.ts';
+import { UnmappedCommandError } from '../../scripts/deploy/sdk-commands.ts';
+
+const stack: StackArns = {
+  alertTopic: { Ref: 'AlertTopic' },
+  alertKey: { 'Fn::GetAtt': ['AlertKey', 'Arn'] },
+  tables: [{ 'Fn::GetAtt': ['BaselineTable', 'Arn'] }, { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }],
+  slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/sesguard/slack' },
+  quarantinePolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine' },
+};
+const sub = (s: string) => ({ 'Fn::Sub': s });
+const cmd = (service: string, operation: string) => ({ service, operation, module: `@aws-sdk/client-${service}/dist-es/commands/${operation}Command.js` });
+
+describe('grantsForCommand: the IAM a command needs, scoped as narrowly as the action allows', () => {
+  const cases: { name: string; service: string; operation: string; expected: Grant[] }[] = [
+    {
+      name: 'SESv2 reads are ses: actions on the identity ARN (SES v1 and v2 share the ses prefix)',
+      service: 'sesv2',
+      operation: 'GetEmailIdentityPolicies',
+      expected: [{ actions: ['ses:GetEmailIdentityPolicies'], resources: [sub('arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*')] }],
+    },
+    {
+      name: 'an event destination is authorised on its configuration set',
+      service: 'sesv2',
+      operation: 'DeleteConfigurationSetEventDestination',
+      expected: [
+        { actions: ['ses:DeleteConfigurationSetEventDestination'], resources: [sub('arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/*')] },
+      ],
+    },
+    {
+      name: 'attaching a policy is allowed only for the quarantine policy (iam:PolicyARN condition)',
+      service: 'iam',
+      operation: 'AttachUserPolicy',
+      expected: [
+        {
+          actions: ['iam:AttachUserPolicy'],
+          resources: [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*')],
+          condition: { ArnEquals: { 'iam:PolicyARN': stack.quarantinePolicy } },
+        },
+      ],
+    },
+    {
+      name: 'detaching (reverting an attachment) is scoped to roles in the account, any policy',
+      service: 'iam',
+      operation: 'DetachRolePolicy',
+      expected: [{ actions: ['iam:DetachRolePolicy'], resources: [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*')] }],
+    },
+    {
+      name: 'publishing an alert needs the topic and its KMS key (encrypted topic)',
+      service: 'sns',
+      operation: 'Publish',
+      expected: [
+        { actions: ['sns:Publish'], resources: [stack.alertTopic] },
+        { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [stack.alertKey] },
+      ],
+    },
+    {
+      name: 'reading the Slack webhook SecureString: the parameter, and KMS only through SSM',
+      service: 'ssm',
+      operation: 'GetParameter',
+      expected: [
+        { actions: ['ssm:GetParameter'], resources: [stack.slackWebhookParameter] },
+        { actions: ['kms:Decrypt'], resources: ['*'], condition: { StringEquals: { 'kms:ViaService': sub('ssm.${AWS::Region}.amazonaws.com') } } },
+      ],
+    },
+    {
+      name: "DynamoDB item operations are scoped to the stack's tables",
+      service: 'dynamodb',
+      operation: 'PutItem',
+      expected: [{ actions: ['dynamodb:PutItem'], resources: stack.tables }],
+    },
+    {
+      name: 'an action with no resource-level permissions is granted on * (DescribeEndpoints)',
+      service: 'dynamodb',
+      operation: 'DescribeEndpoints',
+      expected: [{ actions: ['dynamodb:DescribeEndpoints'], resources: ['*'] }],
+    },
+  ];
+  it.each(cases)('$name', async ({ service, operation, expected }) => {
+    expect(await grantsForCommand(cmd(service, operation), stack)).toEqual(expected);
+  });
+
+  const refused: { name: string; service: string; operation: string }[] = [
+    { name: 'a client with no known IAM service', service: 's3', operation: 'GetObject' },
+    { name: 'an operation that is not an IAM action', service: 'sesv2', operation: 'Frobnicate' },
+    { name: 'PartiQL, authorised per item action', service: 'dynamodb', operation: 'ExecuteStatement' },
+  ];
+  it.each(refused)('refuses $name (the build fails instead of writing a short role)', async ({ service, operation }) => {
+    await expect(grantsForCommand(cmd(service, operation), stack)).rejects.toThrow(UnmappedCommandError);
+  });
+});
+
+describe('arnTemplateForStack', () => {
+  it.each([
+    ['arn:${Partition}:ses:${Region}:${Account}:identity/${IdentityName}', 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*'],
+    ['arn:${Partition}:iam::${Account}:user/${UserNameWithPath}', 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*'],
+  ])('%s -> %s', (format, expected) => {
+    expect(arnTemplateForStack(format)).toEqual({ 'Fn::Sub': expected });
+  });
+});
+
+describe('statementsFromGrants', () => {
+  it('merges grants on the same resources and condition into one statement, actions sorted', () => {
+    const statements = statementsFromGrants([
+      { actions: ['dynamodb:PutItem'], resources: stack.tables },
+      { actions: ['dynamodb:GetItem'], resources: stack.tables },
+      { actions: ['sns:Publish'], resources: [stack.alertTopic] },
+      { actions: ['iam:AttachRolePolicy'], resources: ['r'], condition: { ArnEquals: { 'iam:PolicyARN': 'q' } } },
+      { actions: ['iam:DetachRolePolicy'], resources: ['r'] },
+    ]);
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: stack.tables },
+      { Effect: 'Allow', Action: ['iam:AttachRolePolicy'], Resource: ['r'], Condition: { ArnEquals: { 'iam:PolicyARN': 'q' } } },
+      { Effect: 'Allow', Action: ['iam:DetachRolePolicy'], Resource: ['r'] },
+      { Effect: 'Allow', Action: ['sns:Publish'], Resource: [stack.alertTopic] },
+    ]);
+  });
+});

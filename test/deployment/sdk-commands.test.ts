@@ -1,0 +1,99 @@
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { sdkCommandsInBundle, UnmappedCommandError } from '../../scripts/deploy/sdk-commands.ts';
+
+/** Bundles `source` the way scripts/deploy/bundle.ts does (ESM builds, tree-shaken), in memory. */
+async function metafileOf(source: string): Promise<Metafile> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
+    outfile: 'out/index.mjs',
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    treeShaking: true,
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return result.metafile;
+}
+
+const names = (metafile: Metafile) => sdkCommandsInBundle(metafile).commands.map((c) => `${c.service}:${c.operation}`);
+
+describe('sdkCommandsInBundle: the calls a bundle can make, from esbuild metafile', () => {
+  it('finds only the command a module imports: tree-shaking drops the rest of the client', async () => {
+    const metafile = await metafileOf(`
+      import { SESv2Client, GetEmailIdentityPoliciesCommand } from '@aws-sdk/client-sesv2';
+      export const run = () => new SESv2Client({}).send(new GetEmailIdentityPoliciesCommand({ EmailIdentity: 'x' }));
+    `);
+    expect(names(metafile)).toEqual(['sesv2:GetEmailIdentityPolicies']);
+  });
+
+  // Conservative where esbuild must be: lib-dynamodb does not declare itself free of side effects, so its
+  // Query/Scan command modules stay in the bundle; DynamoDBClient carries DescribeEndpoints (endpoint
+  // discovery). A module that is in the bundle can be sent, so it counts.
+  it('maps lib-dynamodb document commands to DynamoDB operations, counting every command module left in the bundle', async () => {
+    const metafile = await metafileOf(`
+      import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+      import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+      export const get = () => doc.send(new GetCommand({ TableName: 't', Key: { id: 'a' } }));
+      export const put = () => doc.send(new PutCommand({ TableName: 't', Item: { id: 'a' } }));
+    `);
+    expect(names(metafile)).toEqual(['dynamodb:DescribeEndpoints', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan']);
+  });
+
+  it('sees the commands Powertools idempotency sends (it imports them from client-dynamodb)', async () => {
+    const metafile = await metafileOf(`
+      import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+      export const layer = new DynamoDBPersistenceLayer({ tableName: 't' });
+    `);
+    expect(names(metafile)).toEqual(['dynamodb:DeleteItem', 'dynamodb:DescribeEndpoints', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  });
+
+  it('finds nothing when a module only imports types', async () => {
+    const metafile = await metafileOf(`
+      import type { PublishCommandInput } from '@aws-sdk/client-sns';
+      export const x: PublishCommandInput | undefined = undefined;
+    `);
+    expect(names(metafile)).toEqual([]);
+  });
+
+  it('keeps credential-chain calls apart: they are not made with the function role', () => {
+    const metafile: Metafile = {
+      inputs: {},
+      outputs: {
+        'out/index.mjs': {
+          bytes: 10,
+          imports: [],
+          exports: [],
+          inputs: {
+            'node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/commands/AssumeRoleWithWebIdentityCommand.js': { bytesInOutput: 5 },
+            'node_modules/@aws-sdk/client-sns/dist-es/commands/PublishCommand.js': { bytesInOutput: 5 },
+            'node_modules/@aws-sdk/client-iam/dist-es/commands/DetachRolePolicyCommand.js': { bytesInOutput: 0 },
+          },
+        },
+      },
+    };
+    const result = sdkCommandsInBundle(metafile);
+    expect(result.commands.map((c) => `${c.service}:${c.operation}`)).toEqual(['sns:Publish']);
+    expect(result.credentialCommands.map((c) => `${c.service}:${c.operation}`)).toEqual(['sts:AssumeRoleWithWebIdentity']);
+  });
+
+  it('fails on a lib-dynamodb command it cannot map, instead of leaving the role short', () => {
+    const metafile: Metafile = {
+      inputs: {},
+      outputs: {
+        'out/index.mjs': {
+          bytes: 1,
+          imports: [],
+          exports: [],
+          inputs: { 'node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/ExecuteStatementCommand.js': { bytesInOutput: 1 } },
+        },
+      },
+    };
+    expect(() => sdkCommandsInBundle(metafile)).toThrow(UnmappedCommandError);
+  });
+});

