@@ -19,7 +19,8 @@ const { values } = parseArgs({
 });
 
 try {
-  await buildDeployment({ stage: values.stage, configPath: values.config });
+  const built = await buildDeployment({ stage: values.stage, configPath: values.config });
+  console.log(`built ${built.functions.length} functions for stage ${built.stage} into ${built.stageDir}`);
 } catch (error) {
   console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

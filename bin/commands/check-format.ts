@@ -99,7 +99,7 @@ export function formatJson(report: CheckReport): string {
         compliant: f.errors.length === 0 && f.findings.every((finding) => finding.exemption),
         errors: f.errors,
         // Rule, severity and action first: what a reader scans for.
-        findings: f.findings.map((finding) => ({ ruleId: finding.ruleId, severity: finding.severity, action: finding.action, ...finding })),
+        findings: f.findings.map(({ ruleId, severity, action, ...rest }) => ({ ruleId, severity, action, ...rest })),
       })),
       summary: summaryLine(report),
     },
@@ -117,6 +117,11 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
+/** Relative URIs resolve against the checkout root (%SRCROOT%); a file outside it keeps its absolute file: URI. */
+function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
+  return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: '%SRCROOT%' };
+}
+
 export function formatSarif(report: CheckReport, toolVersion: string): string {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
   const results = report.files.flatMap((file) =>
@@ -128,7 +133,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' },
+            artifactLocation: artifactLocation(file.uri),
             region: { startLine: finding.line },
           },
         },
@@ -143,7 +148,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
     file.errors.map((error) => ({
       level: 'error' as const,
       message: { text: `${file.file}: ${error}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' } } }],
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(file.uri) } }],
     })),
   );
   const log = {

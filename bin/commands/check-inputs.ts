@@ -4,6 +4,7 @@ import { parsePolicy } from '../../lib/policy/index.ts';
 import type { Policy } from '../../lib/policy/types.ts';
 import type { EventDestination, ResourceState } from '../../lib/state/types.ts';
 import { accountOfArn } from '../../lib/rules/arn.ts';
+import { iamPrincipalArn, sesConfigurationSetArn, sesIdentityArn, sesVerificationTemplateArn } from '../../lib/state/resource-arns.ts';
 
 /**
  * What `sesguard check` accepts: the JSON a team is about to deploy, turned into the ResourceState the
@@ -90,7 +91,7 @@ function identityArnOf(file: string, policy: Policy, target: CheckTarget): strin
   if (target.resource) return target.resource;
   const named = new Set(policy.statements.flatMap((s) => (s.resource ?? []).filter((r) => /^arn:[^:]+:ses:[^:]+:\d{12}:identity\/[^*?]+$/.test(r))));
   if (named.size === 1) return [...named][0] as string;
-  return `arn:aws:ses:${target.region}:${accountFor(file, target)}:identity/example.com`;
+  return sesIdentityArn(target.region, accountFor(file, target), 'example.com');
 }
 
 function accountFor(file: string, target: CheckTarget): string {
@@ -210,7 +211,7 @@ export function buildState(file: string, kind: CheckKind, document: unknown, tar
       const policy = policyOf(file, document);
       const account = accountFor(file, target);
       const source = target.resource ?? file;
-      const principalArn = target.principal ?? `arn:aws:iam::${account}:user/policy-holder`;
+      const principalArn = target.principal ?? iamPrincipalArn(target.region, account, 'user', 'policy-holder');
       const changed = { source, kind: 'managed' as const, rawDocument: JSON.stringify(document), document: policy };
       return {
         state: {
@@ -228,7 +229,7 @@ export function buildState(file: string, kind: CheckKind, document: unknown, tar
       const region = resourceRegion ?? target.region;
       const setName = configurationSet ?? target.resource?.split('/').pop() ?? 'checked-configuration-set';
       return {
-        state: { kind: 'event-destination', configurationSet: setName, configurationSetArn: target.resource ?? `arn:aws:ses:${region}:${account}:configuration-set/${setName}`, destination },
+        state: { kind: 'event-destination', configurationSet: setName, configurationSetArn: target.resource ?? sesConfigurationSetArn(region, account, setName), destination },
         account,
         region,
       };
@@ -243,7 +244,7 @@ export function buildState(file: string, kind: CheckKind, document: unknown, tar
         state: {
           kind: 'verification-template',
           templateName: t.TemplateName,
-          templateArn: target.resource ?? `arn:aws:ses:${region}:${account}:custom-verification-email-template/${t.TemplateName}`,
+          templateArn: target.resource ?? sesVerificationTemplateArn(region, account, t.TemplateName),
           template: {
             fromEmailAddress: t.FromEmailAddress,
             templateSubject: t.TemplateSubject,

@@ -148,6 +148,13 @@ describe('sesguard check exit codes', () => {
     expect(stderr).toMatch(message);
   });
 
+  it('without --config it uses ./sesguard.config.yml (the shipped defaults) and says so', async () => {
+    const { code, stdout } = await check('examples/identity-policy-compliant.json');
+    expect(stdout.split('\n')[0]).toBe('config: sesguard.config.yml');
+    // Defaults trust only the identity's own account (111122223333, named in the policy's Resource).
+    expect(code).toBe(0);
+  });
+
   it('2: no files named', async () => {
     expect((await check()).code).toBe(2);
   });
@@ -281,6 +288,17 @@ describe('sesguard check --format sarif', () => {
     expect(validate(log)).toEqual([]);
     expect(log.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
     expect(log.runs[0]?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/not valid JSON/);
+  });
+
+  it('a file outside the working directory is located by its absolute file: URI', async () => {
+    const outside = await file('outside.json', { Version: '2012-10-17', Statement: { Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: '*' } });
+    const { stdout } = await check(outside, '--config', EXAMPLES_CONFIG, '--format', 'sarif');
+    const log = JSON.parse(stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }> }> }> };
+    expect(validate(log)).toEqual([]);
+    const location = log.runs[0]?.results[0]?.locations[0]?.physicalLocation;
+    expect(location?.artifactLocation).toEqual({ uri: `file://${outside}` });
+    // A single-object Statement is statement 0, on the line where the object starts.
+    expect(location?.region.startLine).toBe(3);
   });
 
   it('an exempt finding carries an accepted suppression', async () => {

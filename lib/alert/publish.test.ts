@@ -53,8 +53,9 @@ describe('createSnsAlertPublisher', () => {
     expect(input.MessageAttributes).toEqual({
       severity: { DataType: 'String', StringValue: severity },
       outcome: { DataType: 'String', StringValue: outcome },
-      rules: { DataType: 'String.Array', StringValue: JSON.stringify(rules) },
+      ...(rules.length > 0 && { rules: { DataType: 'String.Array', StringValue: JSON.stringify(rules) } }),
     });
+    if (rules.length === 0) expect(input.MessageAttributes).not.toHaveProperty('rules');
     expect(input.Subject!.length).toBeLessThanOrEqual(SUBJECT_MAX);
     expect(input.Subject).toMatch(/^[\x20-\x7e]+$/);
     expect(parseAlertNotification(input.Message!).outcome).toBe(outcome);

@@ -38,7 +38,9 @@ export function alertMessageAttributes(alert: AlertMessage): NonNullable<Publish
   return {
     severity: { DataType: 'String', StringValue: alert.severity },
     outcome: { DataType: 'String', StringValue: alert.outcome },
-    rules: { DataType: 'String.Array', StringValue: JSON.stringify(alert.rules) },
+    // Omitted when there are no rules: whether SNS accepts an empty String.Array is undocumented, and a
+    // message without the attribute matches no `rules` filter, exactly as an empty list would.
+    ...(alert.rules.length > 0 && { rules: { DataType: 'String.Array', StringValue: JSON.stringify(alert.rules) } }),
   };
 }
 
@@ -66,7 +68,14 @@ export function createSnsAlertPublisher(options: {
     async publish(decision) {
       const gate = alertGate(decision, options.config.alerts);
       if (!gate.alert) return { published: false, reason: gate.reason };
-      const alert = buildAlert(decision, ctx);
+      let alert: AlertMessage;
+      try {
+        alert = buildAlert(decision, ctx);
+      } catch (error) {
+        // A rendering bug must not turn into a missing alert: fail the invocation like a refused publish.
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new AlertPublishError(`could not build the alert for event ${decision.eventId ?? '(no event id)'}: ${why}`, '', { cause: error });
+      }
       let messageId: string | undefined;
       try {
         const out = await options.sns.send(new PublishCommand(alertPublishInput(options.topicArn, alert)));

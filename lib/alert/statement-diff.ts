@@ -149,7 +149,9 @@ function describeConditions(value: Json | undefined): string {
 }
 
 /** `Sid=PublicSend Allow * ses:SendEmail on arn:… if StringEquals aws:SourceAccount=111122223333`. */
-export function describeStatement(value: Json): string {
+export function describeStatement(statement: unknown): string {
+  // Callers hand in JSON.parse output (or literals of the same shape): the Json type describes it exactly.
+  const value = statement as Json;
   if (!isObject(value)) return canonicalJson(value);
   const parts: string[] = [];
   if (typeof value['Sid'] === 'string' && value['Sid'] !== '') parts.push(`Sid=${value['Sid']}`);

@@ -20,7 +20,8 @@ import type {
  * Resource policy: for a same-account request its Allow counts alongside the identity policies', except
  * that a statement naming only the account (`111122223333` / `:root`) delegates to IAM and grants
  * nothing by itself. For a cross-account request (the principal's account differs from the account in
- * the resource ARN) both sides must allow.
+ * the resource ARN) both sides must allow: without a resource policy that lets the caller in, the
+ * caller's own identity policies cannot reach another account's resource.
  */
 
 type ResourceTest = (resource: string, lookup: ContextLookup) => boolean;
@@ -107,8 +108,14 @@ function compileResources(patterns: readonly string[], variables: boolean): Reso
 /** Lower-cases context keys and stringifies values, once per request. */
 export function contextLookup(context: Readonly<Record<string, ContextValue>>): ContextLookup {
   const map = new Map<string, string | readonly string[]>();
-  for (const [k, v] of Object.entries(context)) {
-    map.set(k.toLowerCase(), Array.isArray(v) ? v.map((x: string | number | boolean) => String(x)) : String(v));
+  for (const k in context) {
+    if (!Object.hasOwn(context, k)) continue;
+    const v = context[k]!;
+    let value: string | readonly string[];
+    if (typeof v === 'string') value = v;
+    else if (Array.isArray(v)) value = v.every((x) => typeof x === 'string') ? (v as readonly string[]) : v.map((x) => String(x));
+    else value = String(v);
+    map.set(k.toLowerCase(), value);
   }
   return (key) => map.get(key);
 }
@@ -167,8 +174,7 @@ export function evaluate(request: EvaluationRequest, policies: PolicySet): Evalu
 
   const principalAccount = request.principal ? accountOfPrincipal(request.principal) : undefined;
   const resourceAccount = splitArn(request.resource)?.[4] || undefined;
-  const crossAccount = policies.resourcePolicy !== undefined && principalAccount !== undefined
-    && resourceAccount !== undefined && principalAccount !== resourceAccount;
+  const crossAccount = principalAccount !== undefined && resourceAccount !== undefined && principalAccount !== resourceAccount;
 
   if (crossAccount) {
     // Cross-account: the resource policy must let the caller's account in AND its own IAM must allow.

@@ -25,7 +25,20 @@ const PRINCIPAL_KINDS = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as cons
 const stringList = z.union([z.string(), z.array(z.string()).min(1, 'must not be an empty list')]);
 const conditionValue = z.union([z.string(), z.number(), z.boolean()]);
 const conditionValues = z.union([conditionValue, z.array(conditionValue)]);
-const plainObject = z.record(z.string(), z.unknown());
+
+/**
+ * Hot path: policies are parsed for every event and every simulate line, and almost all are well formed,
+ * so plain type checks settle the valid shapes and the zod schemas above decide (and word) the rest.
+ */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (const v of value) if (typeof v !== 'string') return false;
+  return true;
+}
 
 // `*` alone, or `service:ActionPattern` — IAM answers "Actions/Conditions must be prefaced by a vendor".
 const ACTION_SHAPE = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_.-]+)$/;
@@ -65,11 +78,10 @@ function parseDocument(input: unknown): ParseResult {
       return fail([{ field: 'Document', message: `is not valid JSON: ${err instanceof Error ? err.message : String(err)}` }]);
     }
   }
-  const obj = plainObject.safeParse(doc);
-  if (!obj.success || Array.isArray(doc)) {
+  if (!isRecord(doc)) {
     return fail([{ field: 'Document', message: 'must be a JSON object' }]);
   }
-  const raw = obj.data;
+  const raw = doc;
   const errors: PolicyError[] = [];
   for (const key of Object.keys(raw)) {
     if (!TOP_LEVEL.has(key)) errors.push({ field: key, message: `is not a policy element (expected Version, Id, Statement)` });
@@ -112,12 +124,11 @@ function parseDocument(input: unknown): ParseResult {
 }
 
 function parseStatement(input: unknown, index: number, errors: PolicyError[]): Statement | null {
-  const obj = plainObject.safeParse(input);
-  if (!obj.success || Array.isArray(input)) {
+  if (!isRecord(input)) {
     errors.push({ statement: index, field: 'Statement', message: `must be an object, got ${describe(input)}` });
     return null;
   }
-  const raw = obj.data;
+  const raw = input;
   const before = errors.length;
   const err = (field: string, message: string) => errors.push({ statement: index, field, message });
 
@@ -204,6 +215,8 @@ function exclusivePair(
 }
 
 function toStringList(value: unknown, field: string, err: (field: string, message: string) => void): string[] | null {
+  if (typeof value === 'string') return [value];
+  if (isStringArray(value)) return value.slice();
   const parsed = stringList.safeParse(value);
   if (!parsed.success) {
     err(field, `must be a string or a non-empty list of strings, got ${describe(value)}`);
@@ -215,12 +228,11 @@ function toStringList(value: unknown, field: string, err: (field: string, messag
 function parsePrincipal(value: unknown, field: string, err: (field: string, message: string) => void): PrincipalSet | undefined {
   const set: PrincipalSet = { wildcard: false, AWS: [], Service: [], Federated: [], CanonicalUser: [] };
   if (value === '*') return { ...set, wildcard: true };
-  const obj = plainObject.safeParse(value);
-  if (!obj.success || Array.isArray(value)) {
+  if (!isRecord(value)) {
     err(field, `must be "*" or an object of AWS/Service/Federated/CanonicalUser, got ${describe(value)}`);
     return undefined;
   }
-  const keys = Object.keys(obj.data);
+  const keys = Object.keys(value);
   if (keys.length === 0) {
     err(field, 'must name at least one principal');
     return undefined;
@@ -233,7 +245,7 @@ function parsePrincipal(value: unknown, field: string, err: (field: string, mess
       ok = false;
       continue;
     }
-    const list = toStringList(obj.data[key], `${field}.${key}`, err);
+    const list = toStringList(value[key], `${field}.${key}`, err);
     if (!list) {
       ok = false;
       continue;
@@ -247,28 +259,35 @@ function parsePrincipal(value: unknown, field: string, err: (field: string, mess
 }
 
 function parseCondition(value: unknown, err: (field: string, message: string) => void): ConditionClause[] {
-  const obj = plainObject.safeParse(value);
-  if (!obj.success || Array.isArray(value)) {
+  if (!isRecord(value)) {
     err('Condition', `must be an object of operator -> {key: values}, got ${describe(value)}`);
     return [];
   }
   const clauses: ConditionClause[] = [];
-  for (const [operator, block] of Object.entries(obj.data)) {
+  for (const [operator, block] of Object.entries(value)) {
     const field = `Condition.${operator}`;
     if (!parseOperator(operator)) {
       err(field, 'is not a condition operator AWS knows');
       continue;
     }
-    const keys = plainObject.safeParse(block);
-    if (!keys.success || Array.isArray(block)) {
+    if (!isRecord(block)) {
       err(field, `must be an object of condition key -> values, got ${describe(block)}`);
       continue;
     }
-    if (Object.keys(keys.data).length === 0) {
+    const entries = Object.entries(block);
+    if (entries.length === 0) {
       err(field, 'must name at least one condition key');
       continue;
     }
-    for (const [key, rawValues] of Object.entries(keys.data)) {
+    for (const [key, rawValues] of entries) {
+      if (typeof rawValues === 'string') {
+        clauses.push({ operator, key, values: [rawValues] });
+        continue;
+      }
+      if (isStringArray(rawValues)) {
+        clauses.push({ operator, key, values: rawValues.slice() });
+        continue;
+      }
       const values = conditionValues.safeParse(rawValues);
       if (!values.success) {
         err(`${field}.${key}`, `must be a string, number, boolean or a list of them, got ${describe(rawValues)}`);

@@ -15,6 +15,15 @@ export function isCompliant(findings: readonly Finding[]): boolean {
   return blockingFindings(findings).length === 0;
 }
 
+/**
+ * The blocking findings a change to the resource must answer. A rule configured to quarantine is
+ * answered by quarantining the actor, not by editing the document, so its findings do not make a
+ * candidate document unacceptable (otherwise every strip would fall back to deleting the policy).
+ */
+export function resourceFindings(findings: readonly Finding[]): Finding[] {
+  return blockingFindings(findings).filter((finding) => finding.action !== 'quarantine');
+}
+
 /** "SES-IDP-001 (Statement 2 ...); SES-IDP-004 (...)" — for explanations that say what is still wrong. */
 export function describeFindings(findings: readonly Finding[]): string {
   return findings.map((finding) => `${finding.ruleId}: ${finding.reason}`).join(' ');

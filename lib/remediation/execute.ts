@@ -1,8 +1,8 @@
 import type { AwsClients } from '../aws/client-factory.ts';
 import type { Finding } from '../rules/types.ts';
 import type { ResourceState } from '../state/types.ts';
-import { isCompliant } from './compliance.ts';
-import { REMOVING_STEPS, sendStep } from './step-commands.ts';
+import { isCompliant, resourceFindings } from './compliance.ts';
+import { ACTOR_STEPS, REMOVING_STEPS, sendStep } from './step-commands.ts';
 import type { Plan, PlanStep, StepResult } from './types.ts';
 
 export { COMMANDS_BY_STEP } from './step-commands.ts';
@@ -46,7 +46,8 @@ function isNotFound(error: unknown): boolean {
  * The only code that changes AWS. Steps run one at a time, in plan order, each mapped to exactly one
  * SDK command, each outcome recorded: a failed step does not stop the others (a partial repair beats
  * none) unless a step depends on it. Before writing, the state is read again: events arrive late and
- * twice, and a state that has meanwhile become compliant must not be touched.
+ * twice, and a state that has meanwhile become compliant must not be touched (quarantine steps still
+ * run: they answer what the actor did, which a later fix by someone else does not undo).
  */
 export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecutionReport> {
   const result = (step: PlanStep, outcome: StepResult['outcome'], detail?: string): StepResult => ({
@@ -64,24 +65,20 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
 
   const notes: string[] = [];
   const current = await readAndJudge(deps, 'before writing', notes);
-  if (current?.compliant) {
-    return {
-      results: plan.steps.map((step) => result(step, 'skipped', 'state changed since it was read and is now compliant')),
-      rereadCompliant: true,
-      after: current.state,
-      ...(notes.length > 0 && { notes }),
-    };
-  }
   // A failed re-read does not stop the repair: the plan was made from a state read moments ago, and
   // leaving the perimeter open because of a throttled read is the worse failure.
   if (!current) notes.push('the repair went ahead on the state read when the event arrived');
+  // Resource steps answer the non-quarantine findings; when the state no longer has any, they are moot.
+  const nowCompliant = current !== undefined && current.judged && resourceFindings(current.findings).length === 0;
 
   const results: StepResult[] = [];
   const byId = new Map<string, StepResult>();
   for (const step of plan.steps) {
     const blocked = (step.dependsOn ?? []).map((id) => ({ id, r: byId.get(id) })).find(({ r }) => r?.outcome !== 'done');
     let outcome: StepResult;
-    if (blocked) {
+    if (nowCompliant && !ACTOR_STEPS.has(step.action.type)) {
+      outcome = result(step, 'skipped', 'state changed since it was read and is now compliant');
+    } else if (blocked) {
       const prerequisite = plan.steps.find((s) => s.id === blocked.id);
       const what = prerequisite ? `${blocked.id} (${prerequisite.action.type})` : blocked.id;
       outcome = result(step, 'skipped', `depends on step ${what}, which ${blocked.r ? `was ${blocked.r.outcome}` : 'did not run'}`);
@@ -90,6 +87,9 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
     }
     results.push(outcome);
     byId.set(step.id, outcome);
+  }
+  if (nowCompliant && results.every((r) => r.outcome === 'skipped')) {
+    return { results, rereadCompliant: current?.compliant ?? false, ...(current && { after: current.state }), ...(notes.length > 0 && { notes }) };
   }
 
   const after = await readAndJudge(deps, 'after the repair', notes);
@@ -113,7 +113,15 @@ async function runStep(step: PlanStep, deps: ExecuteDeps, result: (step: PlanSte
   }
 }
 
-async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): Promise<{ state: ResourceState; compliant: boolean } | undefined> {
+interface Reading {
+  state: ResourceState;
+  /** false when judge threw: the state is then treated as noncompliant. */
+  judged: boolean;
+  findings: Finding[];
+  compliant: boolean;
+}
+
+async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): Promise<Reading | undefined> {
   let state: ResourceState;
   try {
     state = await deps.reread();
@@ -122,9 +130,10 @@ async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): P
     return undefined;
   }
   try {
-    return { state, compliant: isCompliant(deps.judge(state)) };
+    const findings = deps.judge(state);
+    return { state, judged: true, findings, compliant: isCompliant(findings) };
   } catch (error) {
     notes.push(`could not judge the state re-read ${when}: ${describeAwsError(error)}`);
-    return { state, compliant: false };
+    return { state, judged: false, findings: [], compliant: false };
   }
 }

@@ -2,7 +2,7 @@ import type { BaselineRecord } from '../baseline/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { Finding } from '../rules/types.ts';
 import type { EventDestination, EventDestinationState, ResourceState } from '../state/types.ts';
-import { blockingFindings, uniqueRuleIds } from './compliance.ts';
+import { resourceFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
 import { parseStoredDestination, toEventDestinationDefinition, UnwritableDestinationError } from './event-destination-definition.ts';
 
@@ -92,7 +92,7 @@ function tryBaseline(
   if (parsed.destination.name !== current.name) {
     return { why: `The recorded previous definition names destination "${parsed.destination.name}", not "${current.name}".` };
   }
-  const remaining = blockingFindings(judge({ ...state, destination: parsed.destination }));
+  const remaining = resourceFindings(judge({ ...state, destination: parsed.destination }));
   if (remaining.length > 0) {
     return { why: `The recorded previous definition (${baseline.recordedAt}) is not compliant under today's rules (${uniqueRuleIds(remaining).join(', ')}).` };
   }

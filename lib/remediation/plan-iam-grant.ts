@@ -5,7 +5,7 @@ import { parsePolicy } from '../policy/index.ts';
 import { matchesAnyArnPattern } from '../rules/arn.ts';
 import type { Finding } from '../rules/types.ts';
 import type { IamGrantState, IamPolicyInEffect, ResourceState } from '../state/types.ts';
-import { blockingFindings, describeFindings, uniqueRuleIds } from './compliance.ts';
+import { resourceFindings, describeFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
 import { decodePolicyText, stripStatements, UnstrippableDocumentError } from './policy-document.ts';
 
@@ -117,7 +117,7 @@ function planInlineRepair(
       notes.push('No last-known-good version of it is recorded (a new inline policy has none).');
     } else {
       const candidate = withInlineDocument(input.state, changed, baseline.document);
-      const remaining = candidate ? blockingFindings(input.judge(candidate)) : undefined;
+      const remaining = candidate ? resourceFindings(input.judge(candidate)) : undefined;
       if (remaining && remaining.length === 0) {
         return put(decodePolicyText(baseline.document), `Restores the last-known-good ${label} recorded at ${baseline.recordedAt} (event ${baseline.eventId}), which is compliant under today's rules.`);
       }
@@ -137,7 +137,7 @@ function planInlineRepair(
     const stripped = stripStatements(changed.rawDocument, indices);
     if (stripped.document === null) return remove(`Every statement of the ${label} grants SES perimeter actions, so it is deleted.`);
     const candidate = withInlineDocument(input.state, changed, stripped.document);
-    const remaining = candidate ? blockingFindings(input.judge(candidate)) : [];
+    const remaining = candidate ? resourceFindings(input.judge(candidate)) : [];
     if (candidate && remaining.length === 0) return put(stripped.document, `Removes statements ${listed} from the ${label} and keeps the other ${stripped.remaining}; the result is compliant.`);
     return remove(`Without statements ${listed} the ${label} ${candidate ? `still has findings (${describeFindings(remaining)})` : 'does not parse'}, so it is deleted.`);
   } catch (error) {

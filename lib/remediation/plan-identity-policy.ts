@@ -2,7 +2,7 @@ import { parsePolicy } from '../policy/index.ts';
 import type { BaselineRecord } from '../baseline/types.ts';
 import type { Finding } from '../rules/types.ts';
 import type { IdentityPolicyState, ResourceState } from '../state/types.ts';
-import { blockingFindings, describeFindings, uniqueRuleIds } from './compliance.ts';
+import { resourceFindings, describeFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
 import { stripStatements, UnstrippableDocumentError } from './policy-document.ts';
 
@@ -103,7 +103,7 @@ export function planIdentityPolicyRepair(input: IdentityPolicyPlanInput): Family
     return { strategy: 'delete', steps: [deleteStep(why)], explanation: why, notRepaired };
   }
   const candidate = withDocument(state, stripped.document);
-  const remaining = candidate ? blockingFindings(judge(candidate)) : [];
+  const remaining = candidate ? resourceFindings(judge(candidate)) : [];
   if (!candidate || remaining.length > 0) {
     const still = candidate ? `still has findings (${describeFindings(remaining)})` : 'does not parse';
     const why = `${notes.join(' ')} Without statements ${listed} the ${label} ${still}, so the policy is deleted.`.trim();
@@ -124,7 +124,7 @@ function tryBaseline(
   }
   const candidate = withDocument(state, baseline.document);
   if (!candidate) return { why: `The last-known-good document recorded ${baseline.recordedAt} does not parse, so it cannot be restored.` };
-  const remaining = blockingFindings(judge(candidate));
+  const remaining = resourceFindings(judge(candidate));
   if (remaining.length > 0) {
     return { why: `The last-known-good document recorded ${baseline.recordedAt} is not compliant under today's rules (${uniqueRuleIds(remaining).join(', ')}), so it is not restored.` };
   }

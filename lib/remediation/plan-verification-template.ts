@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BaselineRecord } from '../baseline/types.ts';
 import type { Finding } from '../rules/types.ts';
 import type { ResourceState, VerificationTemplateState } from '../state/types.ts';
-import { blockingFindings, uniqueRuleIds } from './compliance.ts';
+import { resourceFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
 
 export interface VerificationTemplatePlanInput {
@@ -85,7 +85,7 @@ function tryBaseline(
   if (!baseline) return { why: 'No last-known-good template is recorded.' };
   const parsed = parseStoredTemplate(baseline.document);
   if (!parsed.ok) return { why: `The last-known-good template (${baseline.recordedAt}) is unreadable: ${parsed.error}.` };
-  const remaining = blockingFindings(judge({ ...state, template: parsed.template }));
+  const remaining = resourceFindings(judge({ ...state, template: parsed.template }));
   if (remaining.length > 0) {
     return { why: `The last-known-good template (${baseline.recordedAt}) is not compliant under today's rules (${uniqueRuleIds(remaining).join(', ')}).` };
   }

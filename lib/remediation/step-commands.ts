@@ -68,6 +68,13 @@ export const REMOVING_STEPS: ReadonlySet<StepAction['type']> = new Set([
 ]);
 
 /**
+ * Steps that act on the principal who made the change, not on the changed resource. The resource having
+ * become compliant since (someone else fixed it) does not undo what the actor did, so the race check
+ * before writing does not cancel them.
+ */
+export const ACTOR_STEPS: ReadonlySet<StepAction['type']> = new Set(['iam.attach-quarantine-policy', 'iam.revoke-role-sessions']);
+
+/**
  * The inline policy that denies every action to sessions issued before `before` — what the IAM console's
  * "Revoke active sessions" writes. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
  */

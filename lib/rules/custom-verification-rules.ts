@@ -1,4 +1,5 @@
 import type { ResourceState, VerificationTemplateState } from '../state/types.ts';
+import { sesVerificationTemplateArn } from '../state/resource-arns.ts';
 import { matchesAnyArnPattern } from './arn.ts';
 import type { RawFinding, Rule, RuleContext } from './types.ts';
 
@@ -11,7 +12,7 @@ import type { RawFinding, Rule, RuleContext } from './types.ts';
 
 function evaluateVerificationSend(state: ResourceState, ctx: RuleContext): RawFinding[] {
   if (state.kind !== 'custom-verification-send') return [];
-  const templateArn = `arn:aws:ses:${ctx.region}:${ctx.accountId}:custom-verification-email-template/${state.templateName}`;
+  const templateArn = sesVerificationTemplateArn(ctx.region, ctx.accountId, state.templateName);
   const actor = ctx.actor;
   if (!actor || (!actor.arn && !actor.sessionIssuerArn)) {
     return [

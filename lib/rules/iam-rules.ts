@@ -1,6 +1,8 @@
 import { analyzePolicy, evaluate, matchArn } from '../policy/index.ts';
 import type { LabelledPolicy, Policy, PolicySet, StatementGrant } from '../policy/types.ts';
 import type { IamGrantState, IamPolicyInEffect, IamPrincipalState, ResourceState } from '../state/types.ts';
+import { partitionOf } from '../aws/partition.ts';
+import { sesIdentityArn } from '../state/resource-arns.ts';
 import { matchesAnyArnPattern } from './arn.ts';
 import { clauseRestricts } from './principal-trust.ts';
 import type { RawFinding, Rule, RuleContext } from './types.ts';
@@ -63,7 +65,7 @@ function decidingSet(policies: LabelledPolicy[], grantLabel: string, grant: Stat
 
 /** Concrete request resources standing for a statement's Resource list. */
 function requestResources(grant: StatementGrant, ctx: RuleContext): string[] {
-  const everything = `arn:aws:ses:${ctx.region}:${ctx.accountId}:*`;
+  const everything = `arn:${partitionOf(ctx.region)}:ses:${ctx.region}:${ctx.accountId}:*`;
   if (grant.notResources.length > 0 || grant.resources.length === 0) return [everything];
   return grant.resources.map((resource) => (resource === '*' ? everything : resource));
 }
@@ -108,7 +110,7 @@ const SEND_RESTRICTING_KEYS = new Set(['ses:fromaddress', 'ses:recipients']);
 
 /** Whether a statement's resources reach any identity of the account (probed with a name nobody uses). */
 function reachesEveryIdentity(grant: StatementGrant, ctx: RuleContext): boolean {
-  const probe = `arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/sesguard-probe.invalid`;
+  const probe = sesIdentityArn(ctx.region, ctx.accountId, 'sesguard-probe.invalid');
   if (grant.notResources.length > 0) return !grant.notResources.some((pattern) => matchArn(pattern, probe));
   return grant.resources.some((pattern) => matchArn(pattern, probe));
 }

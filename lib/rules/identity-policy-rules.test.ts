@@ -347,3 +347,15 @@ describe('identity policy findings carry what a security engineer needs', () => 
     expect(judge(state, ctx())).toEqual([]);
   });
 });
+
+describe('SES-IDP-004 reasons stay one readable sentence', () => {
+  it.each([
+    ['NotAction', { Effect: 'Allow', Principal: { AWS: OWN_ACCOUNT }, NotAction: 'ses:SendEmail', Resource: IDENTITY }, /grants 888888888888 every SES action except ses:SendEmail on example.com/],
+    ['ses:*', { Effect: 'Allow', Principal: { AWS: OWN_ACCOUNT }, Action: 'ses:*', Resource: IDENTITY }, /grants 888888888888 every SES action on/],
+    ['many actions', { Effect: 'Allow', Principal: { AWS: OWN_ACCOUNT }, Action: ['ses:Get*', 'ses:List*'], Resource: IDENTITY }, /and \d+ more actions on example.com/],
+    ['another service', { Effect: 'Allow', Principal: { AWS: OWN_ACCOUNT }, Action: ['ses:SendEmail', 'sns:Publish'], Resource: IDENTITY }, /grants 888888888888 sns:Publish on/],
+  ] as const)('%s', (_name, statement, reason) => {
+    const finding = judge(identityPolicyState(doc(statement)), ctx()).find((f) => f.ruleId === 'SES-IDP-004');
+    expect(finding?.reason).toMatch(reason);
+  });
+});

@@ -33,12 +33,19 @@ interface AllowStatement {
   grant: StatementGrant | undefined;
 }
 
+// Six rules judge the same document; analyse it once per parsed policy.
+const allowsCache = new WeakMap<Policy, AllowStatement[]>();
+
 /** The Allow statements of a policy with their analysis. Deny statements never widen a perimeter. */
 function allowStatements(policy: Policy, label: string): AllowStatement[] {
+  const cached = allowsCache.get(policy);
+  if (cached) return cached;
   const grants = analyzePolicy(policy, label, 'ses');
-  return policy.statements
+  const allows = policy.statements
     .filter((statement) => statement.effect === 'Allow')
     .map((statement) => ({ statement, grant: grants.find((g) => g.ref.index === statement.index) }));
+  allowsCache.set(policy, allows);
+  return allows;
 }
 
 function statementLabel(statement: Statement): string {
@@ -133,12 +140,17 @@ const unpinnedService = identityRule('SES-IDP-003', 'Identity policy allows a se
 
 const nonSendingActions = identityRule('SES-IDP-004', 'Identity policy grants more than sending', 'high', 'revert', (state, _policy, allows) =>
   allows.flatMap(({ statement, grant }) => {
-    const extra = grant?.allActions || (!grant && statement.notAction)
-      ? [statement.notAction ? `every SES action except ${statement.notAction.join(', ')}` : 'every SES action']
-      : nonSendingActionsOf(statement, grant);
-    if (extra.length === 0) return [];
+    const extra = grant?.allActions ? [] : nonSendingActionsOf(statement, grant);
+    if (!grant?.allActions && extra.length === 0) return [];
+    const what = grant?.allActions
+      ? 'every SES action'
+      : statement.notAction
+        ? `every SES action except ${statement.notAction.join(', ')}`
+        : extra.length > 6
+          ? `${extra.slice(0, 6).join(', ')} and ${extra.length - 6} more actions`
+          : extra.join(', ');
     const who = statement.principal ? describePrincipals(statement.principal) : statement.notPrincipal ? `everyone except ${describePrincipals(statement.notPrincipal)}` : 'its principal';
-    return [dropStatement(state, statement, `${statementLabel(statement)} of policy "${state.policyName}" grants ${who} ${extra.join(', ')} on ${state.identity}, beyond the sending actions a sending-authorization policy is for.`)];
+    return [dropStatement(state, statement, `${statementLabel(statement)} of policy "${state.policyName}" grants ${who} ${what} on ${state.identity}, beyond the sending actions a sending-authorization policy is for.`)];
   }),
 );
 

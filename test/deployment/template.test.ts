@@ -179,7 +179,9 @@ describe('packaged template: EventBridge rules route every sample event to exact
       if (pattern.source.includes('aws.iam')) expect(rule.condition, rule.id).toBe('IsGlobalRegion');
       else expect(rule.condition, rule.id).toBeUndefined();
     }
-    expect(resource('IamGrantLambdaFunction').Condition).toBe('IsGlobalRegion');
+    for (const id of ['IamGrantLambdaFunction', 'IamGrantRole', 'IamGrantLogGroup', 'IamGrantErrorsAlarm', 'IamGrantGlobalRulePermission']) {
+      expect(resource(id).Condition, id).toBe('IsGlobalRegion');
+    }
     expect(resource('QuarantinePolicy').Condition).toBe('IsGlobalRegion');
   });
 
@@ -223,6 +225,20 @@ describe('packaged template: least privilege, derived from each bundle', () => {
       const lambda = resource(`${logicalIdStem(fn.name)}LambdaFunction`);
       expect(lambda.Properties['Role']).toEqual({ 'Fn::GetAtt': [roleLogicalId(fn), 'Arn'] });
       expect(resource(roleLogicalId(fn)).Properties['RoleName']).toEqual({ 'Fn::Sub': `${PREFIX}${fn.name}-\${AWS::Region}` });
+    }
+  });
+
+  it('denies every guard role with IAM write access any change to the guard\u2019s own roles', () => {
+    for (const fn of ALL_FUNCTIONS) {
+      const statements = (resource(roleLogicalId(fn)).Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+      const roleWrites = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asArray(s.Action)).filter((a) => /^iam:(Put|Attach|Detach|Delete)Role/.test(a));
+      const deny = statements.find((s) => s.Sid === 'NeverChangeOwnRoles');
+      if (roleWrites.length === 0) expect(deny, fn.name).toBeUndefined();
+      else {
+        expect(deny?.Effect, fn.name).toBe('Deny');
+        expect(asArray(deny!.Action), fn.name).toEqual(expect.arrayContaining(roleWrites));
+        expect(deny!.Resource).toEqual([{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${PREFIX}*` }]);
+      }
     }
   });
 
