@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { evaluate } from './evaluate.ts';
 import { parsePolicy } from './parse.ts';
 import type { ContextValue, EvaluationDecision, LabelledPolicy, Policy, PolicySet, StatementRef } from './types.ts';
@@ -211,5 +212,25 @@ describe('evaluate', () => {
     const set = setOf({ name: '', identity: [[{ ...allowSend, Condition: { StringEquals: { 'ses:FromAddress': 'a@example.com' } } }]], decision: 'Allow' });
     const req = (from: string) => evaluate({ action: 'ses:SendEmail', resource: IDENTITY, context: { 'ses:FromAddress': from } }, set).decision;
     expect([req('a@example.com'), req('b@example.com'), req('a@example.com')]).toEqual(['Allow', 'ImplicitDeny', 'Allow']);
+  });
+});
+
+describe('evaluate never throws on any policy the parser accepts', () => {
+  const value = fc.oneof(fc.constantFrom('*', 'ses:*', 'ses:Send?mail', IDENTITY, 'arn:aws:ses:*:*:identity/${aws:username}*', '${*}', '10', 'true', '::1/0', '2026-01-01', '1767225600'), fc.string());
+  const operator = fc.constantFrom('StringEquals', 'StringNotLike', 'ForAllValues:StringLike', 'ForAnyValue:StringNotEqualsIfExists', 'NumericLessThan', 'DateGreaterThan', 'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnLike', 'ArnNotEquals', 'Null');
+  const statement = fc.record({
+    Effect: fc.constantFrom('Allow', 'Deny'),
+    Action: fc.oneof(value, fc.array(value, { minLength: 1, maxLength: 3 })),
+    Resource: fc.oneof(value, fc.array(value, { minLength: 1, maxLength: 3 })),
+    Condition: fc.dictionary(operator, fc.dictionary(fc.constantFrom('ses:FromAddress', 'ses:Recipients', 'aws:SourceIp', 'aws:CurrentTime', 'k'), fc.oneof(value, fc.array(value))), { maxKeys: 3 }),
+  });
+  const context = fc.dictionary(fc.constantFrom('ses:FromAddress', 'ses:Recipients', 'aws:SourceIp', 'aws:CurrentTime', 'aws:username', 'k'), fc.oneof(fc.string(), fc.array(fc.string()), fc.integer(), fc.boolean()));
+  it('for arbitrary statements, requests and contexts', () => {
+    fc.assert(fc.property(fc.array(statement, { minLength: 1, maxLength: 4 }), fc.string(), fc.string(), context, (statements, action, resource, ctx) => {
+      const r = parsePolicy({ Version: '2012-10-17', Statement: statements });
+      if (!r.ok) return;
+      const result = evaluate({ action, resource, context: ctx }, { identityPolicies: [{ label: 'p', policy: r.policy }] });
+      expect(['Allow', 'ExplicitDeny', 'ImplicitDeny']).toContain(result.decision);
+    }), { numRuns: 1000 });
   });
 });

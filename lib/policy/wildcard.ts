@@ -88,8 +88,11 @@ function buildArnMatcher(pattern: string): Matcher {
   if (pattern === '*') return () => true;
   if (!hasWildcard(pattern)) return (v) => v === pattern;
   const segments = splitArn(pattern);
-  // Not ARN-shaped: plain glob over the whole string.
-  if (!segments) return compileGlob(pattern, false);
+  if (!segments) {
+    // A truncated ARN (`arn:aws:ses:us-*:identity/x`) is not a valid pattern: matching it as a plain
+    // glob would let `*` swallow whole segments, so it matches nothing. Other values are plain globs.
+    return pattern.startsWith('arn:') ? () => false : compileGlob(pattern, false);
+  }
   const matchers = segments.map((s) => compileGlob(s, false));
   return (value) => {
     const parts = splitArn(value);

@@ -5,13 +5,20 @@ import { EVENT_DESTINATION_RULES } from './event-destination-rules.ts';
 import { findExemption } from './exemptions.ts';
 import { IAM_RULES } from './iam-rules.ts';
 import { IDENTITY_POLICY_RULES } from './identity-policy-rules.ts';
+import { GUARD_INTEGRITY_RULES } from './guard-integrity-rules.ts';
 import type { Finding, RawFinding, Rule, RuleContext } from './types.ts';
 
 /**
- * The rule catalogue of DESIGN.md §3. GUARD-001 is judged by the guard-integrity handler from the
- * event itself and is not a state rule.
+ * The rule catalogue of DESIGN.md §3. GUARD-001 judges the event itself (carried in the guard-integrity
+ * state), since a deleted rule or a stopped trail has no state left to read.
  */
-export const RULES: readonly Rule[] = [...IDENTITY_POLICY_RULES, ...EVENT_DESTINATION_RULES, ...CUSTOM_VERIFICATION_RULES, ...IAM_RULES];
+export const RULES: readonly Rule[] = [
+  ...IDENTITY_POLICY_RULES,
+  ...EVENT_DESTINATION_RULES,
+  ...CUSTOM_VERIFICATION_RULES,
+  ...IAM_RULES,
+  ...GUARD_INTEGRITY_RULES,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

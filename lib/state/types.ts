@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/types.ts';
-import type { IamPrincipalRef } from '../cloudtrail/types.ts';
+import type { GuardIntegrityChange, IamPrincipalRef } from '../cloudtrail/types.ts';
 
 /** The CURRENT state of a change's target, read from AWS (or, offline, taken from the event payload). */
 
@@ -92,8 +92,10 @@ export interface IamGrantState {
   gainedPolicies?: IamPolicyInEffect[];
 }
 
+/** A guard resource deleted or a trail stopped leaves nothing to read: the event itself is the state. */
 export interface GuardIntegrityState {
   kind: 'guard-integrity';
+  change: GuardIntegrityChange;
 }
 
 export type ResourceState =

