@@ -62,7 +62,19 @@ export function parseIp(text: string): { v6: boolean; value: bigint } | null {
   return { v6: true, value: v6 };
 }
 
+const cidrCache = new Map<string, Cidr | null>();
+
+/** Parses (and caches) a policy CIDR or bare address; null when invalid. */
 export function parseCidr(text: string): Cidr | null {
+  const hit = cidrCache.get(text);
+  if (hit !== undefined) return hit;
+  const cidr = parseCidrUncached(text);
+  if (cidrCache.size >= 10_000) cidrCache.clear();
+  cidrCache.set(text, cidr);
+  return cidr;
+}
+
+function parseCidrUncached(text: string): Cidr | null {
   const slash = text.indexOf('/');
   const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
   if (!ip) return null;

@@ -32,6 +32,12 @@ describe('parsePolicy accepts every form AWS accepts', () => {
     expect(p.statements[0]?.sid).toBe('A b');
   });
 
+  it('a literal + in a URL-encoded document stays a + (RFC 3986, not form encoding)', () => {
+    const doc = JSON.stringify({ Version: '2012-10-17', Statement: [{ ...sendStatement, Condition: { StringEquals: { 'ses:FromAddress': 'a+b@example.com' } } }] });
+    const encoded = encodeURIComponent(doc).replace(/%2B/g, '+');
+    expect(ok(encoded).statements[0]?.conditions[0]?.values).toEqual(['a+b@example.com']);
+  });
+
   it('a document without Version is read as 2008-10-17 (AWS default)', () => {
     expect(ok({ Statement: [sendStatement] }).version).toBe('2008-10-17');
   });

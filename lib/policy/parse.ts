@@ -56,12 +56,15 @@ function fail(errors: PolicyError[]): ParseResult {
   return { ok: false, errors };
 }
 
-/** IAM's GetPolicyVersion/GetUserPolicy return the document URL-encoded (RFC 3986). */
+/**
+ * IAM's GetPolicyVersion/GetUserPolicy/GetRolePolicy return the document URL-encoded (RFC 3986, so a
+ * space is %20 and a `+` may stay literal: it must not be read as a space).
+ */
 function decodeIfUrlEncoded(text: string): string | null {
   const trimmed = text.trimStart();
   if (!/^%7B/i.test(trimmed) && !/^%5B/i.test(trimmed)) return text;
   try {
-    return decodeURIComponent(trimmed.replace(/\+/g, '%20'));
+    return decodeURIComponent(trimmed);
   } catch {
     return null;
   }

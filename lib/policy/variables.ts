@@ -24,7 +24,11 @@ export interface ValueTemplate {
 
 const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
 
+const PLAIN = /^[^*?$]*$/;
+
 export function parseTemplate(raw: string, variablesEnabled: boolean): ValueTemplate {
+  // Most values are plain text: skip the character walk.
+  if (PLAIN.test(raw)) return { raw, parts: raw ? [{ kind: 'text', text: raw }] : [], needsRendering: false };
   const parts: TemplatePart[] = [];
   let text = '';
   let needsRendering = false;

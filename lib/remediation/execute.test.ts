@@ -490,21 +490,38 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     ]);
   });
 
-  it.each([
-    { name: 'SESv2 NotFoundException on DeleteEmailIdentityPolicy', arrange: () => sesMock.on(DeleteEmailIdentityPolicyCommand).rejects(new NotFoundException({ message: 'Policy not found', $metadata: {} })), expectDetail: 'already gone: AWS answered NotFoundException: Policy not found', op: 'DeleteEmailIdentityPolicy' },
-    { name: 'SESv2 NotFoundException on DeleteConfigurationSetEventDestination', arrange: () => sesMock.on(DeleteConfigurationSetEventDestinationCommand).rejects(new NotFoundException({ message: 'Event destination to-sns does not exist.', $metadata: {} })), expectDetail: 'already gone: AWS answered NotFoundException: Event destination to-sns does not exist.', op: 'DeleteConfigurationSetEventDestination' },
-    { name: 'IAM NoSuchEntity on DeletePolicyVersion', arrange: () => iamMock.on(DeletePolicyVersionCommand).rejects(new NoSuchEntityException({ message: 'Policy version v2 does not exist', $metadata: {} })), expectDetail: 'already gone: AWS answered NoSuchEntityException: Policy version v2 does not exist', op: 'DeletePolicyVersion' },
-  ])('counts $name as done: the thing to remove is already gone', async ({ arrange, expectDetail, op }) => {
+  it.each<{ name: string; arrange: () => void; action: StepAction; detail: string }>([
+    {
+      name: 'SESv2 NotFoundException on DeleteEmailIdentityPolicy',
+      arrange: () => sesMock.on(DeleteEmailIdentityPolicyCommand).rejects(new NotFoundException({ message: 'Policy not found', $metadata: {} })),
+      action: { type: 'ses.delete-identity-policy', identity: 'example.com', policyName: 'p' },
+      detail: 'already gone: AWS answered NotFoundException: Policy not found',
+    },
+    {
+      name: 'SESv2 NotFoundException on DeleteConfigurationSetEventDestination',
+      arrange: () => sesMock.on(DeleteConfigurationSetEventDestinationCommand).rejects(new NotFoundException({ message: 'Event destination to-sns does not exist.', $metadata: {} })),
+      action: { type: 'ses.delete-event-destination', configurationSet: 'transactional', destinationName: 'to-sns' },
+      detail: 'already gone: AWS answered NotFoundException: Event destination to-sns does not exist.',
+    },
+    {
+      name: 'IAM NoSuchEntity on DeletePolicyVersion',
+      arrange: () => iamMock.on(DeletePolicyVersionCommand).rejects(new NoSuchEntityException({ message: 'Policy version v2 does not exist', $metadata: {} })),
+      action: { type: 'iam.delete-policy-version', policyArn: managedArn, versionId: 'v2' },
+      detail: 'already gone: AWS answered NoSuchEntityException: Policy version v2 does not exist',
+    },
+  ])('counts $name as done: the thing to remove is already gone', async ({ arrange, action, detail }) => {
     arrange();
-    const plan: Plan = {
-      strategy: 'delete',
-      dryRun: false,
-      explanation: 'test',
-      notRepaired: [],
-      steps: [step('s1', op === 'DeleteEmailIdentityPolicy' ? { type: 'ses.delete-identity-policy', identity: 'example.com', policyName: 'p' } : op === 'DeletePolicyVersion' ? { type: 'iam.delete-policy-version', policyArn: managedArn, versionId: 'v2' } : { type: 'ses.delete-event-destination', configurationSet: 'transactional', destinationName: 'to-sns' })],
-    };
+    const plan: Plan = { strategy: 'delete', dryRun: false, explanation: 'test', notRepaired: [], steps: [step('s1', action)] };
     const report = await executePlan(plan, { clients: { sesv2, iam }, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock });
-    expect(report.results[0]).toMatchObject({ outcome: 'done', detail: expectDetail });
+    expect(report.results).toEqual([{ stepId: 's1', action: action.type, outcome: 'done', detail, at: clock().toISOString() }]);
+  });
+
+  it('a quarantined sender re-reads as compliant: the send stays a send, and quarantine was the answer', async () => {
+    const input = baseInput({ change: sendChange(userActor), state: { kind: 'custom-verification-send', templateName: 'welcome', emailAddress: 'v@example.org' }, judge: sendJudge(userActor) });
+    const { report, reread } = await planAndRun(input);
+    expect(reread).toHaveBeenCalledTimes(2);
+    expect(report.results.map((r) => r.outcome)).toEqual(['done']);
+    expect(report.rereadCompliant).toBe(true);
   });
 
   it('does not treat NotFound on a write as done: restoring a policy that vanished is a failure to report', async () => {

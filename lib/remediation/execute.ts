@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/client-factory.ts';
 import type { Finding } from '../rules/types.ts';
 import type { ResourceState } from '../state/types.ts';
-import { isCompliant, resourceFindings } from './compliance.ts';
+import { resourceFindings } from './compliance.ts';
 import { ACTOR_STEPS, REMOVING_STEPS, sendStep } from './step-commands.ts';
 import type { Plan, PlanStep, StepResult } from './types.ts';
 
@@ -18,7 +18,11 @@ export interface ExecuteDeps {
 
 export interface ExecutionReport {
   results: StepResult[];
-  /** Whether the state read after the repair is compliant (false when it could not be read or judged). */
+  /**
+   * Whether the state read after the repair is compliant: no finding left that a change to the resource
+   * would answer (exempt, alert-only and quarantine-answered findings do not count). false when it could
+   * not be read or judged.
+   */
   rereadCompliant: boolean;
   /** The state read after the repair (or at the race check, when nothing was done). */
   after?: ResourceState;
@@ -68,8 +72,7 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   // A failed re-read does not stop the repair: the plan was made from a state read moments ago, and
   // leaving the perimeter open because of a throttled read is the worse failure.
   if (!current) notes.push('the repair went ahead on the state read when the event arrived');
-  // Resource steps answer the non-quarantine findings; when the state no longer has any, they are moot.
-  const nowCompliant = current !== undefined && current.judged && resourceFindings(current.findings).length === 0;
+  const nowCompliant = current?.compliant === true;
 
   const results: StepResult[] = [];
   const byId = new Map<string, StepResult>();
@@ -115,9 +118,11 @@ async function runStep(step: PlanStep, deps: ExecuteDeps, result: (step: PlanSte
 
 interface Reading {
   state: ResourceState;
-  /** false when judge threw: the state is then treated as noncompliant. */
-  judged: boolean;
-  findings: Finding[];
+  /**
+   * Nothing left that a change to the resource would answer. Findings of rules configured to quarantine
+   * are answered by quarantining the actor, so they do not count (a sent verification email stays "sent").
+   * false when judge threw.
+   */
   compliant: boolean;
 }
 
@@ -130,10 +135,9 @@ async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): P
     return undefined;
   }
   try {
-    const findings = deps.judge(state);
-    return { state, judged: true, findings, compliant: isCompliant(findings) };
+    return { state, compliant: resourceFindings(deps.judge(state)).length === 0 };
   } catch (error) {
     notes.push(`could not judge the state re-read ${when}: ${describeAwsError(error)}`);
-    return { state, judged: false, findings: [], compliant: false };
+    return { state, compliant: false };
   }
 }

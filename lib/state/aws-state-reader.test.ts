@@ -167,7 +167,8 @@ describe('custom verification: sesv2 GetCustomVerificationEmailTemplate', () => 
 
 describe('guard integrity', () => {
   it('is judged from the event: nothing is read', async () => {
-    expect(await reader().read(guardChange())).toEqual({ kind: 'guard-integrity' });
+    const change = guardChange();
+    expect(await reader().read(change)).toEqual({ kind: 'guard-integrity', change });
     expect(sesMock.calls()).toHaveLength(0);
     expect(iamMock.calls()).toHaveLength(0);
   });

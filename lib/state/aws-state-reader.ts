@@ -26,7 +26,7 @@ export function createAwsStateReader(clients: Pick<AwsClients, 'sesv2' | 'iam'>)
         case 'iam-grant':
           return readIamGrant(clients.iam, change);
         case 'guard-integrity':
-          return Promise.resolve({ kind: 'guard-integrity' });
+          return Promise.resolve({ kind: 'guard-integrity', change });
       }
     },
   };

@@ -3,8 +3,9 @@
 /** Offline replay has no source for the document the change touched; reading it from AWS is needed. */
 export class StateUnavailableOfflineError extends Error {
   override readonly name = 'StateUnavailableOfflineError';
-  constructor(what: string, hint?: string) {
-    super(`${what} is not in the event payload${hint ? ` ${hint}` : ''}; replay with --live to read it from AWS`);
+  /** `what`: the missing piece ("the document of <arn>"); `where`: where it was looked for. */
+  constructor(what: string, where = 'the event payload') {
+    super(`offline replay cannot know ${what}: it is not in ${where}; replay with --live to read it from AWS`);
   }
 }
 

@@ -44,7 +44,8 @@ async function readIam(account: Omit<FakeIamAccount, 'accountId'>, details: IamC
   return state;
 }
 
-const inputsOf = <I>(command: abstract new (input: I) => unknown): unknown[] => stub?.commandCalls(command as never).map((call) => call.args[0].input) ?? [];
+/** The inputs of every call of one command, in order. */
+const inputsOf = (command: Parameters<AwsClientStub<IAMClient>['commandCalls']>[0]): unknown[] => stub?.commandCalls(command).map((call) => call.args[0].input) ?? [];
 
 /** What a test wants to know about a policy in effect: where it came from and whether it parsed. */
 const summary = (policy: IamPolicyInEffect | null) =>

@@ -74,7 +74,8 @@ describe('readOfflineState: SES families from the event payload', () => {
 
   it('custom verification send and guard integrity come from the change', () => {
     expect(readOfflineState(sendChange())).toEqual({ kind: 'custom-verification-send', templateName: 'welcome', emailAddress: 'victim@example.org' });
-    expect(readOfflineState(guardChange())).toEqual({ kind: 'guard-integrity' });
+    const guard = guardChange();
+    expect(readOfflineState(guard)).toEqual({ kind: 'guard-integrity', change: guard });
   });
 });
 

@@ -41,7 +41,7 @@ export function readOfflineState(change: Change, sidecar?: unknown): ResourceSta
     case 'iam-grant':
       return new OfflineIam(change, sidecar === undefined ? undefined : parseStateSidecar(sidecar)).read();
     case 'guard-integrity':
-      return { kind: 'guard-integrity' };
+      return { kind: 'guard-integrity', change };
   }
 }
 
@@ -68,7 +68,7 @@ function offlineEventDestination(change: EventDestinationChange): EventDestinati
   const parsed = EventDestinationSchema.safeParse({ name: destinationName, ...change.requestedDestination });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
-    throw new StateUnavailableOfflineError(what, `in a usable shape (${issues})`);
+    throw new StateUnavailableOfflineError(what, `the event payload in a usable shape (${issues})`);
   }
   return {
     kind: 'event-destination',
@@ -157,7 +157,7 @@ class OfflineIam {
       case 'add-to-group': {
         const group = this.#entry({ type: 'group', name: change.groupName });
         if (!group) {
-          throw new StateUnavailableOfflineError(`the policies of group "${change.groupName}"`, 'or its sidecar (list the group under "principals")');
+          throw new StateUnavailableOfflineError(`the policies of group "${change.groupName}"`, 'the event payload nor its sidecar (list the group under "principals" in <event>.state.json)');
         }
         const user: IamPrincipalRef = { type: 'user', name: change.userName };
         this.#extraGroups.set(change.userName, [change.groupName]);
@@ -187,7 +187,7 @@ class OfflineIam {
   }
 
   #unavailable(what: string, operation: string): never {
-    throw new StateUnavailableOfflineError(what, `of this ${operation} event or its sidecar (<event>.state.json "policies")`);
+    throw new StateUnavailableOfflineError(what, `the payload of this ${operation} event nor its sidecar ("policies" in <event>.state.json)`);
   }
 
   #policy(id: string, versionId?: string): IamPolicyInEffect | null {
