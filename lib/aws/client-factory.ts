@@ -33,9 +33,10 @@ export interface AwsClientOptions {
 }
 
 /**
- * Default attempts when AWS_MAX_ATTEMPTS is unset. IAM and the SES control plane throttle at a few
- * requests per second per account; a repair that gives up after the SDK's default 3 tries leaves the
- * perimeter open, while Lambda's timeout still bounds the total wait.
+ * Default attempts when AWS_MAX_ATTEMPTS is unset. The SES control plane allows some calls once per
+ * second per account (GetEmailIdentityPolicies, for one) and IAM throttles bursts; a repair that gives
+ * up after the SDK's default 3 tries leaves the perimeter open, while Lambda's timeout still bounds the
+ * total wait. https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetEmailIdentityPolicies.html
  */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 

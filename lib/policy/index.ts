@@ -9,6 +9,7 @@ export {
   expandActionPatterns,
   isKnownService,
   knownServices,
+  preloadActionCatalog,
 } from './action-catalog.ts';
 export { matchArn, matchGlob } from './wildcard.ts';
 export { parseOperator } from './operators.ts';

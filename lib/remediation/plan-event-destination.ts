@@ -67,8 +67,8 @@ export function planEventDestinationRepair(input: EventDestinationPlanInput): Fa
   if (disable) {
     try {
       const definition = toEventDestinationDefinition({ ...destination, enabled: false });
-      const why = `${notes.join(' ')} Disables the ${label} (Enabled=false) and keeps its definition for review, as configured.`.trim();
-      return { strategy: 'disable-destination', steps: [update(definition, why)], explanation: why, notRepaired };
+      const why = `Disables the ${label} (Enabled=false) and keeps its definition for review, as configured.`;
+      return { strategy: 'disable-destination', steps: [update(definition, why)], explanation: [...notes, why].join(' '), notRepaired };
     } catch (error) {
       if (!(error instanceof UnwritableDestinationError)) throw error;
       notes.push(`It cannot be disabled because its definition cannot be written back (${error.message}).`);
@@ -76,8 +76,8 @@ export function planEventDestinationRepair(input: EventDestinationPlanInput): Fa
   }
   const why = forcedDelete
     ? `Config sets action "delete" for ${ruleIds.join(', ')}, so the ${label} is deleted.`
-    : `${notes.join(' ')} Deletes the ${label} so no more mail events leave the perimeter.`.trim();
-  return { strategy: 'remove-destination', steps: [remove(why)], explanation: why, notRepaired };
+    : `Deletes the ${label} so no more mail events leave the perimeter.`;
+  return { strategy: 'remove-destination', steps: [remove(why)], explanation: [...notes, why].join(' '), notRepaired };
 }
 
 function tryBaseline(

@@ -7,7 +7,7 @@ import type { Finding } from '../rules/types.ts';
 import type { IamGrantState, IamPolicyInEffect, ResourceState } from '../state/types.ts';
 import { resourceFindings, describeFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
-import { decodePolicyText, stripStatements, UnstrippableDocumentError } from './policy-document.ts';
+import { decodePolicyText, describeStatements, stripStatements, UnstrippableDocumentError } from './policy-document.ts';
 
 export interface IamGrantPlanInput {
   change: Change;
@@ -104,7 +104,9 @@ function planInlineRepair(
 ): FamilyPlan {
   const { principal, policyName } = change;
   const label = `inline policy "${policyName}" of ${principal.type} ${principal.name}`;
-  const remove = (why: string): FamilyPlan => plan([step({ type: 'iam.delete-inline-policy', principalType: principal.type, principalName: principal.name, policyName }, why)], why);
+  // The step says what it does; the explanation also says why nothing gentler was possible.
+  const remove = (why: string, context: string[] = []): FamilyPlan =>
+    plan([step({ type: 'iam.delete-inline-policy', principalType: principal.type, principalName: principal.name, policyName }, why)], [...context, why].join(' '));
   const put = (document: string, why: string): FamilyPlan =>
     plan([step({ type: 'iam.put-inline-policy', principalType: principal.type, principalName: principal.name, policyName, document }, why)], why);
 
@@ -127,19 +129,19 @@ function planInlineRepair(
           : `The last-known-good version (${baseline.recordedAt}) does not parse.`,
       );
     }
-    return remove(`${notes.join(' ')} The ${label} is deleted.`);
+    return remove(`Deletes the ${label}.`, notes);
   }
 
   // strip: remove the granting statements, keep the rest when what is left is compliant.
   const indices = new Set(findings.flatMap((f) => (f.fix.kind === 'revert-grant' && f.fix.statementIndex !== undefined ? [f.fix.statementIndex] : f.statement ? [f.statement.index] : [])));
-  const listed = [...indices].sort((a, b) => a - b).join(', ');
+  const listed = describeStatements(indices);
   try {
     const stripped = stripStatements(changed.rawDocument, indices);
     if (stripped.document === null) return remove(`Every statement of the ${label} grants SES perimeter actions, so it is deleted.`);
     const candidate = withInlineDocument(input.state, changed, stripped.document);
     const remaining = candidate ? resourceFindings(input.judge(candidate)) : [];
-    if (candidate && remaining.length === 0) return put(stripped.document, `Removes statements ${listed} from the ${label} and keeps the other ${stripped.remaining}; the result is compliant.`);
-    return remove(`Without statements ${listed} the ${label} ${candidate ? `still has findings (${describeFindings(remaining)})` : 'does not parse'}, so it is deleted.`);
+    if (candidate && remaining.length === 0) return put(stripped.document, `Removes ${listed} from the ${label} and keeps ${stripped.remaining === 1 ? 'the other statement' : `the other ${stripped.remaining} statements`}; the result is compliant.`);
+    return remove(`Without ${listed} the ${label} ${candidate ? `still has findings (${describeFindings(remaining)})` : 'does not parse'}, so it is deleted.`);
   } catch (error) {
     if (!(error instanceof UnstrippableDocumentError)) throw error;
     return remove(`Statements cannot be removed from the ${label} because ${error.message}; it is deleted.`);

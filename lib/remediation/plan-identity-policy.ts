@@ -4,7 +4,7 @@ import type { Finding } from '../rules/types.ts';
 import type { IdentityPolicyState, ResourceState } from '../state/types.ts';
 import { resourceFindings, describeFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
-import { stripStatements, UnstrippableDocumentError } from './policy-document.ts';
+import { describeStatements, stripStatements, UnstrippableDocumentError } from './policy-document.ts';
 
 export interface IdentityPolicyPlanInput {
   state: IdentityPolicyState;
@@ -69,6 +69,8 @@ export function planIdentityPolicyRepair(input: IdentityPolicyPlanInput): Family
   }
 
   const notes: string[] = [];
+  // Steps say what they do; the plan's explanation also says why a gentler repair was not possible.
+  const explain = (sentence: string): string => [...notes, sentence].join(' ');
   if (findings.some((f) => f.action === 'revert')) {
     const revert = tryBaseline(state, input.baseline, judge);
     if (revert.document !== undefined) {
@@ -85,32 +87,32 @@ export function planIdentityPolicyRepair(input: IdentityPolicyPlanInput): Family
     if (index === undefined) perDocument.push(finding);
     else indices.add(index);
   }
-  const listed = [...indices].sort((a, b) => a - b).join(', ');
+  const listed = describeStatements(indices);
   if (perDocument.length > 0) {
-    const why = `${notes.join(' ')} ${uniqueRuleIds(perDocument).join(', ')} judge the whole document, not a statement, so removing statements cannot repair it; the ${label} is deleted.`.trim();
-    return { strategy: 'delete', steps: [deleteStep(why)], explanation: why, notRepaired };
+    const why = `${uniqueRuleIds(perDocument).join(', ')} judge the whole document, not a statement, so removing statements cannot repair it; the ${label} is deleted.`;
+    return { strategy: 'delete', steps: [deleteStep(why)], explanation: explain(why), notRepaired };
   }
   let stripped;
   try {
     stripped = stripStatements(state.rawDocument, indices);
   } catch (error) {
     if (!(error instanceof UnstrippableDocumentError)) throw error;
-    const why = `${notes.join(' ')} Statements cannot be removed because ${error.message}; the ${label} is deleted.`.trim();
-    return { strategy: 'delete', steps: [deleteStep(why)], explanation: why, notRepaired };
+    const why = `Statements cannot be removed because ${error.message}; the ${label} is deleted.`;
+    return { strategy: 'delete', steps: [deleteStep(why)], explanation: explain(why), notRepaired };
   }
   if (stripped.document === null) {
-    const why = `${notes.join(' ')} Every statement of the ${label} violates the perimeter (statements ${listed}), so the policy is deleted.`.trim();
-    return { strategy: 'delete', steps: [deleteStep(why)], explanation: why, notRepaired };
+    const why = `Every statement of the ${label} violates the perimeter (${listed}), so the policy is deleted.`;
+    return { strategy: 'delete', steps: [deleteStep(why)], explanation: explain(why), notRepaired };
   }
   const candidate = withDocument(state, stripped.document);
   const remaining = candidate ? resourceFindings(judge(candidate)) : [];
   if (!candidate || remaining.length > 0) {
     const still = candidate ? `still has findings (${describeFindings(remaining)})` : 'does not parse';
-    const why = `${notes.join(' ')} Without statements ${listed} the ${label} ${still}, so the policy is deleted.`.trim();
-    return { strategy: 'delete', steps: [deleteStep(why)], explanation: why, notRepaired };
+    const why = `Without ${listed} the ${label} ${still}, so the policy is deleted.`;
+    return { strategy: 'delete', steps: [deleteStep(why)], explanation: explain(why), notRepaired };
   }
-  const why = `${notes.join(' ')} Removes statements ${listed} from the ${label} and keeps the other ${stripped.remaining}; the result is compliant under today's rules.`.trim();
-  return { strategy: 'strip', steps: [putStep(stripped.document, why)], explanation: why, notRepaired };
+  const why = `Removes ${listed} from the ${label} and keeps ${stripped.remaining === 1 ? 'the other statement' : `the other ${stripped.remaining} statements`}; the result is compliant under today's rules.`;
+  return { strategy: 'strip', steps: [putStep(stripped.document, why)], explanation: explain(why), notRepaired };
 }
 
 function tryBaseline(

@@ -73,8 +73,8 @@ export function planVerificationTemplateRepair(input: VerificationTemplatePlanIn
     const step: DraftStep = { action: { type: 'ses.update-verification-template', templateName: state.templateName, template: restore.template }, ruleIds, reason: why };
     return { strategy: 'revert-template', steps: [step], explanation: why, notRepaired };
   }
-  const why = `${restore.why} A verification template that points outside trusted domains must not stay (it would send victims to someone else's site in the account's name), so the ${label} is deleted.`;
-  return { strategy: 'delete', steps: [remove(why)], explanation: why, notRepaired };
+  const why = `A verification template that points outside trusted domains must not stay (it would send victims to someone else's site in the account's name), so the ${label} is deleted.`;
+  return { strategy: 'delete', steps: [remove(why)], explanation: `${restore.why} ${why}`, notRepaired };
 }
 
 function tryBaseline(

@@ -60,7 +60,7 @@ describe('planRepair: which findings are repaired', () => {
         id: 's1',
         action: { type: 'ses.put-identity-policy', identity: 'example.com', policyName: 'delegated-sending', document: policyText(trustedStatement, foreignStatement), op: 'update' },
         ruleIds: ['SES-IDP-001'],
-        reason: expect.stringMatching(/Removes statements 1 from the policy "delegated-sending" on example.com and keeps the other 2/),
+        reason: expect.stringMatching(/Removes statement 1 from the policy "delegated-sending" on example.com and keeps the other 2/),
       },
     ]);
   });
@@ -90,7 +90,7 @@ describe('planRepair: which findings are repaired', () => {
     const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(cfg), config: cfg }));
     expect(plan.dryRun).toBe(true);
     expect(plan.steps.map((s) => s.action.type)).toEqual(['ses.put-identity-policy']);
-    expect(plan.explanation).toMatch(/^Dry-run: nothing is changed; enforce mode would do the following\. .*Removes statements 1/);
+    expect(plan.explanation).toMatch(/^Dry-run: nothing is changed; enforce mode would do the following\. .*Removes statement 1/);
   });
 
   it('a resource repair and a quarantine in one plan are numbered in order and keep their own rule ids', () => {
@@ -141,21 +141,21 @@ describe('planRepair: identity policies (revert, strip, delete)', () => {
       cfg: config({ rules: { 'SES-IDP-001': { action: 'strip' } } }),
       baseline: policyText(trustedStatement),
       strategy: 'strip',
-      explanation: /^Removes statements 1/,
+      explanation: /^Removes statement 1/,
     },
     {
       name: 'a baseline identical to the current document cannot be reverted to; strip',
       cfg,
       baseline: mixed,
       strategy: 'strip',
-      explanation: /The last-known-good document \(recorded 2026-11-01T00:00:00.000Z\) is the current one.*Removes statements 1/,
+      explanation: /The last-known-good document \(recorded 2026-11-01T00:00:00.000Z\) is the current one.*Removes statement 1/,
     },
     {
       name: 'a baseline that does not parse is not restored; strip',
       cfg,
       baseline: '{"Statement":',
       strategy: 'strip',
-      explanation: /does not parse, so it cannot be restored.*Removes statements 1/,
+      explanation: /does not parse, so it cannot be restored.*Removes statement 1/,
     },
     {
       name: 'a baseline rejected by today\'s rules is not restored and the explanation names the rule',
@@ -169,7 +169,7 @@ describe('planRepair: identity policies (revert, strip, delete)', () => {
       cfg,
       baseline: undefined,
       strategy: 'strip',
-      explanation: /^No last-known-good document is recorded for this policy, so it cannot be reverted\. Removes statements 1/,
+      explanation: /^No last-known-good document is recorded for this policy, so it cannot be reverted\. Removes statement 1/,
     },
   ])('$name', ({ cfg: c, baseline, strategy, explanation }) => {
     const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(c), config: c, ...(baseline !== undefined && { baseline: baselineOf(baseline) }) }));
@@ -191,9 +191,12 @@ describe('planRepair: identity policies (revert, strip, delete)', () => {
         id: 's1',
         action: { type: 'ses.delete-identity-policy', identity: 'example.com', policyName: 'delegated-sending' },
         ruleIds: ['SES-IDP-001', 'SES-IDP-002'],
-        reason: 'No last-known-good document is recorded for this policy, so it cannot be reverted. Every statement of the policy "delegated-sending" on example.com violates the perimeter (statements 0, 1), so the policy is deleted.',
+        reason: 'Every statement of the policy "delegated-sending" on example.com violates the perimeter (statements 0, 1), so the policy is deleted.',
       },
     ]);
+    expect(plan.explanation).toBe(
+      'No last-known-good document is recorded for this policy, so it cannot be reverted. Every statement of the policy "delegated-sending" on example.com violates the perimeter (statements 0, 1), so the policy is deleted.',
+    );
   });
 });
 
@@ -306,7 +309,7 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
     const source = 'inline:user/bob/ses';
     const plan = planRepair(input({ change: iamChange({ operation: 'put-inline', principal: { type: 'user', name: 'bob' }, policyName: 'ses' }), state: iamState(policyInEffect(source, sesAdminDocument), [bob]), judge: iamJudge(cfg), baseline: baselineOf(sesAdminDocument) }));
     expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.delete-inline-policy', principalType: 'user', principalName: 'bob', policyName: 'ses' }]);
-    expect(plan.explanation).toMatch(/not compliant under today's rules \(IAM-SES-001\)\. The inline policy "ses" of user bob is deleted/);
+    expect(plan.explanation).toMatch(/not compliant under today's rules \(IAM-SES-001\)\. Deletes the inline policy "ses" of user bob\./);
   });
 
   it('inline policy with action strip keeps the statements that grant nothing of the perimeter', () => {

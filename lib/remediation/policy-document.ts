@@ -67,3 +67,9 @@ export function stripStatements(raw: string, indices: ReadonlySet<number>): Stri
   }
   return { document: JSON.stringify(out, null, indentOf(text)), remaining: kept.length };
 }
+
+/** "statement 2" or "statements 0, 3", for explanations. */
+export function describeStatements(indices: Iterable<number>): string {
+  const sorted = [...indices].sort((a, b) => a - b);
+  return `${sorted.length === 1 ? 'statement' : 'statements'} ${sorted.join(', ')}`;
+}
