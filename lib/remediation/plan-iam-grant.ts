@@ -1,7 +1,7 @@
 import type { BaselineRecord } from '../baseline/types.ts';
 import type { Change, IamGrantChange } from '../cloudtrail/types.ts';
 import type { Config } from '../config/schema.ts';
-import { parsePolicy } from '../policy/index.ts';
+import { parsePolicy } from '../policy/parse.ts';
 import { matchesAnyArnPattern } from '../rules/arn.ts';
 import type { Finding } from '../rules/types.ts';
 import type { IamGrantState, IamPolicyInEffect, ResourceState } from '../state/types.ts';

@@ -1,4 +1,4 @@
-import { parsePolicy } from '../policy/index.ts';
+import { parsePolicy } from '../policy/parse.ts';
 import type { BaselineRecord } from '../baseline/types.ts';
 import type { Finding } from '../rules/types.ts';
 import type { IdentityPolicyState, ResourceState } from '../state/types.ts';

@@ -172,3 +172,29 @@ describe('IAM-SES-002 unrestricted sending on *', () => {
     expect(judge(iamGrantState(changed, [{ arn: ADMIN }]), ctx({ adminPrincipals: [ADMIN] }))).toEqual([]);
   });
 });
+
+describe('AddUserToGroup: the membership is the grant', () => {
+  const groupPolicy = { ...iamPolicy(`inline:group/mail-admins/ses-all`, doc(allowAll)), viaGroup: 'mail-admins' };
+  const membership = (adminPrincipals: string[] = []) =>
+    judge(
+      {
+        kind: 'iam-grant',
+        changedPolicy: null,
+        gainedPolicies: [groupPolicy],
+        principals: [{ principal: { type: 'user', name: 'alice' }, arn: ALICE, policies: [groupPolicy] }],
+      },
+      ctx({ adminPrincipals }),
+    );
+
+  it('a non-administrator joining a group that holds ses:* gains the perimeter through the group policy', () => {
+    const findings = membership();
+    expect(findings.map((f) => `${f.ruleId}@${f.resource}`).sort()).toEqual([
+      'IAM-SES-001@inline:group/mail-admins/ses-all',
+      'IAM-SES-002@inline:group/mail-admins/ses-all',
+    ]);
+  });
+
+  it('an administrator joining the same group gains nothing the guard objects to', () => {
+    expect(membership([ALICE])).toEqual([]);
+  });
+});

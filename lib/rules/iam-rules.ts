@@ -70,10 +70,21 @@ function requestResources(grant: StatementGrant, ctx: RuleContext): string[] {
   return grant.resources.map((resource) => (resource === '*' ? everything : resource));
 }
 
+/**
+ * The policies that carry the grant: the changed policy, or — when a user joins a group — every policy the
+ * group hands on (the membership is the grant; there is no single changed document).
+ */
+function grantingPolicies(state: IamGrantState): Array<IamPolicyInEffect & { document: Policy }> {
+  const candidates = state.changedPolicy ? [state.changedPolicy] : (state.gainedPolicies ?? []);
+  return candidates.filter((p): p is IamPolicyInEffect & { document: Policy } => p.document !== null);
+}
+
 function evaluatePerimeterGrant(state: ResourceState, ctx: RuleContext): RawFinding[] {
   if (state.kind !== 'iam-grant') return [];
-  const changed = state.changedPolicy;
-  if (!changed?.document) return [];
+  return grantingPolicies(state).flatMap((changed) => perimeterGrantsOf(state, changed, ctx));
+}
+
+function perimeterGrantsOf(state: IamGrantState, changed: IamPolicyInEffect & { document: Policy }, ctx: RuleContext): RawFinding[] {
   const grants = analyzePolicy(changed.document, changed.source, 'ses').filter((g) => g.ref.effect === 'Allow');
   const findings: RawFinding[] = [];
   for (const principal of state.principals) {
@@ -117,9 +128,11 @@ function reachesEveryIdentity(grant: StatementGrant, ctx: RuleContext): boolean 
 
 function evaluateUnrestrictedSending(state: ResourceState, ctx: RuleContext): RawFinding[] {
   if (state.kind !== 'iam-grant') return [];
-  const changed = state.changedPolicy;
-  if (!changed?.document) return [];
   if (onlyAdministrators(state, ctx)) return [];
+  return grantingPolicies(state).flatMap((changed) => unrestrictedSendsOf(changed, ctx));
+}
+
+function unrestrictedSendsOf(changed: IamPolicyInEffect & { document: Policy }, ctx: RuleContext): RawFinding[] {
   return analyzePolicy(changed.document, changed.source, 'ses').flatMap((grant) => {
     if (grant.ref.effect !== 'Allow') return [];
     const sends = grant.allActions ? ['ses:SendEmail', 'ses:SendRawEmail'] : grant.actions.filter((a) => SENDS.has(a.toLowerCase()));
