@@ -105,7 +105,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       liveReader,
       ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
       resourcePrefix: values['resource-prefix'],
-      execute: (plan, reread, judge) => executePlan(plan, { clients, reread, judge, now: () => new Date() }),
+      execute: (plan, context) => executePlan(plan, { clients, ...context, now: () => new Date() }),
     });
     decisions.push({ file, decision });
     io.stdout.write(values.format === 'json' ? formatReplayJson(file, decision) : formatReplayText(file, decision));

@@ -24,7 +24,7 @@ export function createGuardRuntime(processEnv: NodeJS.ProcessEnv, clients: AwsCl
     config,
     stateReader: createAwsStateReader(clients),
     baseline: new DynamoBaselineStore({ client: clients.dynamodb, tableName: env.SESGUARD_BASELINE_TABLE }),
-    execute: (plan, reread, judge) => executePlan(plan, { clients, reread, judge, now: () => new Date() }),
+    execute: (plan, context) => executePlan(plan, { clients, ...context, now: () => new Date() }),
     parseOptions: { ownRoleArns: env.SESGUARD_OWN_ROLE_ARNS, guardResourcePrefix: env.SESGUARD_RESOURCE_PREFIX },
     now: () => new Date(),
   };

@@ -11,7 +11,8 @@ import { planRepair } from '../remediation/plan.ts';
 import type { ExecutionReport } from '../remediation/execute.ts';
 import type { Plan } from '../remediation/types.ts';
 import type { Decision } from './decision.ts';
-import { describeResource, rawDocumentOf } from './resource.ts';
+import { describeResource } from './resource.ts';
+import { rawDocumentOf } from '../state/raw-document.ts';
 
 /**
  * The data path of DESIGN.md §1 as one function: parse -> read current state -> judge -> plan ->
@@ -23,9 +24,16 @@ export interface GuardDeps {
   stateReader: StateReader;
   baseline: BaselineStore;
   /** Runs a plan (lib/remediation/execute in production); `reread` re-reads the target right before writing. */
-  execute: (plan: Plan, reread: () => Promise<ResourceState>, judgeState: (state: ResourceState) => Finding[]) => Promise<ExecutionReport>;
+  execute: (plan: Plan, context: ExecutionContext) => Promise<ExecutionReport>;
   parseOptions: ParseOptions;
   now: () => Date;
+}
+
+export interface ExecutionContext {
+  reread: () => Promise<ResourceState>;
+  judge: (state: ResourceState) => Finding[];
+  /** The state the plan was made from. */
+  planned: ResourceState;
 }
 
 export function decideEvent(envelope: unknown, deps: GuardDeps): Promise<Decision> {
@@ -127,12 +135,13 @@ export async function decideChange(change: Change, deps: GuardDeps): Promise<Dec
   const executeStarted = performance.now();
   let report: ExecutionReport;
   try {
-    report = await deps.execute(plan, () => deps.stateReader.read(change), judgeState);
+    report = await deps.execute(plan, { reread: () => deps.stateReader.read(change), judge: judgeState, planned: state });
   } catch (error) {
     errors.push(`repair aborted: ${describeError(error)}`);
     report = { results: [], rereadCompliant: false };
   }
   const executeMs = performance.now() - executeStarted;
+  errors.push(...(report.notes ?? []));
   for (const result of report.results) {
     if (result.outcome === 'failed') errors.push(`step ${result.stepId} (${result.action}) failed: ${result.detail ?? 'no detail'}`);
   }

@@ -1,5 +1,4 @@
 import type { Change } from '../cloudtrail/types.ts';
-import type { ResourceState } from '../state/types.ts';
 
 /** The ARN (or, where AWS has none, a stable id) of what a change touched: alerts and findings cite it. */
 export function describeResource(change: Change): string {
@@ -27,20 +26,4 @@ export function describeResource(change: Change): string {
       return change.resourceName;
   }
   return 'unknown';
-}
-
-/** The serialised document or definition of a state, for the alert's before/after. */
-export function rawDocumentOf(state: ResourceState): string | null {
-  switch (state.kind) {
-    case 'identity-policy':
-      return state.rawDocument;
-    case 'event-destination':
-      return state.destination ? JSON.stringify(state.destination, null, 2) : null;
-    case 'verification-template':
-      return state.template ? JSON.stringify(state.template, null, 2) : null;
-    case 'iam-grant':
-      return state.changedPolicy?.rawDocument ?? null;
-    default:
-      return null;
-  }
 }

@@ -84,7 +84,7 @@ async function planAndRun(input: PlanInput, rereads: ResourceState[] = [input.st
     if (!state) throw new Error('no state to re-read');
     return state;
   });
-  const report = await executePlan(plan, { clients: { sesv2, iam }, reread, judge: input.judge, now: clock });
+  const report = await executePlan(plan, { clients: { sesv2, iam }, reread, judge: input.judge, now: clock, planned: input.state });
   return { plan, report, reread };
 }
 
@@ -434,6 +434,17 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
       ['skipped', 'state changed since it was read and is now compliant'],
       ['done', undefined],
     ]);
+  });
+
+  it('does not overwrite a newer noncompliant change with a plan made from the older reading: that change is judged on its own event', async () => {
+    const newer = identityPolicyState(policyText(anyoneStatement, trustedStatement, foreignStatement));
+    const { plan, report } = await planAndRun(stripInput(), [newer]);
+    expect(plan.steps).toHaveLength(1);
+    expect(sent()).toEqual([]);
+    expect(report.results.map((r) => [r.outcome, r.detail])).toEqual([
+      ['skipped', 'state changed again since it was read and is still noncompliant: the newer change is judged on its own event, not overwritten from an older reading'],
+    ]);
+    expect(report.after).toEqual(newer);
   });
 
   it('treats a policy deleted in the meantime as compliant: nothing is sent', async () => {

@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws/client-factory.ts';
 import type { Finding } from '../rules/types.ts';
 import type { ResourceState } from '../state/types.ts';
 import { resourceFindings } from './compliance.ts';
+import { rawDocumentOf } from '../state/raw-document.ts';
 import { ACTOR_STEPS, REMOVING_STEPS, sendStep } from './step-commands.ts';
 import type { Plan, PlanStep, StepResult } from './types.ts';
 
@@ -14,6 +15,8 @@ export interface ExecuteDeps {
   /** The rule engine with its context bound; "compliant" means no non-exempt, non-alert finding. */
   judge: (state: ResourceState) => Finding[];
   now: () => Date;
+  /** The state the plan was made from. A re-read that differs from it means someone changed the resource again. */
+  planned?: ResourceState;
 }
 
 export interface ExecutionReport {
@@ -73,6 +76,11 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   // leaving the perimeter open because of a throttled read is the worse failure.
   if (!current) notes.push('the repair went ahead on the state read when the event arrived');
   const nowCompliant = current?.compliant === true;
+  // Changed again and still noncompliant: writing the plan would overwrite the newer document with one
+  // derived from the older. That newer change has its own CloudTrail event, which the guard judges on
+  // its own; leave the resource to that decision rather than race it.
+  const changedAgain =
+    !nowCompliant && current !== undefined && deps.planned !== undefined && rawDocumentOf(current.state) !== rawDocumentOf(deps.planned);
 
   const results: StepResult[] = [];
   const byId = new Map<string, StepResult>();
@@ -81,6 +89,8 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
     let outcome: StepResult;
     if (nowCompliant && !ACTOR_STEPS.has(step.action.type)) {
       outcome = result(step, 'skipped', 'state changed since it was read and is now compliant');
+    } else if (changedAgain && !ACTOR_STEPS.has(step.action.type)) {
+      outcome = result(step, 'skipped', 'state changed again since it was read and is still noncompliant: the newer change is judged on its own event, not overwritten from an older reading');
     } else if (blocked) {
       const prerequisite = plan.steps.find((s) => s.id === blocked.id);
       const what = prerequisite ? `${blocked.id} (${prerequisite.action.type})` : blocked.id;
@@ -91,7 +101,7 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
     results.push(outcome);
     byId.set(step.id, outcome);
   }
-  if (nowCompliant && results.every((r) => r.outcome === 'skipped')) {
+  if ((nowCompliant || changedAgain) && results.every((r) => r.outcome === 'skipped')) {
     return { results, rereadCompliant: current?.compliant ?? false, ...(current && { after: current.state }), ...(notes.length > 0 && { notes }) };
   }
 
