@@ -27,7 +27,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { createAwsClients } from '../lib/aws/client-factory.ts';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createServiceClient } from '../lib/aws/client-factory.ts';
 import { createSlackNotifier, type SlackNotifierResult } from '../lib/alert/slack-notifier.ts';
 import { createWebhookUrlProvider, type WebhookUrlSource } from '../lib/alert/webhook-url.ts';
 
@@ -77,7 +78,7 @@ let webhookUrl: (() => Promise<string>) | undefined;
 function coldStart(): { env: SlackNotifierEnv; webhookUrl: () => Promise<string> } {
   if (!notifierEnv || !webhookUrl) {
     notifierEnv = parseSlackNotifierEnv(process.env);
-    webhookUrl = createWebhookUrlProvider({ ssm: createAwsClients(process.env).ssm, source: webhookSourceOf(notifierEnv) });
+    webhookUrl = createWebhookUrlProvider({ ssm: createServiceClient(SSMClient, 'SSM', process.env), source: webhookSourceOf(notifierEnv) });
   }
   return { env: notifierEnv, webhookUrl };
 }

@@ -13,6 +13,7 @@ import { MemoryBaselineStore } from '../../lib/baseline/memory-store.ts';
 import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
 import type { BaselineStore } from '../../lib/baseline/types.ts';
 import { executePlan } from '../../lib/remediation/execute.ts';
+import { allStepSenders } from '../../lib/remediation/steps/index.ts';
 import { decideEvent, type GuardDeps } from '../../lib/guard/pipeline.ts';
 import type { Decision } from '../../lib/guard/decision.ts';
 import { formatReplayJson, formatReplayText, formatReplayTotals } from './replay-format.ts';
@@ -105,7 +106,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       liveReader,
       ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
       resourcePrefix: values['resource-prefix'],
-      execute: (plan, context) => executePlan(plan, { clients, ...context, now: () => new Date() }),
+      execute: (plan, context) => executePlan(plan, { senders: allStepSenders(clients), ...context, now: () => new Date() }),
     });
     decisions.push({ file, decision });
     io.stdout.write(values.format === 'json' ? formatReplayJson(file, decision) : formatReplayText(file, decision));

@@ -6,12 +6,14 @@ import type { ChangeFamily } from '../../lib/cloudtrail/types.ts';
 import { decideEvent } from '../../lib/guard/pipeline.ts';
 import type { Decision } from '../../lib/guard/decision.ts';
 import { makeDecisionIdempotent } from '../../lib/guard/idempotency.ts';
-import { createGuardRuntime, type GuardRuntime } from './guard-runtime.ts';
+import { createGuardRuntime, type FamilyWiring, type GuardRuntime, type MakeClient } from './guard-runtime.ts';
 import { alertOnUnexpectedError } from './alert-on-error.ts';
 import { summarizeDecision, type HandlerSummary } from './summary.ts';
 
 export interface GuardHandlerOptions {
   family: ChangeFamily;
+  /** The family's readers and repair senders, built from the clients they need. */
+  wire: (make: MakeClient) => FamilyWiring;
   /** Tests inject a runtime; Lambda builds one from the environment at cold start. */
   runtime?: () => GuardRuntime;
   logger?: Logger;
@@ -29,10 +31,10 @@ export function createGuardHandler(options: GuardHandlerOptions) {
 
   const getRuntime = (): GuardRuntime => {
     if (!runtime) {
-      runtime = options.runtime ? options.runtime() : createGuardRuntime(process.env);
+      runtime = options.runtime ? options.runtime() : createGuardRuntime(process.env, options.wire);
       const rt = runtime;
       decideOnce = makeDecisionIdempotent((event: unknown) => decideEvent(event, rt.deps), {
-        client: rt.clients.dynamodb,
+        client: rt.dynamodb,
         tableName: rt.env.SESGUARD_IDEMPOTENCY_TABLE,
       });
     }

@@ -103,7 +103,7 @@ export function resolveAwsSettings(env: NodeJS.ProcessEnv): AwsSettings {
   };
 }
 
-interface CommonClientConfig {
+export interface CommonClientConfig {
   region?: string;
   endpoint?: string;
   maxAttempts: number;
@@ -124,9 +124,27 @@ function clientConfig(settings: AwsSettings, service: AwsServiceKey, options: Aw
   };
 }
 
+/** IAM is global: its control plane lives in one region per partition. */
+function serviceClientConfig(settings: AwsSettings, service: AwsServiceKey, options: AwsClientOptions): CommonClientConfig {
+  if (service !== 'IAM') return clientConfig(settings, service, options);
+  // With a custom endpoint (an emulator) the configured region is kept, since that endpoint signs for it.
+  const region = settings.endpoints.IAM !== undefined ? settings.region : globalIamRegion(settings.region);
+  return clientConfig(settings, 'IAM', options, region);
+}
+
+export type ClientConstructor<C> = new (config: CommonClientConfig) => C;
+
 /**
- * Builds the clients lazily: a function that only touches DynamoDB never pays for constructing IAM.
- * Settings are validated eagerly, so a bad AWS_MAX_ATTEMPTS fails the cold start, not the first repair.
+ * One client, for code that must carry only the clients it uses: a Lambda function passes the client
+ * class it imports, so its bundle (and the IAM role derived from it) holds no other service.
+ */
+export function createServiceClient<C>(Client: ClientConstructor<C>, service: AwsServiceKey, env: NodeJS.ProcessEnv = process.env, options: AwsClientOptions = {}): C {
+  return new Client(serviceClientConfig(resolveAwsSettings(env), service, options));
+}
+
+/**
+ * Every client, built lazily (for the CLI and tests): a run that only touches DynamoDB never pays for
+ * constructing IAM. Settings are validated eagerly, so a bad AWS_MAX_ATTEMPTS fails at once.
  */
 export function createAwsClients(env: NodeJS.ProcessEnv = process.env, options: AwsClientOptions = {}): AwsClients {
   const settings = resolveAwsSettings(env);
@@ -137,22 +155,19 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env, options: 
   };
   return {
     get sesv2() {
-      return lazy('sesv2', () => new SESv2Client(clientConfig(settings, 'SESV2', options)));
+      return lazy('sesv2', () => new SESv2Client(serviceClientConfig(settings, 'SESV2', options)));
     },
     get iam() {
-      // IAM is global: its control plane lives in one region per partition. With a custom endpoint
-      // (an emulator) the configured region is kept, since that endpoint signs for it.
-      const region = settings.endpoints.IAM !== undefined ? settings.region : globalIamRegion(settings.region);
-      return lazy('iam', () => new IAMClient(clientConfig(settings, 'IAM', options, region)));
+      return lazy('iam', () => new IAMClient(serviceClientConfig(settings, 'IAM', options)));
     },
     get sns() {
-      return lazy('sns', () => new SNSClient(clientConfig(settings, 'SNS', options)));
+      return lazy('sns', () => new SNSClient(serviceClientConfig(settings, 'SNS', options)));
     },
     get dynamodb() {
-      return lazy('dynamodb', () => new DynamoDBClient(clientConfig(settings, 'DYNAMODB', options)));
+      return lazy('dynamodb', () => new DynamoDBClient(serviceClientConfig(settings, 'DYNAMODB', options)));
     },
     get ssm() {
-      return lazy('ssm', () => new SSMClient(clientConfig(settings, 'SSM', options)));
+      return lazy('ssm', () => new SSMClient(serviceClientConfig(settings, 'SSM', options)));
     },
   };
 }

@@ -1,32 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
-import { ConfigSchema, type Config } from './schema.ts';
+import type { Config } from './schema.ts';
+import { InvalidConfigError, parseConfig } from './validate.ts';
 
-/** A config that cannot be used. The message names every bad field; the guard must not start on it. */
-export class InvalidConfigError extends Error {
-  override readonly name = 'InvalidConfigError';
-  constructor(
-    readonly source: string,
-    readonly issues: string[],
-  ) {
-    super(`invalid config ${source}:\n  - ${issues.join('\n  - ')}`);
-  }
-}
-
-function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-    return `${path}: ${issue.message}`;
-  });
-}
-
-/** Validates an already-parsed value (e.g. the YAML object bundled into a Lambda). */
-export function parseConfig(value: unknown, source = 'config'): Config {
-  const result = ConfigSchema.safeParse(value ?? {});
-  if (!result.success) throw new InvalidConfigError(source, describeIssues(result.error));
-  return result.data;
-}
+// YAML lives here, apart from validation: Lambda bundles carry the validated config as JSON and no YAML parser.
+export { InvalidConfigError, parseConfig };
 
 export function parseConfigText(text: string, source = 'config'): Config {
   let value: unknown;

@@ -11,6 +11,7 @@ import { AttachRolePolicyCommand, DeletePolicyVersionCommand, IAMClient, NoSuchE
 import type { ResourceState } from '../state/types.ts';
 import type { Finding } from '../rules/types.ts';
 import { COMMANDS_BY_STEP, executePlan, type ExecutionReport } from './execute.ts';
+import { allStepSenders } from './steps/index.ts';
 import { planRepair, type PlanInput } from './plan.ts';
 import type { Plan, PlanStep, StepAction } from './types.ts';
 import {
@@ -84,7 +85,7 @@ async function planAndRun(input: PlanInput, rereads: ResourceState[] = [input.st
     if (!state) throw new Error('no state to re-read');
     return state;
   });
-  const report = await executePlan(plan, { clients: { sesv2, iam }, reread, judge: input.judge, now: clock, planned: input.state });
+  const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread, judge: input.judge, now: clock, planned: input.state });
   return { plan, report, reread };
 }
 
@@ -468,7 +469,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   it('goes ahead when the re-read before writing fails, and says so', async () => {
     const plan = planRepair(stripInput());
     const reread = vi.fn<() => Promise<ResourceState>>().mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).mockResolvedValue(identityPolicyState(goodDocument));
-    const report = await executePlan(plan, { clients: { sesv2, iam }, reread, judge: identityPolicyJudge(cfg), now: clock });
+    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread, judge: identityPolicyJudge(cfg), now: clock });
     expect(sent().map(([op]) => op)).toEqual(['UpdateEmailIdentityPolicy']);
     expect(report.notes).toEqual(['could not re-read the state before writing: ThrottlingException: Rate exceeded', 'the repair went ahead on the state read when the event arrived']);
     expect(report.rereadCompliant).toBe(true);
@@ -523,7 +524,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   ])('counts $name as done: the thing to remove is already gone', async ({ arrange, action, detail }) => {
     arrange();
     const plan: Plan = { strategy: 'delete', dryRun: false, explanation: 'test', notRepaired: [], steps: [step('s1', action)] };
-    const report = await executePlan(plan, { clients: { sesv2, iam }, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock });
+    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock });
     expect(report.results).toEqual([{ stepId: 's1', action: action.type, outcome: 'done', detail, at: clock().toISOString() }]);
   });
 
@@ -601,7 +602,7 @@ describe('COMMANDS_BY_STEP: the least-privilege list matches what each step send
 
   it('every step sends exactly one command, and that command is declared for its step type; every declared command is used', async () => {
     const plan: Plan = { strategy: 'revert', dryRun: false, explanation: 'all step types', notRepaired: [], steps: actions.map((a, i) => step(`s${i + 1}`, a)) };
-    const report = await executePlan(plan, { clients: { sesv2, iam }, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock });
+    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock });
     expect(report.results.every((r) => r.outcome === 'done')).toBe(true);
     const operations = sent().map(([op]) => op);
     expect(operations).toHaveLength(actions.length);

@@ -1,15 +1,16 @@
-import type { AwsClients } from '../aws/client-factory.ts';
 import type { Finding } from '../rules/types.ts';
 import type { ResourceState } from '../state/types.ts';
 import { resourceFindings } from './compliance.ts';
 import { rawDocumentOf } from '../state/raw-document.ts';
-import { ACTOR_STEPS, REMOVING_STEPS, sendStep } from './step-commands.ts';
+import { ACTOR_STEPS, REMOVING_STEPS } from './step-commands.ts';
+import type { StepSender, StepSenders } from './steps/step-sender.ts';
 import type { Plan, PlanStep, StepResult } from './types.ts';
 
 export { COMMANDS_BY_STEP } from './step-commands.ts';
 
 export interface ExecuteDeps {
-  clients: Pick<AwsClients, 'sesv2' | 'iam'>;
+  /** The steps this function can send (lib/remediation/steps), each bound to its client. */
+  senders: StepSenders;
   /** Reads the target's current state again (the same reader that produced the planned state). */
   reread: () => Promise<ResourceState>;
   /** The rule engine with its context bound; "compliant" means no non-exempt, non-alert finding. */
@@ -116,7 +117,12 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
 
 async function runStep(step: PlanStep, deps: ExecuteDeps, result: (step: PlanStep, outcome: StepResult['outcome'], detail?: string) => StepResult): Promise<StepResult> {
   try {
-    await sendStep(step.action, deps.clients);
+    const send = deps.senders[step.action.type] as StepSender | undefined;
+    if (!send) {
+      // A plan this function cannot carry out is a wiring defect; it must show in the alert, not vanish.
+      return result(step, 'failed', `this function has no sender for ${step.action.type}: it is not wired for that repair`);
+    }
+    await send(step.action);
     return result(step, 'done');
   } catch (error) {
     if (REMOVING_STEPS.has(step.action.type) && isNotFound(error)) {

@@ -6,6 +6,7 @@ import { judge } from '../rules/index.ts';
 import type { RuleContext } from '../rules/types.ts';
 import type { ResourceState } from '../state/types.ts';
 import { executePlan } from './execute.ts';
+import { allStepSenders } from './steps/index.ts';
 import { planRepair } from './plan.ts';
 import {
   ACCOUNT,
@@ -51,7 +52,7 @@ describe('remediation with the real rule engine', () => {
     expect(plan.strategy).toBe('strip');
     const repaired = identityPolicyState(policyText(trustedStatement));
     const reads = [state, repaired];
-    const report = await executePlan(plan, { clients: { sesv2, iam }, reread: async () => reads.shift() ?? repaired, judge: realJudge, now: () => NOW });
+    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => reads.shift() ?? repaired, judge: realJudge, now: () => NOW });
 
     expect(sesMock.commandCalls(UpdateEmailIdentityPolicyCommand).map((c) => c.args[0].input)).toEqual([
       { EmailIdentity: 'example.com', PolicyName: 'delegated-sending', Policy: policyText(trustedStatement) },
@@ -79,7 +80,7 @@ describe('remediation with the real rule engine', () => {
     });
     const detached = iamState(null, [bob]);
     const reads: ResourceState[] = [state, detached];
-    const report = await executePlan(plan, { clients: { sesv2, iam }, reread: async () => reads.shift() ?? detached, judge: realJudge, now: () => NOW });
+    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => reads.shift() ?? detached, judge: realJudge, now: () => NOW });
     expect(iamMock.commandCalls(DetachUserPolicyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: 'bob', PolicyArn: policyArn }]);
     expect(sesMock.calls()).toHaveLength(0);
     expect(report.rereadCompliant).toBe(true);

@@ -1,4 +1,4 @@
-import type { Change } from '../cloudtrail/types.ts';
+import type { Change, ChangeFamily } from '../cloudtrail/types.ts';
 import type { ResourceState } from './types.ts';
 
 /**
@@ -8,4 +8,26 @@ import type { ResourceState } from './types.ts';
  */
 export interface StateReader {
   read(change: Change): Promise<ResourceState>;
+}
+
+type ChangeOf<F extends ChangeFamily> = Extract<Change, { family: F }>;
+
+/** One reader per family. A Lambda function is wired with its own family's only (see functions/). */
+export type FamilyStateReaders = { readonly [F in ChangeFamily]?: (change: ChangeOf<F>) => Promise<ResourceState> };
+
+export class UnsupportedFamilyError extends Error {
+  override readonly name = 'UnsupportedFamilyError';
+}
+
+export function createStateReader(readers: FamilyStateReaders): StateReader {
+  return {
+    read(change: Change): Promise<ResourceState> {
+      const read = readers[change.family] as ((change: Change) => Promise<ResourceState>) | undefined;
+      if (!read) {
+        // An event of another family reached this function: its EventBridge pattern is wrong. Fail loudly.
+        return Promise.reject(new UnsupportedFamilyError(`this function cannot read ${change.family} state: it was wired for ${Object.keys(readers).join(', ')}`));
+      }
+      return read(change);
+    },
+  };
 }
