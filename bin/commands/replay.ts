@@ -106,7 +106,8 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       liveReader,
       ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
       resourcePrefix: values['resource-prefix'],
-      execute: (plan, context) => executePlan(plan, { senders: allStepSenders(clients), ...context, now: () => new Date() }),
+      // Only --apply needs the SDK clients; a dry run never builds them.
+      execute: (plan, context) => executePlan(plan, { senders: values.apply ? allStepSenders(clients) : {}, ...context, now: () => new Date() }),
     });
     decisions.push({ file, decision });
     io.stdout.write(values.format === 'json' ? formatReplayJson(file, decision) : formatReplayText(file, decision));

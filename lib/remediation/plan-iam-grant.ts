@@ -61,7 +61,8 @@ export function planIamGrantRepair(input: IamGrantPlanInput): FamilyPlan {
   if (change.family !== 'iam-grant') {
     return alertOnly(`The change (${change.eventName}) is not an IAM grant, so there is no grant to revert.`, findings, notRepaired);
   }
-  if (state.changedPolicy === null) {
+  // A membership is a grant with no changed policy of its own: the group's policies (gainedPolicies) carry it.
+  if (state.changedPolicy === null && change.operation !== 'add-to-group') {
     return {
       strategy: 'none',
       steps: [],
@@ -84,6 +85,7 @@ export function planIamGrantRepair(input: IamGrantPlanInput): FamilyPlan {
       return plan([step({ type: 'iam.remove-user-from-group', groupName: change.groupName, userName: change.userName }, why)], why);
     }
     case 'put-inline':
+      if (state.changedPolicy === null) return alertOnly('The inline policy is already gone.', findings, notRepaired);
       return planInlineRepair(input, change, state.changedPolicy, findings, step, plan);
     case 'create-version':
     case 'set-default-version':
