@@ -2,22 +2,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from './check.ts';
+import { runCommand } from './test-io.ts';
 
 const EXAMPLES_CONFIG = 'examples/sesguard.config.yml';
 
-async function check(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runCheck(args, { stdin: new PassThrough(), stdout, stderr, env: {} });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const check = (...args: string[]) => runCommand(runCheck, args);
 
 let dir: string;
 async function file(name: string, content: unknown): Promise<string> {

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
+import { parseCommandArgs, usageError } from '../command-args.ts';
 import { InvalidConfigError, loadConfigFile, parseConfig } from '../../lib/config/load.ts';
 import { SEVERITIES, type Config, type Severity } from '../../lib/config/schema.ts';
 import { judge } from '../../lib/rules/index.ts';
@@ -93,56 +93,44 @@ function meetsThreshold(severity: Severity, failOn: Severity): boolean {
 }
 
 export async function runCheck(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        kind: { type: 'string' },
-        config: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        'fail-on': { type: 'string', default: 'low' },
-        account: { type: 'string' },
-        region: { type: 'string', default: 'us-east-1' },
-        resource: { type: 'string' },
-        principal: { type: 'string' },
-        now: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`sesguard check: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('check', HELP, io, {
+    args,
+    allowPositionals: true,
+    options: {
+      kind: { type: 'string' },
+      config: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'low' },
+      account: { type: 'string' },
+      region: { type: 'string', default: 'us-east-1' },
+      resource: { type: 'string' },
+      principal: { type: 'string' },
+      now: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  } as const);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const usageError = (message: string): number => {
-    io.stderr.write(`sesguard check: ${message}\n`);
-    return 2;
-  };
+  const usage = (message: string): number => usageError('check', io, message);
   const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) return usageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const failOn = values['fail-on'] as Severity;
-  if (!SEVERITIES.includes(failOn)) return usageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${values['fail-on']}"`);
+  if (!SEVERITIES.includes(failOn)) return usage(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${values['fail-on']}"`);
   const givenKind = values.kind as CheckKind | undefined;
-  if (givenKind !== undefined && !CHECK_KINDS.includes(givenKind)) return usageError(`--kind must be one of ${CHECK_KINDS.join(', ')}, not "${values.kind}"`);
-  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) return usageError(`--account must be a 12-digit AWS account id, not "${values.account}"`);
-  if (values.resource !== undefined && !/^arn:[^:]+:[^:]+:[^:]*:\d{12}:.+/.test(values.resource)) return usageError(`--resource must be an ARN with an account id, not "${values.resource}"`);
-  if (values.principal !== undefined && !/^arn:[^:]+:(iam|sts)::\d{12}:.+/.test(values.principal)) return usageError(`--principal must be an IAM or STS ARN, not "${values.principal}"`);
+  if (givenKind !== undefined && !CHECK_KINDS.includes(givenKind)) return usage(`--kind must be one of ${CHECK_KINDS.join(', ')}, not "${values.kind}"`);
+  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) return usage(`--account must be a 12-digit AWS account id, not "${values.account}"`);
+  if (values.resource !== undefined && !/^arn:[^:]+:[^:]+:[^:]*:\d{12}:.+/.test(values.resource)) return usage(`--resource must be an ARN with an account id, not "${values.resource}"`);
+  if (values.principal !== undefined && !/^arn:[^:]+:(iam|sts)::\d{12}:.+/.test(values.principal)) return usage(`--principal must be an IAM or STS ARN, not "${values.principal}"`);
   const now = values.now !== undefined ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) return usageError(`--now must be an ISO date-time, not "${values.now}"`);
-  if (positionals.length === 0) return usageError('name at least one JSON file to check (e.g. examples/identity-policy-compliant.json)');
+  if (Number.isNaN(now.getTime())) return usage(`--now must be an ISO date-time, not "${values.now}"`);
+  if (positionals.length === 0) return usage('name at least one JSON file to check (e.g. examples/identity-policy-compliant.json)');
 
   let config: Config;
   let configSource: string;
   try {
     ({ config, source: configSource } = await readCheckConfig(values.config));
   } catch (error) {
-    if (error instanceof InvalidConfigError) return usageError(error.message);
+    if (error instanceof InvalidConfigError) return usage(error.message);
     throw error;
   }
 

@@ -1,25 +1,16 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetEmailIdentityPoliciesCommand, SESv2Client, UpdateEmailIdentityPolicyCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay } from './replay.ts';
+import { runCommand } from './test-io.ts';
 
 const PUBLIC_POLICY_EVENT = 'events/identity-policy/v2-create-policy-public-principal.json';
 const IDENTITY = 'arn:aws:ses:eu-west-1:111122223333:identity/example.com';
 
-async function replay(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runReplay(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const replay = (args: string[], env: NodeJS.ProcessEnv = {}) => runCommand(runReplay, args, { env });
 
 const jsonLines = (text: string): Array<Record<string, unknown>> =>
   text

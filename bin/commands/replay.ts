@@ -1,8 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
+import { parseCommandArgs, usageError } from '../command-args.ts';
 import type { Config } from '../../lib/config/schema.ts';
 import { InvalidConfigError, loadConfigFile, parseConfig } from '../../lib/config/load.ts';
 import { createAwsClients } from '../../lib/aws/client-factory.ts';
@@ -38,49 +38,37 @@ Exit: 0 all decided; 1 an event was invalid or the guard failed on one; 2 bad us
 `;
 
 export async function runReplay(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        live: { type: 'boolean', default: false },
-        apply: { type: 'boolean', default: false },
-        'baseline-table': { type: 'string' },
-        'own-role': { type: 'string', multiple: true },
-        'resource-prefix': { type: 'string', default: 'sesguard-' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`sesguard replay: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('replay', HELP, io, {
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      live: { type: 'boolean', default: false },
+      apply: { type: 'boolean', default: false },
+      'baseline-table': { type: 'string' },
+      'own-role': { type: 'string', multiple: true },
+      'resource-prefix': { type: 'string', default: 'sesguard-' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  } as const);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const usageError = (message: string): number => {
-    io.stderr.write(`sesguard replay: ${message}\n`);
-    return 2;
-  };
-  if (values.format !== 'text' && values.format !== 'json') return usageError(`--format must be text or json, not "${values.format}"`);
-  if (values.apply && !values.live) return usageError('--apply needs --live: offline replay never changes anything');
-  if (values['baseline-table'] && !values.live) return usageError('--baseline-table needs --live');
-  if (positionals.length === 0) return usageError('name at least one event file or directory (e.g. events/)');
+  const usage = (message: string): number => usageError('replay', io, message);
+  if (values.format !== 'text' && values.format !== 'json') return usage(`--format must be text or json, not "${values.format}"`);
+  if (values.apply && !values.live) return usage('--apply needs --live: offline replay never changes anything');
+  if (values['baseline-table'] && !values.live) return usage('--baseline-table needs --live');
+  if (positionals.length === 0) return usage('name at least one event file or directory (e.g. events/)');
 
   let config: Config;
   try {
     config = await readReplayConfig(values.config);
   } catch (error) {
-    if (error instanceof InvalidConfigError) return usageError(error.message);
+    if (error instanceof InvalidConfigError) return usage(error.message);
     throw error;
   }
   if (values.apply && config.mode !== 'enforce') {
-    return usageError(`--apply with config mode "${config.mode}" would change nothing; set mode: enforce to repair`);
+    return usage(`--apply with config mode "${config.mode}" would change nothing; set mode: enforce to repair`);
   }
   // Only --live --apply may write; every other replay is a dry run whatever the config says.
   const effectiveConfig: Config = values.apply ? config : { ...config, mode: 'dry-run' };
@@ -89,7 +77,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
   try {
     files = await collectEventFiles(positionals);
   } catch (error) {
-    return usageError((error as Error).message);
+    return usage((error as Error).message);
   }
 
   const clients = createAwsClients(io.env);

@@ -1,23 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseContext, runSimulate } from './simulate.ts';
+import { runCommand } from './test-io.ts';
 
 const IDENTITY = 'arn:aws:ses:us-east-1:111122223333:identity/example.com';
 
 async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const input = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  input.end(stdin);
-  const code = await runSimulate(args, { stdin: input, stdout, stderr, env: {} });
-  return { code, out, err };
+  const { code, stdout, stderr } = await runCommand(runSimulate, args, { stdin });
+  return { code, out: stdout, err: stderr };
 }
 
 const sendPolicy = {

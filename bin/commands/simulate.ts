@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
+import { parseCommandArgs } from '../command-args.ts';
 import { evaluate } from '../../lib/policy/evaluate.ts';
 import { explainStatements } from '../../lib/policy/explain.ts';
 import type { ContextValue, EvaluationRequest, PolicySet } from '../../lib/policy/types.ts';
@@ -23,32 +23,23 @@ Evaluates requests against IAM policies with AWS's semantics (explicit deny > al
 `;
 
 export async function runSimulate(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        jsonl: { type: 'boolean' },
-        policy: { type: 'string', multiple: true },
-        'resource-policy': { type: 'string' },
-        action: { type: 'string' },
-        resource: { type: 'string' },
-        principal: { type: 'string' },
-        context: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    io.stderr.write(`sesguard simulate: ${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('simulate', HELP, io, {
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      jsonl: { type: 'boolean' },
+      policy: { type: 'string', multiple: true },
+      'resource-policy': { type: 'string' },
+      action: { type: 'string' },
+      resource: { type: 'string' },
+      principal: { type: 'string' },
+      context: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  } as const);
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   if (v.jsonl) {
     const extra = ['policy', 'resource-policy', 'action', 'resource', 'principal', 'context'].filter((k) => k in v);
     if (extra.length > 0) {
