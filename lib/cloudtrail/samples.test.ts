@@ -307,7 +307,8 @@ function sampleFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sampleFiles(path);
-    return entry.name.endsWith('.json') ? [relative(EVENTS_DIR, path)] : [];
+    // `<event>.state.json` is a replay sidecar standing in for what IAM would answer, not an event.
+    return entry.name.endsWith('.json') && !entry.name.endsWith('.state.json') ? [relative(EVENTS_DIR, path)] : [];
   });
 }
 

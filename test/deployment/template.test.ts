@@ -86,7 +86,7 @@ interface Sample {
 async function samples(): Promise<Sample[]> {
   const out: Sample[] = [];
   for (const folder of (await readdir('events', { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const file of (await readdir(join('events', folder))).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of (await readdir(join('events', folder))).filter((f) => f.endsWith('.json') && !f.endsWith('.state.json')).sort()) {
       out.push({ file: `${folder}/${file}`, folder, envelope: JSON.parse(await readFile(join('events', folder, file), 'utf8')) as Sample['envelope'] });
     }
   }
