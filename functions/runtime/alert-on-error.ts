@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Decision } from '../../lib/guard/decision.ts';
 import { describeError } from '../../lib/guard/pipeline.ts';
+import { IdempotencyAlreadyInProgressError } from '../../lib/guard/idempotency.ts';
 import type { GuardRuntime } from './guard-runtime.ts';
 
 interface EventIds {
@@ -31,6 +32,12 @@ export function alertOnUnexpectedError(options: {
     onError: async (request) => {
       const error = request.error;
       const ids = eventIdsOf(request.event);
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        // A duplicate delivery while the first is still deciding: not a failure. Re-throwing makes Lambda
+        // retry it later, when the stored decision is returned.
+        options.logger.warn('duplicate delivery while the event is still being decided; retrying later', { ...ids });
+        return;
+      }
       options.logger.error('guard failed', { error, ...ids });
       const runtime = options.runtime();
       if (!runtime) return; // cold start failed (bad config/env): the function error alarm is the alert.

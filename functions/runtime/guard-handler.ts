@@ -6,6 +6,7 @@ import type { ChangeFamily } from '../../lib/cloudtrail/types.ts';
 import { decideEvent } from '../../lib/guard/pipeline.ts';
 import type { Decision } from '../../lib/guard/decision.ts';
 import { makeDecisionIdempotent } from '../../lib/guard/idempotency.ts';
+import type { PublishResult } from '../../lib/alert/publish.ts';
 import { createGuardRuntime, type FamilyWiring, type GuardRuntime, type MakeClient } from './guard-runtime.ts';
 import { alertOnUnexpectedError } from './alert-on-error.ts';
 import { summarizeDecision, type HandlerSummary } from './summary.ts';
@@ -27,37 +28,52 @@ export interface GuardHandlerOptions {
 export function createGuardHandler(options: GuardHandlerOptions) {
   const logger = options.logger ?? new Logger({ serviceName: 'sesguard', persistentKeys: { family: options.family } });
   let runtime: GuardRuntime | undefined;
-  let decideOnce: ((event: unknown, context: Context) => Promise<Decision>) | undefined;
+  let once: IdempotentSteps | undefined;
 
-  const getRuntime = (): GuardRuntime => {
-    if (!runtime) {
+  const coldStart = (): IdempotentSteps => {
+    if (!once) {
       runtime = options.runtime ? options.runtime() : createGuardRuntime(process.env, options.wire);
-      const rt = runtime;
-      decideOnce = makeDecisionIdempotent((event: unknown) => decideEvent(event, rt.deps), {
-        client: rt.dynamodb,
-        tableName: rt.env.SESGUARD_IDEMPOTENCY_TABLE,
-      });
+      once = idempotentSteps(runtime);
     }
-    return runtime;
+    return once;
   };
 
   const handle = async (event: unknown, context: Context): Promise<HandlerSummary> => {
-    const rt = getRuntime();
-    const decision = await decideOnce!(event, context);
+    const { decide, publish } = coldStart();
+    const decision = await decide(event, context);
     logger.appendKeys({ eventId: decision.eventId, eventName: decision.eventName });
     if (decision.change && decision.change.family !== options.family) {
-      // EventBridge sent another family's event here: the patterns in serverless.yml are wrong. Decide anyway
-      // (the pipeline is family-agnostic) but make it visible.
-      logger.warn('event routed to the wrong function', { expected: options.family, got: decision.change.family });
+      // EventBridge sent another family's event here: the patterns in serverless.yml are wrong. The state
+      // reader, wired for this family only, refuses it, so the decision is an error alert; say why in the log.
+      logger.error('event routed to the wrong function', { expected: options.family, got: decision.change.family });
     }
     logDecision(logger, decision);
-    const published = await rt.publisher.publish(decision);
+    const published = await publish({ detail: { eventID: decision.eventId }, decision }, context);
     return summarizeDecision(decision, published.published);
   };
 
   return middy<unknown, HandlerSummary, Error, Context>(handle)
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(alertOnUnexpectedError({ logger, runtime: () => runtime }));
+}
+
+interface IdempotentSteps {
+  decide: (event: unknown, context: Context) => Promise<Decision>;
+  publish: (item: { detail: { eventID: string | undefined }; decision: Decision }, context: Context) => Promise<PublishResult>;
+}
+
+/**
+ * Decide-and-repair runs once per CloudTrail event id, and so does publishing its alert — each with its own
+ * record. A duplicate delivery gets both stored results (no second repair, no second alert); a publish that
+ * failed left no record, so the retry publishes the stored decision instead of repairing again (which would
+ * find the state already repaired and lose the alert). An event without an id is never deduplicated.
+ */
+function idempotentSteps(rt: GuardRuntime): IdempotentSteps {
+  const store = { client: rt.dynamodb, tableName: rt.env.SESGUARD_IDEMPOTENCY_TABLE };
+  return {
+    decide: makeDecisionIdempotent((event: unknown) => decideEvent(event, rt.deps), store),
+    publish: makeDecisionIdempotent((item: unknown) => rt.publisher.publish((item as { decision: Decision }).decision), { ...store, keyPrefix: 'sesguard.alert' }),
+  };
 }
 
 function logDecision(logger: Logger, decision: Decision): void {

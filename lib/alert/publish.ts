@@ -6,8 +6,14 @@ import type { AlertMessage } from './alert-schema.ts';
 import { encodeAlertNotification } from './chatbot.ts';
 import { alertGate } from './should-alert.ts';
 
+export interface PublishResult {
+  published: boolean;
+  messageId?: string;
+  reason?: string;
+}
+
 export interface AlertPublisher {
-  publish(decision: Decision): Promise<{ published: boolean; messageId?: string; reason?: string }>;
+  publish(decision: Decision): Promise<PublishResult>;
 }
 
 /**
