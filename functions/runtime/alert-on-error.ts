@@ -6,6 +6,17 @@ import { describeError } from '../../lib/guard/pipeline.ts';
 import { IdempotencyAlreadyInProgressError } from '../../lib/guard/idempotency.ts';
 import type { GuardRuntime } from './guard-runtime.ts';
 
+/**
+ * The pipeline could not decide the event (its verdict is `error`, e.g. the state read was throttled). Thrown
+ * so the invocation fails and is retried; carries the decision so the alert names the resource and the cause.
+ */
+export class UndecidedEventError extends Error {
+  override readonly name = 'UndecidedEventError';
+  constructor(readonly decision: Decision) {
+    super(decision.errors.join('; ') || 'the event could not be decided');
+  }
+}
+
 interface EventIds {
   eventId?: string;
   eventName?: string;
@@ -41,7 +52,7 @@ export function alertOnUnexpectedError(options: {
       options.logger.error('guard failed', { error, ...ids });
       const runtime = options.runtime();
       if (!runtime) return; // cold start failed (bad config/env): the function error alarm is the alert.
-      const decision: Decision = {
+      const decision: Decision = error instanceof UndecidedEventError ? error.decision : {
         verdict: 'error',
         ...ids,
         findings: [],

@@ -8,7 +8,7 @@ import type { Decision } from '../../lib/guard/decision.ts';
 import { makeDecisionIdempotent } from '../../lib/guard/idempotency.ts';
 import type { PublishResult } from '../../lib/alert/publish.ts';
 import { createGuardRuntime, type FamilyWiring, type GuardRuntime, type MakeClient } from './guard-runtime.ts';
-import { alertOnUnexpectedError } from './alert-on-error.ts';
+import { alertOnUnexpectedError, UndecidedEventError } from './alert-on-error.ts';
 import { summarizeDecision, type HandlerSummary } from './summary.ts';
 
 export interface GuardHandlerOptions {
@@ -70,8 +70,16 @@ interface IdempotentSteps {
  */
 function idempotentSteps(rt: GuardRuntime): IdempotentSteps {
   const store = { client: rt.dynamodb, tableName: rt.env.SESGUARD_IDEMPOTENCY_TABLE };
+  const decideOrThrow = async (event: unknown): Promise<Decision> => {
+    const decision = await decideEvent(event, rt.deps);
+    // The state could not be read (throttled, denied): nothing was judged. Stored, this "error" would answer
+    // every retry for 24 hours and the perimeter would stay open; thrown, no record is kept, the invocation
+    // fails and Lambda retries it with a fresh read (then the DLQ keeps it). alertOnUnexpectedError alerts.
+    if (decision.verdict === 'error') throw new UndecidedEventError(decision);
+    return decision;
+  };
   return {
-    decide: makeDecisionIdempotent((event: unknown) => decideEvent(event, rt.deps), store),
+    decide: makeDecisionIdempotent(decideOrThrow, store),
     publish: makeDecisionIdempotent((item: unknown) => rt.publisher.publish((item as { decision: Decision }).decision), { ...store, keyPrefix: 'sesguard.alert' }),
   };
 }

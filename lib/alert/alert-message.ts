@@ -221,8 +221,15 @@ function summaryOf(decision: Decision, outcome: AlertOutcome): string {
       return `${event} by ${actor} widened the SES perimeter. Dry-run: nothing was changed; enforcement would take ${stepCount} step(s).`;
     case 'repair-failed':
       return `${event} by ${actor} widened the SES perimeter and the repair did NOT complete: the resource may still be open. Fix it by hand.`;
-    case 'alert-only':
+    case 'alert-only': {
+      // Planned steps that were all skipped (the re-read found the resource compliant again, or changed
+      // again): saying "the configured action is alert-only" would send a person to fix a rule that is fine.
+      const skipped = decision.results.filter((r) => r.outcome === 'skipped');
+      if (stepCount > 0 && skipped.length > 0 && skipped.length === decision.results.length) {
+        return `${event} by ${actor} was noncompliant; the planned repair was not sent: ${skipped[0]?.detail ?? 'every step was skipped'}.`;
+      }
       return `${event} by ${actor} is noncompliant; the configured action is alert-only, so nothing was changed.`;
+    }
     case 'exempt':
       return `${event} by ${actor} is noncompliant but covered by an exemption; nothing was changed.`;
     case 'compliant':
