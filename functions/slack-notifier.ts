@@ -31,6 +31,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { createServiceClient } from '../lib/aws/client-factory.ts';
 import { createSlackNotifier, type SlackNotifierResult } from '../lib/alert/slack-notifier.ts';
 import { createWebhookUrlProvider, type WebhookUrlSource } from '../lib/alert/webhook-url.ts';
+import { describeZodIssues } from '../lib/zod-issues.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -55,7 +56,7 @@ export class InvalidNotifierEnvironmentError extends Error {
 export function parseSlackNotifierEnv(env: NodeJS.ProcessEnv): SlackNotifierEnv {
   const result = SlackNotifierEnvSchema.safeParse(env);
   if (!result.success) {
-    throw new InvalidNotifierEnvironmentError(`invalid slack-notifier environment: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new InvalidNotifierEnvironmentError(`invalid slack-notifier environment: ${describeZodIssues(result.error).join('; ')}`);
   }
   return result.data;
 }

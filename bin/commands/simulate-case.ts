@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { evaluate } from '../../lib/policy/evaluate.ts';
 import { parsePolicy } from '../../lib/policy/parse.ts';
 import type { EvaluationRequest, LabelledPolicy, PolicyError, PolicySet, StatementRef } from '../../lib/policy/types.ts';
+import { describeZodIssues } from '../../lib/zod-issues.ts';
 
 /** One line of `sesguard simulate --jsonl`: the case as given and the answer written back. */
 
@@ -76,7 +77,7 @@ export function simulateLine(line: string, lineNumber: number): SimulateOutput {
   }
   const parsed = simulateCaseSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(case)'}: ${i.message}`).join('; ');
+    const issues = describeZodIssues(parsed.error, '(case)').join('; ');
     return { id: idOf(json), error: `line ${lineNumber}: ${issues}` };
   }
   try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeZodIssues } from '../../lib/zod-issues.ts';
 
 /** The settings a guard function reads from its environment (set by serverless.yml), parsed once. */
 const commaList = z
@@ -26,7 +27,7 @@ export class InvalidEnvironmentError extends Error {
 export function parseGuardEnv(env: NodeJS.ProcessEnv): GuardEnv {
   const result = GuardEnvSchema.safeParse(env);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const issues = describeZodIssues(result.error);
     throw new InvalidEnvironmentError(`invalid function environment:\n  - ${issues.join('\n  - ')}`);
   }
   return result.data;

@@ -3,6 +3,7 @@ import { AlertMessageSchema, type AlertMessage } from './alert-schema.ts';
 import { formatDuration } from './render-text.ts';
 import { SEVERITY_EMOJI } from './slack-blocks.ts';
 import { truncate } from './text-limits.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 /**
  * One SNS message body for both audiences.
@@ -186,7 +187,7 @@ export function parseAlertNotification(body: string): AlertMessage {
   }
   const envelope = ChatbotNotificationSchema.safeParse(json);
   if (!envelope.success) {
-    throw new AlertNotificationParseError(`not a Chatbot custom notification: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new AlertNotificationParseError(`not a Chatbot custom notification: ${describeZodIssues(envelope.error).join('; ')}`);
   }
   const embedded = envelope.data.metadata.additionalContext[CHATBOT_ALERT_KEY];
   if (embedded === undefined) throw new AlertNotificationParseError(`metadata.additionalContext.${CHATBOT_ALERT_KEY} is missing`);
@@ -198,7 +199,7 @@ export function parseAlertNotification(body: string): AlertMessage {
   }
   const alert = AlertMessageSchema.safeParse(alertJson);
   if (!alert.success) {
-    throw new AlertNotificationParseError(`embedded alert does not match ${'sesguard.alert/v1'}: ${alert.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new AlertNotificationParseError(`embedded alert does not match ${'sesguard.alert/v1'}: ${describeZodIssues(alert.error).join('; ')}`);
   }
   return alert.data;
 }

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { globalIamRegion } from './partition.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 /**
  * The one place AWS clients are made. Every client honours the standard SDK settings, read from the
@@ -80,7 +81,7 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 export function resolveAwsSettings(env: NodeJS.ProcessEnv): AwsSettings {
   const parsed = AwsSettingsSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const issues = describeZodIssues(parsed.error);
     throw new InvalidAwsSettingsError(`invalid AWS SDK settings in the environment:\n  - ${issues.join('\n  - ')}`);
   }
   const settings = parsed.data as Record<string, string | number | undefined>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BaselineRecord } from './types.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 /** A stored record is read back through this schema: the table is shared state another writer may have touched. */
 export const BaselineRecordSchema = z.object({
@@ -16,7 +17,7 @@ export class CorruptBaselineRecordError extends Error {
 export function parseBaselineRecord(item: unknown, resourceId: string): BaselineRecord {
   const parsed = BaselineRecordSchema.safeParse(item);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
+    const issues = describeZodIssues(parsed.error, '(item)');
     throw new CorruptBaselineRecordError(`baseline record for ${resourceId} is malformed: ${issues.join('; ')}`);
   }
   return parsed.data;
@@ -39,7 +40,7 @@ export class InvalidBaselineRecordError extends Error {
 export function normaliseBaselineRecord(record: BaselineRecord): BaselineRecord {
   const parsed = BaselineRecordSchema.safeParse(record);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`);
+    const issues = describeZodIssues(parsed.error, '(record)');
     throw new InvalidBaselineRecordError(`refusing to store an invalid baseline record: ${issues.join('; ')}`);
   }
   return { ...parsed.data, recordedAt: new Date(parsed.data.recordedAt).toISOString() };

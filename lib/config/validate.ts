@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { describeZodIssues } from '../zod-issues.ts';
 import { ConfigSchema, type Config } from './schema.ts';
 
 /** A config that cannot be used. The message names every bad field; the guard must not start on it. */
@@ -12,16 +12,10 @@ export class InvalidConfigError extends Error {
   }
 }
 
-function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-    return `${path}: ${issue.message}`;
-  });
-}
 
 /** Validates an already-parsed value (e.g. the YAML object bundled into a Lambda). */
 export function parseConfig(value: unknown, source = 'config'): Config {
   const result = ConfigSchema.safeParse(value ?? {});
-  if (!result.success) throw new InvalidConfigError(source, describeIssues(result.error));
+  if (!result.success) throw new InvalidConfigError(source, describeZodIssues(result.error));
   return result.data;
 }

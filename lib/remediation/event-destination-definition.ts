@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventDestination } from '../state/types.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 /** A destination definition that cannot be written back as it is (e.g. a CloudWatch dimension without a name). */
 export class UnwritableDestinationError extends Error {
@@ -30,7 +31,7 @@ export function parseStoredDestination(text: string): { ok: true; destination: E
   }
   const result = StoredDestination.safeParse(value);
   if (!result.success) {
-    return { ok: false, error: result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ') };
+    return { ok: false, error: describeZodIssues(result.error).join('; ') };
   }
   const d = result.data;
   return {

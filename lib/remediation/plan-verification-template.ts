@@ -4,6 +4,7 @@ import type { Finding } from '../rules/types.ts';
 import type { ResourceState, VerificationTemplateState } from '../state/types.ts';
 import { resourceFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 export interface VerificationTemplatePlanInput {
   state: VerificationTemplateState;
@@ -34,7 +35,7 @@ function parseStoredTemplate(text: string): { ok: true; template: Template } | {
   }
   const result = StoredTemplate.safeParse(value);
   if (result.success) return { ok: true, template: result.data };
-  return { ok: false, error: result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return { ok: false, error: describeZodIssues(result.error).join('; ') };
 }
 
 /**

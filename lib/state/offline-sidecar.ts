@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidStateSidecarError } from './errors.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 /**
  * The sidecar fixture `sesguard replay` reads beside an event (`<event>.state.json`): what IAM would
@@ -99,7 +100,7 @@ export type SidecarPrincipal = StateSidecar['principals'][number];
 export function parseStateSidecar(input: unknown): StateSidecar {
   const parsed = StateSidecarSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(sidecar)'}: ${issue.message}`);
+    const issues = describeZodIssues(parsed.error, '(sidecar)');
     throw new InvalidStateSidecarError(`state sidecar is invalid:\n  - ${issues.join('\n  - ')}`);
   }
   return parsed.data;

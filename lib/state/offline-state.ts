@@ -20,6 +20,7 @@ import { InvalidStateSidecarError, StateUnavailableOfflineError } from './errors
 import { parseStateSidecar, type SidecarPrincipal, type StateSidecar } from './offline-sidecar.ts';
 import { readPolicyInput } from './policy-document.ts';
 import { iamPrincipalArn, inlinePolicySource, sesConfigurationSetArn, sesIdentityArn, sesVerificationTemplateArn } from './resource-arns.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 /**
  * The state for `sesguard replay` without AWS: what the event asked for, as if it had taken effect,
@@ -67,7 +68,7 @@ function offlineEventDestination(change: EventDestinationChange): EventDestinati
   }
   const parsed = EventDestinationSchema.safeParse({ name: destinationName, ...change.requestedDestination });
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
+    const issues = describeZodIssues(parsed.error).join('; ');
     throw new StateUnavailableOfflineError(what, `the event payload in a usable shape (${issues})`);
   }
   return {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { describeZodIssues } from '../../lib/zod-issues.ts';
 
 /** `"sesguard": { "bundleBudgetKb": 600 }` in package.json: the most a minified function bundle may weigh. */
 const PackageJsonBudget = z.object({
@@ -11,7 +12,7 @@ const PackageJsonBudget = z.object({
 export async function readBundleBudgetKb(packageJsonPath = 'package.json'): Promise<number> {
   const parsed = PackageJsonBudget.safeParse(JSON.parse(await readFile(packageJsonPath, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`package.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`package.json: ${describeZodIssues(parsed.error).join('; ')}`);
   }
   return parsed.data.sesguard.bundleBudgetKb;
 }
