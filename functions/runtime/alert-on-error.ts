@@ -5,6 +5,7 @@ import type { Decision } from '../../lib/guard/decision.ts';
 import { describeError } from '../../lib/guard/pipeline.ts';
 import { IdempotencyAlreadyInProgressError } from '../../lib/guard/idempotency.ts';
 import type { GuardRuntime } from './guard-runtime.ts';
+import { recordGuardFailure, type MetricsSink } from './decision-metrics.ts';
 
 /**
  * The pipeline could not decide the event (its verdict is `error`, e.g. the state read was throttled). Thrown
@@ -37,6 +38,7 @@ function eventIdsOf(event: unknown): EventIds {
  */
 export function alertOnUnexpectedError(options: {
   logger: Logger;
+  metrics: MetricsSink;
   runtime: () => GuardRuntime | undefined;
 }): middy.MiddlewareObj<unknown, unknown, Error, Context> {
   return {
@@ -50,6 +52,7 @@ export function alertOnUnexpectedError(options: {
         return;
       }
       options.logger.error('guard failed', { error, ...ids });
+      recordGuardFailure(options.metrics);
       const runtime = options.runtime();
       if (!runtime) return; // cold start failed (bad config/env): the function error alarm is the alert.
       const decision: Decision = error instanceof UndecidedEventError ? error.decision : {

@@ -1,6 +1,8 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import type { ChangeFamily } from '../../lib/cloudtrail/types.ts';
 import { decideEvent } from '../../lib/guard/pipeline.ts';
@@ -10,6 +12,7 @@ import type { PublishResult } from '../../lib/alert/publish.ts';
 import { createGuardRuntime, type FamilyWiring, type GuardRuntime, type MakeClient } from './guard-runtime.ts';
 import { alertOnUnexpectedError, UndecidedEventError } from './alert-on-error.ts';
 import { summarizeDecision, type HandlerSummary } from './summary.ts';
+import { recordDecisionMetrics } from './decision-metrics.ts';
 
 export interface GuardHandlerOptions {
   family: ChangeFamily;
@@ -27,6 +30,7 @@ export interface GuardHandlerOptions {
  */
 export function createGuardHandler(options: GuardHandlerOptions) {
   const logger = options.logger ?? new Logger({ serviceName: 'sesguard', persistentKeys: { family: options.family } });
+  const metrics = new Metrics({ namespace: 'sesguard', serviceName: 'sesguard', defaultDimensions: { family: options.family } });
   let runtime: GuardRuntime | undefined;
   let once: IdempotentSteps | undefined;
 
@@ -48,13 +52,15 @@ export function createGuardHandler(options: GuardHandlerOptions) {
       logger.error('event routed to the wrong function', { expected: options.family, got: decision.change.family });
     }
     logDecision(logger, decision);
+    recordDecisionMetrics(metrics, decision);
     const published = await publish({ detail: { eventID: decision.eventId }, decision }, context);
     return summarizeDecision(decision, published.published);
   };
 
   return middy<unknown, HandlerSummary, Error, Context>(handle)
     .use(injectLambdaContext(logger, { clearState: true }))
-    .use(alertOnUnexpectedError({ logger, runtime: () => runtime }));
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(alertOnUnexpectedError({ logger, metrics, runtime: () => runtime }));
 }
 
 interface IdempotentSteps {
