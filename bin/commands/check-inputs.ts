@@ -5,6 +5,7 @@ import type { Policy } from '../../lib/policy/types.ts';
 import type { EventDestination, ResourceState } from '../../lib/state/types.ts';
 import { accountOfArn } from '../../lib/rules/arn.ts';
 import { iamPrincipalArn, sesConfigurationSetArn, sesIdentityArn, sesVerificationTemplateArn } from '../../lib/state/resource-arns.ts';
+import { EventDestinationInputSchema, toEventDestination } from '../../lib/state/event-destination-input.ts';
 
 /**
  * What `sesguard check` accepts: the JSON a team is about to deploy, turned into the ResourceState the
@@ -102,30 +103,21 @@ function accountFor(file: string, target: CheckTarget): string {
   return account;
 }
 
-const arnField = z.string().regex(/^arn:/, 'must be an ARN');
-
-const DestinationV2 = z.object({
-  Name: z.string().optional(),
-  Enabled: z.boolean().optional(),
-  MatchingEventTypes: z.array(z.string()).optional(),
-  SnsDestination: z.object({ TopicArn: arnField }).optional(),
-  KinesisFirehoseDestination: z.object({ IamRoleArn: arnField, DeliveryStreamArn: arnField }).optional(),
-  EventBridgeDestination: z.object({ EventBusArn: arnField }).optional(),
-  PinpointDestination: z.object({ ApplicationArn: arnField }).optional(),
-  CloudWatchDestination: z.object({ DimensionConfigurations: z.array(z.unknown()) }).optional(),
-});
-
-const DestinationV1 = z.object({
-  Name: z.string().optional(),
-  Enabled: z.boolean().optional(),
-  MatchingEventTypes: z.array(z.string()).optional(),
-  SNSDestination: z.object({ TopicARN: arnField }).optional(),
-  KinesisFirehoseDestination: z.object({ IAMRoleARN: arnField, DeliveryStreamARN: arnField }).optional(),
-  CloudWatchDestination: z.object({ DimensionConfigurations: z.array(z.unknown()) }).optional(),
-});
-
-function describeZod(error: z.ZodError, prefix: string): string[] {
-  return error.issues.map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`);
+/**
+ * `prefix.path: message`. With `original`, each path segment is spelled as the file spells it: the event
+ * destination schema matches member names case-insensitively, and the error must name the field the user wrote.
+ */
+function describeZod(error: z.ZodError, prefix: string, original?: unknown): string[] {
+  return error.issues.map((issue) => {
+    const path: string[] = [];
+    let node: unknown = original;
+    for (const segment of issue.path.map(String)) {
+      const written = isRecord(node) ? Object.keys(node).find((key) => key.toLowerCase() === segment.toLowerCase()) : undefined;
+      path.push(written ?? segment);
+      node = isRecord(node) && written !== undefined ? node[written] : undefined;
+    }
+    return `${[prefix, ...path].filter(Boolean).join('.')}: ${issue.message}`;
+  });
 }
 
 /** A destination in the v2 shape, also from v1 (SNSDestination/TopicARN, IAMRoleARN) and from a whole Create request. */
@@ -135,42 +127,11 @@ export function parseEventDestination(file: string, document: Record<string, unk
   const prefix = wrapped ? 'EventDestination' : '';
   const configurationSet = typeof document.ConfigurationSetName === 'string' ? document.ConfigurationSetName : undefined;
   const fallbackName = typeof document.EventDestinationName === 'string' ? document.EventDestinationName : basename(file).replace(/\.json$/i, '');
-  const isV1 = 'SNSDestination' in body || (isRecord(body.KinesisFirehoseDestination) && 'IAMRoleARN' in body.KinesisFirehoseDestination);
+  const parsed = EventDestinationInputSchema.safeParse(body);
+  if (!parsed.success) throw new InvalidInputError(file, describeZod(parsed.error, prefix, body));
   // Enabled is judged as true when absent: a check must not pass a destination because a field was left out.
-  if (isV1) {
-    const parsed = DestinationV1.safeParse(body);
-    if (!parsed.success) throw new InvalidInputError(file, describeZod(parsed.error, prefix));
-    const d = parsed.data;
-    return {
-      destination: {
-        name: d.Name ?? fallbackName,
-        enabled: d.Enabled ?? true,
-        matchingEventTypes: d.MatchingEventTypes ?? [],
-        ...(d.SNSDestination && { snsDestination: { topicArn: d.SNSDestination.TopicARN } }),
-        ...(d.KinesisFirehoseDestination && {
-          kinesisFirehoseDestination: { deliveryStreamArn: d.KinesisFirehoseDestination.DeliveryStreamARN, iamRoleArn: d.KinesisFirehoseDestination.IAMRoleARN },
-        }),
-        ...(d.CloudWatchDestination && { cloudWatchDestination: { dimensionConfigurations: d.CloudWatchDestination.DimensionConfigurations } }),
-      },
-      ...(configurationSet !== undefined && { configurationSet }),
-    };
-  }
-  const parsed = DestinationV2.safeParse(body);
-  if (!parsed.success) throw new InvalidInputError(file, describeZod(parsed.error, prefix));
-  const d = parsed.data;
   return {
-    destination: {
-      name: d.Name ?? fallbackName,
-      enabled: d.Enabled ?? true,
-      matchingEventTypes: d.MatchingEventTypes ?? [],
-      ...(d.SnsDestination && { snsDestination: { topicArn: d.SnsDestination.TopicArn } }),
-      ...(d.KinesisFirehoseDestination && {
-        kinesisFirehoseDestination: { deliveryStreamArn: d.KinesisFirehoseDestination.DeliveryStreamArn, iamRoleArn: d.KinesisFirehoseDestination.IamRoleArn },
-      }),
-      ...(d.EventBridgeDestination && { eventBridgeDestination: { eventBusArn: d.EventBridgeDestination.EventBusArn } }),
-      ...(d.PinpointDestination && { pinpointDestination: { applicationArn: d.PinpointDestination.ApplicationArn } }),
-      ...(d.CloudWatchDestination && { cloudWatchDestination: { dimensionConfigurations: d.CloudWatchDestination.DimensionConfigurations } }),
-    },
+    destination: toEventDestination(parsed.data, parsed.data.name ?? fallbackName, true),
     ...(configurationSet !== undefined && { configurationSet }),
   };
 }
