@@ -14,7 +14,7 @@ import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
 import type { BaselineStore } from '../../lib/baseline/types.ts';
 import { executePlan } from '../../lib/remediation/execute.ts';
 import { allStepSenders } from '../../lib/remediation/steps/index.ts';
-import { decideEvent, type GuardDeps } from '../../lib/guard/pipeline.ts';
+import { decideEvent, describeError, type GuardDeps } from '../../lib/guard/pipeline.ts';
 import type { Decision } from '../../lib/guard/decision.ts';
 import { formatReplayJson, formatReplayText, formatReplayTotals } from './replay-format.ts';
 
@@ -148,20 +148,25 @@ interface ReplayDeps {
   execute: GuardDeps['execute'];
 }
 
+/** A decision the guard could not reach for one file; the run goes on with the next. */
+function undecided(verdict: 'invalid' | 'error', problem: string, dryRun: boolean): Decision {
+  return {
+    verdict,
+    ...(verdict === 'invalid' ? { skip: { skip: true, reason: 'malformed', detail: problem } as const, errors: [] } : { errors: [problem] }),
+    findings: [],
+    results: [],
+    dryRun,
+    timings: { decidedAt: new Date().toISOString() },
+  };
+}
+
 async function replayFile(file: string, deps: ReplayDeps): Promise<Decision> {
+  const dryRun = deps.config.mode === 'dry-run';
   let envelope: unknown;
   try {
     envelope = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    return {
-      verdict: 'invalid',
-      skip: { skip: true, reason: 'malformed', detail: `${file} is not JSON: ${(error as Error).message}` },
-      findings: [],
-      results: [],
-      dryRun: true,
-      errors: [],
-      timings: { decidedAt: new Date().toISOString() },
-    };
+    return undecided('invalid', `${file} is not JSON: ${(error as Error).message}`, dryRun);
   }
   const sidecarPath = resolve(file.replace(/\.json$/, '.state.json'));
   let sidecar: unknown;
@@ -169,23 +174,21 @@ async function replayFile(file: string, deps: ReplayDeps): Promise<Decision> {
     try {
       sidecar = JSON.parse(await readFile(sidecarPath, 'utf8'));
     } catch (error) {
-      return {
-        verdict: 'error',
-        findings: [],
-        results: [],
-        dryRun: true,
-        errors: [`state sidecar ${sidecarPath} is not JSON: ${(error as Error).message}`],
-        timings: { decidedAt: new Date().toISOString() },
-      };
+      return undecided('error', `state sidecar ${sidecarPath} is not JSON: ${(error as Error).message}`, dryRun);
     }
   }
   const stateReader: StateReader = deps.liveReader ?? { read: async (change) => readOfflineState(change, sidecar) };
-  return decideEvent(envelope, {
-    config: deps.config,
-    stateReader,
-    baseline: deps.baseline,
-    execute: deps.execute,
-    parseOptions: { ownRoleArns: deps.ownRoleArns, guardResourcePrefix: deps.resourcePrefix },
-    now: () => new Date(),
-  });
+  try {
+    return await decideEvent(envelope, {
+      config: deps.config,
+      stateReader,
+      baseline: deps.baseline,
+      execute: deps.execute,
+      parseOptions: { ownRoleArns: deps.ownRoleArns, guardResourcePrefix: deps.resourcePrefix },
+      now: () => new Date(),
+    });
+  } catch (error) {
+    // A guard bug on one event must not hide the decisions on the others; it is reported and fails the run.
+    return undecided('error', `the guard failed on ${file}: ${describeError(error)}`, dryRun);
+  }
 }
