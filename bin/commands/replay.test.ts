@@ -122,6 +122,14 @@ describe('sesguard replay: usage errors exit 2 with a message', () => {
     expect(stderr).toMatch(/trustedAccounts\.0: must be a 12-digit AWS account id/);
   });
 
+  it('--live with an SDK setting that does not validate names the variable; offline replay does not read it', async () => {
+    const env = { AWS_MAX_ATTEMPTS: 'many' };
+    const live = await replay([PUBLIC_POLICY_EVENT, '--live'], env);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toMatch(/AWS_MAX_ATTEMPTS: must be a positive integer/);
+    expect((await replay([PUBLIC_POLICY_EVENT], env)).code).toBe(0);
+  });
+
   it('--live --apply refuses a dry-run config instead of pretending to enforce', async () => {
     const config = await file('dry-config.yml', 'mode: dry-run\n');
     const { code, stderr } = await replay([PUBLIC_POLICY_EVENT, '--config', config, '--live', '--apply']);

@@ -5,7 +5,7 @@ import type { CliIo } from '../io.ts';
 import { parseCommandArgs, usageError } from '../command-args.ts';
 import type { Config } from '../../lib/config/schema.ts';
 import { InvalidConfigError, loadConfigFile, parseConfig } from '../../lib/config/load.ts';
-import { createAwsClients } from '../../lib/aws/client-factory.ts';
+import { createAwsClients, InvalidAwsSettingsError, type AwsClients } from '../../lib/aws/client-factory.ts';
 import { createAwsStateReader } from '../../lib/state/aws-state-reader.ts';
 import { readOfflineState } from '../../lib/state/offline-state.ts';
 import type { StateReader } from '../../lib/state/reader.ts';
@@ -80,11 +80,21 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
     return usage((error as Error).message);
   }
 
-  const clients = createAwsClients(io.env);
-  const baseline: BaselineStore = values['baseline-table']
-    ? new DynamoBaselineStore({ client: clients.dynamodb, tableName: values['baseline-table'] })
-    : new MemoryBaselineStore();
-  const liveReader = values.live ? createAwsStateReader(clients) : undefined;
+  // Only --live touches AWS; an offline replay neither builds clients nor reads the SDK settings.
+  let clients: AwsClients | undefined;
+  if (values.live) {
+    try {
+      clients = createAwsClients(io.env);
+    } catch (error) {
+      if (error instanceof InvalidAwsSettingsError) return usage(error.message);
+      throw error;
+    }
+  }
+  const baseline: BaselineStore =
+    clients && values['baseline-table'] ? new DynamoBaselineStore({ client: clients.dynamodb, tableName: values['baseline-table'] }) : new MemoryBaselineStore();
+  const liveReader = clients ? createAwsStateReader(clients) : undefined;
+  // Only --apply sends repairs; a dry run plans them and the executor marks them would-do.
+  const senders = clients && values.apply ? allStepSenders(clients) : {};
 
   const decisions: Array<{ file: string; decision: Decision }> = [];
   for (const file of files) {
@@ -94,8 +104,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       liveReader,
       ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
       resourcePrefix: values['resource-prefix'],
-      // Only --apply needs the SDK clients; a dry run never builds them.
-      execute: (plan, context) => executePlan(plan, { senders: values.apply ? allStepSenders(clients) : {}, ...context, now: () => new Date() }),
+      execute: (plan, context) => executePlan(plan, { senders, ...context, now: () => new Date() }),
     });
     decisions.push({ file, decision });
     io.stdout.write(values.format === 'json' ? formatReplayJson(file, decision) : formatReplayText(file, decision));

@@ -1,9 +1,10 @@
 import type { StepAction } from './types.ts';
 
 /**
- * Every SDK operation each step type can send, as `<client>:<Operation>`. The deployment derives the
- * function role's write permissions from this, so a step type cannot be added without saying what it
- * needs; the executor's tests check that no step sends anything not listed here.
+ * Every SDK operation each step type can send, as `<client>:<Operation>`: the documented contract of a
+ * step, checked by the executor's tests (no step sends anything not listed here). The deployed roles are
+ * derived from each bundle's esbuild metafile instead (scripts/deploy/sdk-commands.ts), so they follow
+ * the code even where this list is not consulted.
  */
 export const COMMANDS_BY_STEP: { readonly [K in StepAction['type']]: readonly string[] } = {
   'ses.put-identity-policy': ['sesv2:CreateEmailIdentityPolicy', 'sesv2:UpdateEmailIdentityPolicy'],
