@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parsePolicy } from '../../lib/policy/index.ts';
 import type { Policy } from '../../lib/policy/types.ts';
 import type { EventDestination, ResourceState } from '../../lib/state/types.ts';
-import { accountOfArn } from '../../lib/rules/arn.ts';
+import { accountOfArn } from '../../lib/policy/arn.ts';
 import { iamPrincipalArn, sesConfigurationSetArn, sesIdentityArn, sesVerificationTemplateArn } from '../../lib/state/resource-arns.ts';
 import { EventDestinationInputSchema, toEventDestination } from '../../lib/state/event-destination-input.ts';
 

@@ -14,7 +14,8 @@ import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
 import type { BaselineStore } from '../../lib/baseline/types.ts';
 import { executePlan } from '../../lib/remediation/execute.ts';
 import { allStepSenders } from '../../lib/remediation/steps/index.ts';
-import { decideEvent, describeError, type GuardDeps } from '../../lib/guard/pipeline.ts';
+import { decideEvent, type GuardDeps } from '../../lib/guard/pipeline.ts';
+import { describeError } from '../../lib/aws/errors.ts';
 import type { Decision } from '../../lib/guard/decision.ts';
 import { formatReplayJson, formatReplayText, formatReplayTotals } from './replay-format.ts';
 

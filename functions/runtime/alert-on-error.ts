@@ -2,7 +2,7 @@ import type middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Decision } from '../../lib/guard/decision.ts';
-import { describeError } from '../../lib/guard/pipeline.ts';
+import { describeError } from '../../lib/aws/errors.ts';
 import { IdempotencyAlreadyInProgressError } from '../../lib/guard/idempotency.ts';
 import type { GuardRuntime } from './guard-runtime.ts';
 import { recordGuardFailure, type MetricsSink } from './decision-metrics.ts';

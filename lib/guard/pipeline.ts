@@ -13,6 +13,7 @@ import type { Plan } from '../remediation/types.ts';
 import type { Decision } from './decision.ts';
 import { describeResource } from './resource.ts';
 import { rawDocumentOf } from '../state/raw-document.ts';
+import { describeError } from '../aws/errors.ts';
 
 /**
  * The data path of DESIGN.md §1 as one function: parse -> read current state -> judge -> plan ->
@@ -196,8 +197,3 @@ function finish(
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-  return String(error);
-}

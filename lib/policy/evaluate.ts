@@ -1,5 +1,6 @@
 import { compileCondition, type ConditionPredicate } from './conditions.ts';
-import { matchesPrincipalSet, accountOfPrincipal } from './principal.ts';
+import { accountOfPrincipal } from './arn.ts';
+import { matchesPrincipalSet } from './principal.ts';
 import { cachedRegex, parseTemplate, renderRegexSource, type ContextLookup } from './variables.ts';
 import { compileArnPattern, compileGlob, splitArn, type Matcher } from './wildcard.ts';
 import type {

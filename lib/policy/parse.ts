@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodePolicyDocumentText } from './document-text.ts';
 import { parseOperator } from './operators.ts';
 import type {
   ConditionClause,
@@ -56,24 +57,10 @@ function fail(errors: PolicyError[]): ParseResult {
   return { ok: false, errors };
 }
 
-/**
- * IAM's GetPolicyVersion/GetUserPolicy/GetRolePolicy return the document URL-encoded (RFC 3986, so a
- * space is %20 and a `+` may stay literal: it must not be read as a space).
- */
-function decodeIfUrlEncoded(text: string): string | null {
-  const trimmed = text.trimStart();
-  if (!/^%7B/i.test(trimmed) && !/^%5B/i.test(trimmed)) return text;
-  try {
-    return decodeURIComponent(trimmed);
-  } catch {
-    return null;
-  }
-}
-
 function parseDocument(input: unknown): ParseResult {
   let doc: unknown = input;
   if (typeof input === 'string') {
-    const text = decodeIfUrlEncoded(input);
+    const text = decodePolicyDocumentText(input);
     if (text === null) return fail([{ field: 'Document', message: 'is URL-encoded but not valid percent-encoding' }]);
     try {
       doc = JSON.parse(text);

@@ -1,3 +1,4 @@
+import { accountOfPrincipal } from './arn.ts';
 import type { PrincipalSet } from './types.ts';
 
 /**
@@ -27,13 +28,6 @@ export function matchesPrincipalSet(set: PrincipalSet, principal: string | undef
 
 function isRootOf(p: string, account: string): boolean {
   return p.endsWith(`:iam::${account}:root`) && p.startsWith('arn:');
-}
-
-/** The 12-digit account of an IAM/STS ARN or a bare account id; undefined for service principals. */
-export function accountOfPrincipal(principal: string): string | undefined {
-  if (/^\d{12}$/.test(principal)) return principal;
-  const m = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal);
-  return m?.[1];
 }
 
 /** arn:aws:sts::111122223333:assumed-role/Role/session -> arn:aws:iam::111122223333:role/Role */

@@ -28,6 +28,21 @@ export function matchGlob(pattern: string, value: string, caseInsensitive = fals
   return compileGlob(pattern, caseInsensitive)(value);
 }
 
+/**
+ * A pattern from config (adminPrincipals, exemptions) against an ARN: a plain glob over the whole ARN,
+ * case-insensitive, because IAM names (users, roles, policies) and SES identities (domains, addresses)
+ * are unique regardless of case, so a case difference never names a different thing; matching
+ * case-sensitively would turn an administrator into a "non-administrator" over a capital letter.
+ */
+export function matchesArnPattern(pattern: string, value: string): boolean {
+  return compileGlob(pattern, true)(value);
+}
+
+export function matchesAnyArnPattern(patterns: readonly string[], value: string | undefined): boolean {
+  if (value === undefined) return false;
+  return patterns.some((pattern) => matchesArnPattern(pattern, value));
+}
+
 function buildMatcher(pattern: string, caseInsensitive: boolean): Matcher {
   if (pattern === '*') return () => true;
   if (!hasWildcard(pattern)) {

@@ -1,5 +1,6 @@
 import type { Finding } from '../rules/types.ts';
 import type { ResourceState } from '../state/types.ts';
+import { describeError, isNotFound } from '../aws/errors.ts';
 import { resourceFindings } from './compliance.ts';
 import { rawDocumentOf } from '../state/raw-document.ts';
 import { ACTOR_STEPS, REMOVING_STEPS } from './step-commands.ts';
@@ -32,22 +33,6 @@ export interface ExecutionReport {
   after?: ResourceState;
   /** What went wrong around the steps (a re-read that failed), in words; the step results carry the rest. */
   notes?: string[];
-}
-
-/** "NotFoundException: ..." — the AWS error name and message, as the alert shows it. */
-export function describeAwsError(error: unknown): string {
-  if (error instanceof Error) return `${error.name || 'Error'}: ${error.message}`;
-  return String(error);
-}
-
-// SESv2 answers NotFoundException; IAM's query protocol error code is NoSuchEntity, surfaced by the SDK as
-// NoSuchEntityException.
-const NOT_FOUND = new Set(['NotFoundException', 'NoSuchEntityException', 'NoSuchEntity']);
-
-function isNotFound(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { Code?: unknown }).Code;
-  return NOT_FOUND.has(error.name) || (typeof code === 'string' && NOT_FOUND.has(code));
 }
 
 /**
@@ -126,9 +111,9 @@ async function runStep(step: PlanStep, deps: ExecuteDeps, result: (step: PlanSte
     return result(step, 'done');
   } catch (error) {
     if (REMOVING_STEPS.has(step.action.type) && isNotFound(error)) {
-      return result(step, 'done', `already gone: AWS answered ${describeAwsError(error)}`);
+      return result(step, 'done', `already gone: AWS answered ${describeError(error)}`);
     }
-    return result(step, 'failed', describeAwsError(error));
+    return result(step, 'failed', describeError(error));
   }
 }
 
@@ -147,13 +132,13 @@ async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): P
   try {
     state = await deps.reread();
   } catch (error) {
-    notes.push(`could not re-read the state ${when}: ${describeAwsError(error)}`);
+    notes.push(`could not re-read the state ${when}: ${describeError(error)}`);
     return undefined;
   }
   try {
     return { state, compliant: resourceFindings(deps.judge(state)).length === 0 };
   } catch (error) {
-    notes.push(`could not judge the state re-read ${when}: ${describeAwsError(error)}`);
+    notes.push(`could not judge the state re-read ${when}: ${describeError(error)}`);
     return { state, compliant: false };
   }
 }

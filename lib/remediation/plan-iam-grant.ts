@@ -2,12 +2,13 @@ import type { BaselineRecord } from '../baseline/types.ts';
 import type { Change, IamGrantChange } from '../cloudtrail/types.ts';
 import type { Config } from '../config/schema.ts';
 import { parsePolicy } from '../policy/parse.ts';
-import { matchesAnyArnPattern } from '../rules/arn.ts';
+import { matchesAnyArnPattern } from '../policy/wildcard.ts';
 import type { Finding } from '../rules/types.ts';
 import type { IamGrantState, IamPolicyInEffect, ResourceState } from '../state/types.ts';
 import { resourceFindings, describeFindings, uniqueRuleIds } from './compliance.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan } from './draft.ts';
-import { decodePolicyText, describeStatements, stripStatements, UnstrippableDocumentError } from './policy-document.ts';
+import { describeStatements, stripStatements, UnstrippableDocumentError } from './policy-document.ts';
+import { decodePolicyDocumentText } from '../policy/document-text.ts';
 
 export interface IamGrantPlanInput {
   change: Change;
@@ -123,7 +124,7 @@ function planInlineRepair(
       const candidate = withInlineDocument(input.state, changed, baseline.document);
       const remaining = candidate ? resourceFindings(input.judge(candidate)) : undefined;
       if (remaining && remaining.length === 0) {
-        return put(decodePolicyText(baseline.document), `Restores the last-known-good ${label} recorded at ${baseline.recordedAt} (event ${baseline.eventId}), which is compliant under today's rules.`);
+        return put(decodePolicyDocumentText(baseline.document) ?? baseline.document, `Restores the last-known-good ${label} recorded at ${baseline.recordedAt} (event ${baseline.eventId}), which is compliant under today's rules.`);
       }
       notes.push(
         remaining

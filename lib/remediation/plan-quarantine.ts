@@ -1,7 +1,7 @@
 import type { Actor, Change } from '../cloudtrail/types.ts';
 import { isOwnRole } from '../cloudtrail/own-role.ts';
 import type { Config } from '../config/schema.ts';
-import { matchesAnyArnPattern } from '../rules/arn.ts';
+import { matchesAnyArnPattern } from '../policy/wildcard.ts';
 import { findExemption } from '../rules/exemptions.ts';
 import type { Finding } from '../rules/types.ts';
 import { uniqueRuleIds } from './compliance.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePolicyText, stripStatements, UnstrippableDocumentError } from './policy-document.ts';
+import { stripStatements, UnstrippableDocumentError } from './policy-document.ts';
 
 const a = { Sid: 'A', Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'ses:SendEmail', Resource: '*' };
 const b = { Sid: 'B', Effect: 'Allow', Principal: '*', Action: 'ses:*', Resource: '*' };
@@ -59,15 +59,5 @@ describe('stripStatements: remove statements by index from the document AWS hold
   ])('refuses a document that is $name with UnstrippableDocumentError', ({ raw, message }) => {
     expect(() => stripStatements(raw, new Set([0]))).toThrow(UnstrippableDocumentError);
     expect(() => stripStatements(raw, new Set([0]))).toThrow(message);
-  });
-});
-
-describe('decodePolicyText', () => {
-  it.each([
-    { name: 'plain JSON is returned as is', input: '{"a":"%7B"}', expected: '{"a":"%7B"}' },
-    { name: 'URL-encoded JSON is decoded, + as space', input: '%7B%22a%22%3A+%22b%22%7D', expected: '{"a": "b"}' },
-    { name: 'broken percent-encoding is returned as is for the caller to reject', input: '%7B%E0%A4%A', expected: '%7B%E0%A4%A' },
-  ])('$name', ({ input, expected }) => {
-    expect(decodePolicyText(input)).toBe(expected);
   });
 });

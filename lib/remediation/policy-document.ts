@@ -1,3 +1,5 @@
+import { decodePolicyDocumentText } from '../policy/document-text.ts';
+
 /**
  * Edits of a policy document as JSON text. Statements are removed from the document AWS holds, never
  * from the normalised `Policy`: re-serialising the normalised form would rewrite every other statement
@@ -8,20 +10,6 @@
 /** The document is not a JSON object with a Statement, so statements cannot be removed from it. */
 export class UnstrippableDocumentError extends Error {
   override readonly name = 'UnstrippableDocumentError';
-}
-
-/**
- * IAM returns documents URL-encoded (RFC 3986) from GetUserPolicy/GetPolicyVersion; the write calls
- * take plain JSON. https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html
- */
-export function decodePolicyText(text: string): string {
-  const trimmed = text.trimStart();
-  if (!/^%7B/i.test(trimmed)) return text;
-  try {
-    return decodeURIComponent(trimmed.replace(/\+/g, '%20'));
-  } catch {
-    return text;
-  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -46,7 +34,7 @@ export interface StrippedDocument {
  */
 export function stripStatements(raw: string, indices: ReadonlySet<number>): StrippedDocument {
   let parsed: unknown;
-  const text = decodePolicyText(raw);
+  const text = decodePolicyDocumentText(raw) ?? raw;
   try {
     parsed = JSON.parse(text);
   } catch (error) {

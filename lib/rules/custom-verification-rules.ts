@@ -1,6 +1,6 @@
 import type { ResourceState, VerificationTemplateState } from '../state/types.ts';
 import { sesVerificationTemplateArn } from '../state/resource-arns.ts';
-import { matchesAnyArnPattern } from './arn.ts';
+import { matchesAnyArnPattern } from '../policy/wildcard.ts';
 import type { RawFinding, Rule, RuleContext } from './types.ts';
 
 /**

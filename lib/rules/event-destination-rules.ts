@@ -1,5 +1,6 @@
 import type { EventDestination, ResourceState } from '../state/types.ts';
-import { accountOfArn, trustedAccountsOf } from './arn.ts';
+import { accountOfArn } from '../policy/arn.ts';
+import { trustedAccountsOf } from './trust.ts';
 import type { RawFinding, Rule, RuleContext } from './types.ts';
 
 /**

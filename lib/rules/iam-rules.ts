@@ -3,8 +3,8 @@ import type { LabelledPolicy, Policy, PolicySet, StatementGrant } from '../polic
 import type { IamGrantState, IamPolicyInEffect, IamPrincipalState, ResourceState } from '../state/types.ts';
 import { partitionOf } from '../aws/partition.ts';
 import { sesIdentityArn } from '../state/resource-arns.ts';
-import { matchesAnyArnPattern } from './arn.ts';
-import { clauseRestricts } from './principal-trust.ts';
+import { matchesAnyArnPattern } from '../policy/wildcard.ts';
+import { clauseRestricts } from '../policy/pinning.ts';
 import type { RawFinding, Rule, RuleContext } from './types.ts';
 
 /**

@@ -2,8 +2,9 @@ import { actionMatches, analyzePolicy, expandActionPatterns } from '../policy/in
 import type { Policy, PrincipalSet, Statement, StatementGrant } from '../policy/types.ts';
 import type { RuleId, Severity, RuleAction } from '../config/schema.ts';
 import type { IdentityPolicyState, ResourceState } from '../state/types.ts';
-import { accountOfPrincipal } from './arn.ts';
-import { clauseRestricts, conditionsPinToTrusted, trustOf, type Trust } from './principal-trust.ts';
+import { accountOfPrincipal } from '../policy/arn.ts';
+import { clauseRestricts, conditionsPinToTrusted, type Trust } from '../policy/pinning.ts';
+import { trustOf } from './trust.ts';
 import type { RawFinding, Rule, RuleContext } from './types.ts';
 
 /**

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { IamGrantChange, IamPrincipalRef } from '../cloudtrail/types.ts';
 import type { IamGrantState, IamPolicyInEffect, IamPrincipalState } from './types.ts';
+import { isNotFound } from '../aws/errors.ts';
 import { readPolicyDocument } from './policy-document.ts';
 import { iamPrincipalArn, inlinePolicySource } from './resource-arns.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
@@ -32,16 +33,11 @@ import { collectPages } from './pagination.ts';
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html
  */
 
-/** IAM answers NoSuchEntity when a user, role, group or policy no longer exists. */
-function isNoSuchEntity(error: unknown): boolean {
-  return error instanceof Error && error.name === 'NoSuchEntityException';
-}
-
 async function orNullIfGone<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
   } catch (error) {
-    if (isNoSuchEntity(error)) return null;
+    if (isNotFound(error)) return null;
     throw error;
   }
 }

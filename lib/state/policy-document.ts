@@ -1,3 +1,4 @@
+import { decodePolicyDocumentText } from '../policy/document-text.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy, PolicyError } from '../policy/types.ts';
 
@@ -8,21 +9,6 @@ export interface ReadDocument {
   parseErrors?: string[];
 }
 
-/**
- * IAM returns policy documents URL-encoded (RFC 3986), and SES can too; a decoded document starts with
- * `{`, an encoded one with `%7B` (or encoded whitespace). Decoding an already decoded document could
- * corrupt it (a literal `%` in a condition value) or throw, so only encoded text is decoded.
- * https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html
- */
-export function decodePolicyDocument(raw: string): string {
-  if (raw.trimStart().startsWith('{')) return raw;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export function describePolicyError(error: PolicyError): string {
   const where = error.statement !== undefined ? `Statement[${error.statement}].${error.field}` : error.field;
   return `${where}: ${error.message}`;
@@ -30,7 +16,7 @@ export function describePolicyError(error: PolicyError): string {
 
 /** Decodes and parses a document as returned by AWS. */
 export function readPolicyDocument(raw: string): ReadDocument {
-  const rawDocument = decodePolicyDocument(raw);
+  const rawDocument = decodePolicyDocumentText(raw) ?? raw;
   const parsed = parsePolicy(rawDocument);
   return parsed.ok ? { rawDocument, document: parsed.policy } : { rawDocument, document: null, parseErrors: parsed.errors.map(describePolicyError) };
 }

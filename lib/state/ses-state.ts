@@ -10,11 +10,7 @@ import { fromSesEventDestination } from './event-destination.ts';
 import { readPolicyDocument } from './policy-document.ts';
 import { sesConfigurationSetArn, sesIdentityArn, sesVerificationTemplateArn } from './resource-arns.ts';
 import { StateRegionMismatchError } from './errors.ts';
-
-/** SES answers NotFoundException when the identity, configuration set or template no longer exists. */
-function isNotFound(error: unknown): boolean {
-  return error instanceof Error && error.name === 'NotFoundException';
-}
+import { isNotFound } from '../aws/errors.ts';
 
 /**
  * SES is regional: the client must read the region the change happened in, or it would find nothing and

@@ -1,7 +1,6 @@
-import { parseOperator } from '../policy/index.ts';
-import type { ConditionClause } from '../policy/types.ts';
-import { accountOfArn, trustedAccountsOf } from './arn.ts';
-import type { RuleContext } from './types.ts';
+import { accountOfArn } from './arn.ts';
+import { parseOperator } from './operators.ts';
+import type { ConditionClause } from './types.ts';
 
 /**
  * "Is this Allow statement's principal pinned to trusted accounts or organizations?" — shared by every
@@ -11,13 +10,10 @@ import type { RuleContext } from './types.ts';
  * ses:FromAddress ...) restrict *how* a principal may act, never *who* it is.
  */
 
+/** Who is inside the perimeter: the trusted accounts and AWS Organizations ids. */
 export interface Trust {
   accounts: readonly string[];
   orgIds: readonly string[];
-}
-
-export function trustOf(ctx: Pick<RuleContext, 'config' | 'accountId'>): Trust {
-  return { accounts: trustedAccountsOf(ctx.config.trustedAccounts, ctx.accountId), orgIds: ctx.config.trustedOrgIds };
 }
 
 /**

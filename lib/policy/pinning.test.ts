@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clausePins, clauseRestricts, conditionsPinToTrusted, type Trust } from './principal-trust.ts';
+import { clausePins, clauseRestricts, conditionsPinToTrusted, type Trust } from './pinning.ts';
 
 const trust: Trust = { accounts: ['111122223333'], orgIds: ['o-a1b2c3d4e5'] };
 
