@@ -22,4 +22,16 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'lib/ takes settings as arguments; read env in functions/ or bin/.' }],
     },
   },
+  {
+    // A Lambda bundle must carry one family's SDK commands only (its role is derived from them): runtime code
+    // takes the family it is given and may import the registry's types, never the registry itself.
+    files: ['lib/**/*.ts', 'functions/**/*.ts'],
+    ignores: ['**/*.test.ts', 'lib/**/test-fixtures.ts', 'lib/**/__fixtures__/**', 'lib/families/index.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/families/index.ts', './index.ts'], allowTypeImports: true, message: 'import the family you need (lib/families/<family>/index.ts), or only types from the registry' }] },
+      ],
+    },
+  },
 );

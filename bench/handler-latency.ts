@@ -19,8 +19,11 @@ import { BASELINE_TABLE_DEFINITION } from '../lib/baseline/table.ts';
 import { IDEMPOTENCY_TABLE_DEFINITION } from '../lib/guard/idempotency.ts';
 import { MemoryBaselineStore } from '../lib/baseline/memory-store.ts';
 import { parseConfig } from '../lib/config/validate.ts';
-import { decideEvent, type GuardDeps } from '../lib/guard/pipeline.ts';
-import { readOfflineState } from '../lib/state/offline-state.ts';
+import { decideEvent, type GuardDeps } from '../lib/guard/decide.ts';
+import identityPolicy from '../lib/families/identity-policy/index.ts';
+import { createGuardHandler } from '../functions/runtime/guard-handler.ts';
+import { bindSteps } from '../lib/remediation/step.ts';
+import { DELETE_IDENTITY_POLICY } from '../lib/families/identity-policy/steps.ts';
 import { executePlan } from '../lib/remediation/execute.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
@@ -79,15 +82,16 @@ Object.assign(process.env, {
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
 (globalThis as { __SESGUARD_CONFIG__?: unknown }).__SESGUARD_CONFIG__ = configInput;
-const { handler } = await import('../functions/identity-policy.ts');
+const handler = createGuardHandler(identityPolicy);
 const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 const config = parseConfig(configInput);
 const pureDeps: GuardDeps = {
   config,
-  stateReader: { read: async (change) => readOfflineState(change) },
+  families: [identityPolicy],
+  readState: async (change, family) => family.offlineState(change),
   baseline: new MemoryBaselineStore(),
-  execute: (plan, ctx) => executePlan(plan, { senders: { 'ses.delete-identity-policy': async () => undefined }, ...ctx, now: () => new Date() }),
+  execute: (plan, ctx) => executePlan(plan, { senders: bindSteps([{ ...DELETE_IDENTITY_POLICY, send: async () => undefined }], {}), ...ctx, now: () => new Date() }),
   parseOptions: { ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-bench-*'], guardResourcePrefix: 'sesguard-bench-' },
   now: () => new Date(),
 };

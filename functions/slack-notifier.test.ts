@@ -7,7 +7,8 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { buildAlert } from '../lib/alert/alert-message.ts';
 import { encodeAlertNotification } from '../lib/alert/chatbot.ts';
 import { decisions } from '../lib/alert/test-fixtures.ts';
-import { InvalidNotifierEnvironmentError, parseSlackNotifierEnv, webhookSourceOf } from './slack-notifier.ts';
+import { parseSlackNotifierEnv, webhookSourceOf } from './slack-notifier.ts';
+import { InvalidEnvironmentError } from './runtime/env.ts';
 
 describe('slack-notifier environment', () => {
   it.each([
@@ -21,7 +22,7 @@ describe('slack-notifier environment', () => {
     { name: 'both locations', env: { SLACK_WEBHOOK_PARAMETER: '/p', SLACK_WEBHOOK_SECRET_ARN: 's' } },
     { name: 'a non-numeric timeout', env: { SLACK_WEBHOOK_PARAMETER: '/p', SLACK_POST_TIMEOUT_MS: 'soon' } },
   ])('rejects $name, naming the field', ({ env }) => {
-    expect(() => parseSlackNotifierEnv(env)).toThrow(InvalidNotifierEnvironmentError);
+    expect(() => parseSlackNotifierEnv(env)).toThrow(InvalidEnvironmentError);
   });
 });
 

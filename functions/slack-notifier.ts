@@ -31,7 +31,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { createServiceClient } from '../lib/aws/client-factory.ts';
 import { createSlackNotifier, type SlackNotifierResult } from '../lib/alert/slack-notifier.ts';
 import { createWebhookUrlProvider, type WebhookUrlSource } from '../lib/alert/webhook-url.ts';
-import { describeZodIssues } from '../lib/zod-issues.ts';
+import { parseEnvironment } from './runtime/env.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -49,16 +49,8 @@ export const SlackNotifierEnvSchema = z
   });
 export type SlackNotifierEnv = z.infer<typeof SlackNotifierEnvSchema>;
 
-export class InvalidNotifierEnvironmentError extends Error {
-  override readonly name = 'InvalidNotifierEnvironmentError';
-}
-
 export function parseSlackNotifierEnv(env: NodeJS.ProcessEnv): SlackNotifierEnv {
-  const result = SlackNotifierEnvSchema.safeParse(env);
-  if (!result.success) {
-    throw new InvalidNotifierEnvironmentError(`invalid slack-notifier environment: ${describeZodIssues(result.error).join('; ')}`);
-  }
-  return result.data;
+  return parseEnvironment(SlackNotifierEnvSchema, env, 'slack-notifier');
 }
 
 export function webhookSourceOf(env: SlackNotifierEnv): WebhookUrlSource {

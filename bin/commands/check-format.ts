@@ -1,5 +1,5 @@
 import type { Severity } from '../../lib/config/schema.ts';
-import { RULES } from '../../lib/rules/index.ts';
+import { RULES } from '../../lib/families/index.ts';
 import type { Finding, Fix } from '../../lib/rules/types.ts';
 import type { KindInference } from './check-inputs.ts';
 
@@ -41,6 +41,8 @@ export function describeFix(fix: Fix): string {
       return `quarantine ${fix.actor.sessionIssuerArn ?? fix.actor.arn ?? 'the acting principal'}`;
     case 'revert-grant':
       return `revert the grant of ${fix.policySource}${fix.statementIndex !== undefined ? ` (statement ${fix.statementIndex})` : ''}${fix.principalArn ? ` to ${fix.principalArn}` : ''}`;
+    case 'repair':
+      return fix.what;
     case 'none':
       return `nothing to repair: ${fix.note}`;
   }

@@ -6,21 +6,17 @@ import type { CliIo } from '../io.ts';
 import { parseCommandArgs, usageError } from '../command-args.ts';
 import { InvalidConfigError, loadConfigFile, parseConfig } from '../../lib/config/load.ts';
 import { SEVERITIES, type Config, type Severity } from '../../lib/config/schema.ts';
-import { judge } from '../../lib/rules/index.ts';
-import type { Finding } from '../../lib/rules/types.ts';
-import { buildState, CHECK_KINDS, inferKind, InvalidInputError, type CheckKind, type KindInference } from './check-inputs.ts';
+import { InvalidInputError } from '../../lib/families/family.ts';
+import { isRecord } from '../../lib/families/check-helpers.ts';
+import { CHECK_KINDS, checkDocument, describeKinds, inferKind, type KindInference } from './check-inputs.ts';
 import { formatJson, formatSarif, formatText, type CheckReport, type FileReport, type LocatedFinding } from './check-format.ts';
-import { lineOf, locateJson, type JsonNode } from './check-locate.ts';
+import { lineOf, locateJson } from './check-locate.ts';
 
 const HELP = `sesguard check FILE... [options]
 
 Judges policies and definitions against the perimeter rules before they are deployed, with the same
 rules the guard enforces at runtime. Input files are JSON:
-  identity-policy        an SES identity (sending-authorization) policy document
-  iam-policy             an IAM policy document (judged as if attached to one non-administrator)
-  event-destination      an SES event destination (SESv2 or v1 shape, or a whole
-                         CreateConfigurationSetEventDestination request)
-  verification-template  an SESv2 CreateCustomVerificationEmailTemplate request
+${describeKinds()}
 
 Options:
   --kind KIND            one of ${CHECK_KINDS.join(', ')}; inferred when omitted
@@ -72,22 +68,6 @@ function artifactUri(file: string): string {
   return rel.split(sep).map(encodeURIComponent).join('/');
 }
 
-/** Where a finding points in the file: its statement, else the field the rule judged. */
-function findingLine(kind: CheckKind, finding: Finding, tree: JsonNode): number {
-  if (finding.statement) return lineOf(tree, ['Statement', finding.statement.index]);
-  if (kind === 'event-destination') {
-    const destinationKeys = ['SnsDestination', 'SNSDestination', 'KinesisFirehoseDestination', 'EventBridgeDestination', 'PinpointDestination'];
-    for (const base of [['EventDestination'], []]) {
-      for (const key of destinationKeys) {
-        const line = lineOf(tree, [...base, key]);
-        if (line !== lineOf(tree, base)) return line;
-      }
-    }
-  }
-  if (kind === 'verification-template') return lineOf(tree, ['FromEmailAddress']);
-  return tree.line;
-}
-
 function meetsThreshold(severity: Severity, failOn: Severity): boolean {
   return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(failOn);
 }
@@ -116,7 +96,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const failOn = values['fail-on'] as Severity;
   if (!SEVERITIES.includes(failOn)) return usage(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${values['fail-on']}"`);
-  const givenKind = values.kind as CheckKind | undefined;
+  const givenKind = values.kind;
   if (givenKind !== undefined && !CHECK_KINDS.includes(givenKind)) return usage(`--kind must be one of ${CHECK_KINDS.join(', ')}, not "${values.kind}"`);
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) return usage(`--account must be a 12-digit AWS account id, not "${values.account}"`);
   if (values.resource !== undefined && !/^arn:[^:]+:[^:]+:[^:]*:\d{12}:.+/.test(values.resource)) return usage(`--resource must be an ARN with an account id, not "${values.resource}"`);
@@ -151,7 +131,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
 }
 
 interface CheckOptions {
-  givenKind: CheckKind | undefined;
+  givenKind: string | undefined;
   config: Config;
   account: string | undefined;
   region: string;
@@ -190,35 +170,29 @@ async function checkFile(file: string, options: CheckOptions): Promise<FileRepor
   }
   report.inference = inference;
 
+  if (!isRecord(document)) {
+    report.errors.push(`(root): must be a JSON object for kind ${inference.kind}`);
+    return report;
+  }
   try {
-    const built = buildState(file, inference.kind, document, {
-      region: options.region,
-      ...(options.account !== undefined && { account: options.account }),
-      ...(options.resource !== undefined && { resource: options.resource }),
-      ...(options.principal !== undefined && { principal: options.principal }),
-    });
-    report.resource = resourceOf(built.state);
+    const checked = checkDocument(
+      file,
+      inference.kind,
+      document,
+      {
+        region: options.region,
+        ...(options.account !== undefined && { account: options.account }),
+        ...(options.resource !== undefined && { resource: options.resource }),
+        ...(options.principal !== undefined && { principal: options.principal }),
+      },
+      { config: options.config, now: options.now },
+    );
+    report.resource = checked.resource;
     const tree = locateJson(text);
-    const findings = judge(built.state, { config: options.config, accountId: built.account, region: built.region, now: options.now });
-    report.findings = findings.map((finding): LocatedFinding => ({ ...finding, line: findingLine(inference.kind, finding, tree) }));
+    report.findings = checked.findings.map((finding): LocatedFinding => ({ ...finding, line: lineOf(tree, [...checked.pointer(finding)]) }));
   } catch (error) {
     if (error instanceof InvalidInputError) report.errors.push(...error.problems);
     else throw error;
   }
   return report;
-}
-
-function resourceOf(state: ReturnType<typeof buildState>['state']): string | undefined {
-  switch (state.kind) {
-    case 'identity-policy':
-      return state.identityArn;
-    case 'event-destination':
-      return state.destination ? `${state.configurationSetArn} (destination ${state.destination.name})` : state.configurationSetArn;
-    case 'verification-template':
-      return state.templateArn;
-    case 'iam-grant':
-      return state.changedPolicy?.source;
-    default:
-      return undefined;
-  }
 }

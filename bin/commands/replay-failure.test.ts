@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runReplay } from './replay.ts';
 import { runCommand } from './test-io.ts';
-import type * as Pipeline from '../../lib/guard/pipeline.ts';
+import type * as Decide from '../../lib/guard/decide.ts';
 
 // Stands in for a defect in the guard itself (a rule or planner that throws) on one particular event.
-vi.mock('../../lib/guard/pipeline.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof Pipeline>();
+vi.mock('../../lib/guard/decide.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof Decide>();
   return {
     ...original,
     decideEvent: (envelope: unknown, deps: Parameters<typeof original.decideEvent>[1]) => {

@@ -5,18 +5,19 @@ import type { CliIo } from '../io.ts';
 import { parseCommandArgs, usageError } from '../command-args.ts';
 import type { Config } from '../../lib/config/schema.ts';
 import { InvalidConfigError, loadConfigFile, parseConfig } from '../../lib/config/load.ts';
-import { createAwsClients, InvalidAwsSettingsError, type AwsClients } from '../../lib/aws/client-factory.ts';
-import { createAwsStateReader } from '../../lib/state/aws-state-reader.ts';
-import { readOfflineState } from '../../lib/state/offline-state.ts';
-import type { StateReader } from '../../lib/state/reader.ts';
+import { createAwsClients, createServiceClient, InvalidAwsSettingsError, resolveAwsSettings } from '../../lib/aws/client-factory.ts';
 import { MemoryBaselineStore } from '../../lib/baseline/memory-store.ts';
 import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
 import type { BaselineStore } from '../../lib/baseline/types.ts';
 import { executePlan } from '../../lib/remediation/execute.ts';
-import { allStepSenders } from '../../lib/remediation/steps/index.ts';
-import { decideEvent, type GuardDeps } from '../../lib/guard/pipeline.ts';
+import { mergeSenders, type StepSenders } from '../../lib/remediation/step.ts';
+import { decideEvent, type GuardDeps } from '../../lib/guard/decide.ts';
 import { describeError } from '../../lib/aws/errors.ts';
-import type { Decision } from '../../lib/guard/decision.ts';
+import { undecidedDecision, type Decision } from '../../lib/guard/decision.ts';
+import type { Change } from '../../lib/cloudtrail/types.ts';
+import type { Family, FamilyConnection } from '../../lib/families/family.ts';
+import type { ResourceState } from '../../lib/rules/types.ts';
+import { FAMILY_LIST } from '../../lib/families/index.ts';
 import { formatReplayJson, formatReplayText, formatReplayTotals } from './replay-format.ts';
 
 const HELP = `sesguard replay FILE|DIR... [options]
@@ -82,27 +83,27 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
   }
 
   // Only --live touches AWS; an offline replay neither builds clients nor reads the SDK settings.
-  let clients: AwsClients | undefined;
+  let live: Map<string, FamilyConnection<Change, ResourceState>> | undefined;
+  let baseline: BaselineStore = new MemoryBaselineStore();
   if (values.live) {
     try {
-      clients = createAwsClients(io.env);
+      resolveAwsSettings(io.env);
     } catch (error) {
       if (error instanceof InvalidAwsSettingsError) return usage(error.message);
       throw error;
     }
+    live = new Map(FAMILY_LIST.map((family) => [family.id, family.connect((Client, service) => createServiceClient(Client, service, io.env))]));
+    if (values['baseline-table']) baseline = new DynamoBaselineStore({ client: createAwsClients(io.env).dynamodb, tableName: values['baseline-table'] });
   }
-  const baseline: BaselineStore =
-    clients && values['baseline-table'] ? new DynamoBaselineStore({ client: clients.dynamodb, tableName: values['baseline-table'] }) : new MemoryBaselineStore();
-  const liveReader = clients ? createAwsStateReader(clients) : undefined;
   // Only --apply sends repairs; a dry run plans them and the executor marks them would-do.
-  const senders = clients && values.apply ? allStepSenders(clients) : {};
+  const senders: StepSenders = live && values.apply ? mergeSenders(...[...live.values()].map((c) => c.senders)) : new Map();
 
   const decisions: Array<{ file: string; decision: Decision }> = [];
   for (const file of files) {
     const decision = await replayFile(file, {
       config: effectiveConfig,
       baseline,
-      liveReader,
+      live,
       ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
       resourcePrefix: values['resource-prefix'],
       execute: (plan, context) => executePlan(plan, { senders, ...context, now: () => new Date() }),
@@ -152,7 +153,8 @@ export async function collectEventFiles(paths: string[]): Promise<string[]> {
 interface ReplayDeps {
   config: Config;
   baseline: BaselineStore;
-  liveReader: StateReader | undefined;
+  /** Each family's live reader (--live), by family id. */
+  live: Map<string, FamilyConnection<Change, ResourceState>> | undefined;
   ownRoleArns: string[];
   resourcePrefix: string;
   execute: GuardDeps['execute'];
@@ -160,14 +162,7 @@ interface ReplayDeps {
 
 /** A decision the guard could not reach for one file; the run goes on with the next. */
 function undecided(verdict: 'invalid' | 'error', problem: string, dryRun: boolean): Decision {
-  return {
-    verdict,
-    ...(verdict === 'invalid' ? { skip: { skip: true, reason: 'malformed', detail: problem } as const, errors: [] } : { errors: [problem] }),
-    findings: [],
-    results: [],
-    dryRun,
-    timings: { decidedAt: new Date().toISOString() },
-  };
+  return undecidedDecision(verdict, problem, { dryRun, now: new Date() });
 }
 
 async function replayFile(file: string, deps: ReplayDeps): Promise<Decision> {
@@ -187,11 +182,15 @@ async function replayFile(file: string, deps: ReplayDeps): Promise<Decision> {
       return undecided('error', `state sidecar ${sidecarPath} is not JSON: ${(error as Error).message}`, dryRun);
     }
   }
-  const stateReader: StateReader = deps.liveReader ?? { read: async (change) => readOfflineState(change, sidecar) };
+  const readState = async (change: Change, family: Family): Promise<ResourceState> => {
+    const connection = deps.live?.get(family.id);
+    return connection ? connection.read(change) : family.offlineState(change, sidecar);
+  };
   try {
     return await decideEvent(envelope, {
       config: deps.config,
-      stateReader,
+      families: FAMILY_LIST,
+      readState,
       baseline: deps.baseline,
       execute: deps.execute,
       parseOptions: { ownRoleArns: deps.ownRoleArns, guardResourcePrefix: deps.resourcePrefix },

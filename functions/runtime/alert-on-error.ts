@@ -1,22 +1,12 @@
 import type middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { Decision } from '../../lib/guard/decision.ts';
+import { undecidedDecision, type Decision } from '../../lib/guard/decision.ts';
 import { describeError } from '../../lib/aws/errors.ts';
 import { IdempotencyAlreadyInProgressError } from '../../lib/guard/idempotency.ts';
+import { UndecidedEventError } from '../../lib/guard/event-handling.ts';
+import { recordGuardFailure, type MetricsSink } from '../../lib/guard/decision-metrics.ts';
 import type { GuardRuntime } from './guard-runtime.ts';
-import { recordGuardFailure, type MetricsSink } from './decision-metrics.ts';
-
-/**
- * The pipeline could not decide the event (its verdict is `error`, e.g. the state read was throttled). Thrown
- * so the invocation fails and is retried; carries the decision so the alert names the resource and the cause.
- */
-export class UndecidedEventError extends Error {
-  override readonly name = 'UndecidedEventError';
-  constructor(readonly decision: Decision) {
-    super(decision.errors.join('; ') || 'the event could not be decided');
-  }
-}
 
 interface EventIds {
   eventId?: string;
@@ -55,15 +45,10 @@ export function alertOnUnexpectedError(options: {
       recordGuardFailure(options.metrics);
       const runtime = options.runtime();
       if (!runtime) return; // cold start failed (bad config/env): the function error alarm is the alert.
-      const decision: Decision = error instanceof UndecidedEventError ? error.decision : {
-        verdict: 'error',
-        ...ids,
-        findings: [],
-        results: [],
-        dryRun: runtime.config.mode === 'dry-run',
-        errors: [`the guard failed while handling this event: ${describeError(error)}`],
-        timings: { decidedAt: new Date().toISOString() },
-      };
+      const decision: Decision =
+        error instanceof UndecidedEventError
+          ? error.decision
+          : undecidedDecision('error', `the guard failed while handling this event: ${describeError(error)}`, { dryRun: runtime.config.mode === 'dry-run', now: new Date(), ...ids });
       try {
         await runtime.publisher.publish(decision);
       } catch (publishError) {

@@ -24,11 +24,16 @@ export class InvalidEnvironmentError extends Error {
   override readonly name = 'InvalidEnvironmentError';
 }
 
-export function parseGuardEnv(env: NodeJS.ProcessEnv): GuardEnv {
-  const result = GuardEnvSchema.safeParse(env);
+/** A function's environment, parsed at cold start: a bad one stops the function, naming every bad variable. */
+export function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, what: string): z.infer<S> {
+  const result = schema.safeParse(env);
   if (!result.success) {
     const issues = describeZodIssues(result.error);
-    throw new InvalidEnvironmentError(`invalid function environment:\n  - ${issues.join('\n  - ')}`);
+    throw new InvalidEnvironmentError(`invalid ${what} environment:\n  - ${issues.join('\n  - ')}`);
   }
   return result.data;
+}
+
+export function parseGuardEnv(env: NodeJS.ProcessEnv): GuardEnv {
+  return parseEnvironment(GuardEnvSchema, env, 'function');
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Change } from '../cloudtrail/types.ts';
 import type { Decision } from '../guard/decision.ts';
-import type { StepAction } from '../remediation/types.ts';
+import { isGuardIntegrityChange } from '../families/guard-integrity/types.ts';
 import { ALERT_SCHEMA_VERSION, AlertMessageSchema, type AlertActor, type AlertMessage, type AlertOutcome, type AlertStep } from './alert-schema.ts';
 import { classifyDecision } from './classify.ts';
 import { cloudTrailEventLink, guardResourceLink, resourceLink } from './console-links.ts';
@@ -85,7 +85,7 @@ export function buildAlert(decision: Decision, ctx: AlertContext = {}): AlertMes
 
 function linkForResource(decision: Decision): string | null {
   const change = decision.change;
-  if (change?.family === 'guard-integrity') {
+  if (change && isGuardIntegrityChange(change)) {
     return resourceLink(change.resourceName) ?? guardResourceLink(change.resourceType, change.resourceName, change.region);
   }
   return resourceLink(decision.resource);
@@ -121,7 +121,7 @@ function remediationOf(decision: Decision): AlertMessage['remediation'] {
     return {
       id: step.id,
       action: step.action.type,
-      target: describeStepTarget(step.action),
+      target: step.target,
       ruleIds: [...step.ruleIds],
       reason: step.reason,
       outcome: result?.outcome ?? 'not-run',
@@ -140,36 +140,6 @@ function remediationOf(decision: Decision): AlertMessage['remediation'] {
     steps,
     notRepaired: plan.notRepaired.map((n) => ({ ruleId: n.ruleId, reason: n.reason })),
   };
-}
-
-/** What a step touches, in words; never the document itself (that is in `document`). */
-export function describeStepTarget(action: StepAction): string {
-  switch (action.type) {
-    case 'ses.put-identity-policy':
-      return `identity ${action.identity} policy ${action.policyName} (${action.op})`;
-    case 'ses.delete-identity-policy':
-      return `identity ${action.identity} policy ${action.policyName}`;
-    case 'ses.delete-event-destination':
-    case 'ses.update-event-destination':
-      return `configuration set ${action.configurationSet} destination ${action.destinationName}`;
-    case 'ses.update-verification-template':
-    case 'ses.delete-verification-template':
-      return `verification template ${action.templateName}`;
-    case 'iam.detach-policy':
-      return `${action.principalType} ${action.principalName} policy ${action.policyArn}`;
-    case 'iam.put-inline-policy':
-    case 'iam.delete-inline-policy':
-      return `${action.principalType} ${action.principalName} inline policy ${action.policyName}`;
-    case 'iam.set-default-policy-version':
-    case 'iam.delete-policy-version':
-      return `${action.policyArn} version ${action.versionId}`;
-    case 'iam.remove-user-from-group':
-      return `user ${action.userName} from group ${action.groupName}`;
-    case 'iam.attach-quarantine-policy':
-      return `${action.principalType} ${action.principalName} quarantine ${action.policyArn}`;
-    case 'iam.revoke-role-sessions':
-      return `role ${action.roleName} sessions issued before ${action.before}`;
-  }
 }
 
 function shortResource(decision: Decision): string {
@@ -202,7 +172,7 @@ function titleOf(decision: Decision, outcome: AlertOutcome, rules: string[]): st
       return `Guard failed on ${decision.eventName ?? 'an event'}${decision.resource ? ` for ${on}` : ''}`;
     case 'guard-integrity': {
       const change = decision.change;
-      return change?.family === 'guard-integrity' ? `GUARD TAMPERING: ${change.eventName} on ${change.resourceName}` : `GUARD TAMPERING ${ruleText}on ${on}`;
+      return change && isGuardIntegrityChange(change) ? `GUARD TAMPERING: ${change.eventName} on ${change.resourceName}` : `GUARD TAMPERING ${ruleText}on ${on}`;
     }
     case 'ignored':
       return `Ignored ${decision.eventName ?? 'event'} (${decision.skip?.reason ?? 'not judged'})`;
@@ -242,7 +212,7 @@ function summaryOf(decision: Decision, outcome: AlertOutcome): string {
       return `The guard failed while handling ${event}; the event is retried and kept in the dead-letter queue if it keeps failing. ${decision.errors[0] ?? ''}`.trim();
     case 'guard-integrity': {
       const change = decision.change;
-      const effect = change?.family === 'guard-integrity' ? change.effect : 'changed a guard resource';
+      const effect = change && isGuardIntegrityChange(change) ? change.effect : 'changed a guard resource';
       return `${actor} ${effect}. Treat this as a possible attempt to blind the guard.`;
     }
     case 'ignored':

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import type { Decision } from '../guard/decision.ts';
-import { alertGate, shouldAlert } from './should-alert.ts';
+import { alertGate } from './should-alert.ts';
 import { decisions } from './test-fixtures.ts';
 
-describe('shouldAlert: noise control', () => {
+describe('alertGate: noise control', () => {
   const cases: Array<{ name: string; decision: Decision; notifyCompliant: boolean; alert: boolean }> = [
     { name: 'compliant change is logged, not alerted, by default', decision: decisions.compliant, notifyCompliant: false, alert: false },
     { name: 'compliant change is alerted when alerts.notifyCompliant is set', decision: decisions.compliant, notifyCompliant: true, alert: true },
@@ -31,7 +31,8 @@ describe('shouldAlert: noise control', () => {
     { name: 'guard integrity is alerted', decision: decisions.guardIntegrity, notifyCompliant: false, alert: true },
   ];
   it.each(cases)('$name', ({ decision, notifyCompliant, alert }) => {
-    expect(shouldAlert(decision, { notifyCompliant })).toBe(alert);
-    expect(alertGate(decision, { notifyCompliant }).reason.length).toBeGreaterThan(0);
+    const gate = alertGate(decision, { notifyCompliant });
+    expect(gate.alert).toBe(alert);
+    expect(gate.reason.length).toBeGreaterThan(0);
   });
 });

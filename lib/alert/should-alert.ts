@@ -24,7 +24,3 @@ export function alertGate(decision: Decision, alerts: Pick<Config['alerts'], 'no
       return { alert: true, reason: decision.verdict };
   }
 }
-
-export function shouldAlert(decision: Decision, alerts: Pick<Config['alerts'], 'notifyCompliant'>): boolean {
-  return alertGate(decision, alerts).alert;
-}

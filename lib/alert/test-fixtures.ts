@@ -1,7 +1,11 @@
-import type { Change, IdentityPolicyChange } from '../cloudtrail/types.ts';
+import type { Change } from '../cloudtrail/types.ts';
+import type { IdentityPolicyChange } from '../families/identity-policy/types.ts';
+import type { GuardIntegrityChange } from '../families/guard-integrity/types.ts';
 import type { Finding } from '../rules/types.ts';
-import type { Plan, StepResult } from '../remediation/types.ts';
+import type { DraftStep, Plan, PlanStep, StepResult } from '../remediation/types.ts';
 import type { Decision } from '../guard/decision.ts';
+import { draftStep } from '../remediation/step.ts';
+import { PUT_IDENTITY_POLICY } from '../families/identity-policy/steps.ts';
 
 /**
  * Decisions for every verdict and failure kind, shared by the alert tests and the docs example. Shapes
@@ -9,6 +13,19 @@ import type { Decision } from '../guard/decision.ts';
  */
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
+const GUARD_CHANGE: GuardIntegrityChange = {
+  family: 'guard-integrity',
+  eventId: 'dead0000-beef-4000-8000-000000000001',
+  eventName: 'DisableRule',
+  eventSource: 'events.amazonaws.com',
+  eventTime: '2026-11-24T09:20:00Z',
+  region: REGION,
+  accountId: ACCOUNT,
+  actor: { arn: `arn:aws:iam::${ACCOUNT}:user/mallory`, type: 'IAMUser', accountId: ACCOUNT, sourceIp: '203.0.113.9', userAgent: 'aws-cli/2.17.0' },
+  resourceType: 'events-rule',
+  resourceName: 'sesguard-prod-identity-policy',
+  effect: 'disabled the EventBridge rule that feeds the guard',
+};
 const IDENTITY_ARN = `arn:aws:ses:${REGION}:${ACCOUNT}:identity/example.com`;
 
 export const BAD_POLICY = JSON.stringify({
@@ -83,18 +100,17 @@ const fromAddressFinding: Finding = {
   fix: { kind: 'none', note: 'alert only' },
 };
 
+function planStep(id: string, draft: DraftStep): PlanStep {
+  return { id, action: draft.action, target: draft.target ?? draft.action.type, ruleIds: draft.ruleIds, reason: draft.reason };
+}
+
 function revertPlan(dryRun: boolean): Plan {
   return {
     strategy: 'revert',
     dryRun,
     explanation: 'Restore the last-known-good policy recorded on 2026-11-20 (compliant under current rules).',
     steps: [
-      {
-        id: 's1',
-        action: { type: 'ses.put-identity-policy', identity: 'example.com', policyName: 'sending', document: GOOD_POLICY, op: 'update' },
-        ruleIds: ['SES-IDP-001'],
-        reason: 'put back the baseline document without PublicSend',
-      },
+      planStep('s1', draftStep(PUT_IDENTITY_POLICY, { type: 'ses.put-identity-policy', identity: 'example.com', policyName: 'sending', document: GOOD_POLICY, op: 'update' }, { ruleIds: ['SES-IDP-001'], reason: 'put back the baseline document without PublicSend' })),
     ],
     notRepaired: [{ ruleId: 'SES-IDP-005', reason: 'configured action is alert' }],
   };
@@ -252,19 +268,7 @@ export const decisions = {
   },
   guardIntegrity: {
     verdict: 'noncompliant',
-    change: {
-      family: 'guard-integrity',
-      eventId: 'dead0000-beef-4000-8000-000000000001',
-      eventName: 'DisableRule',
-      eventSource: 'events.amazonaws.com',
-      eventTime: '2026-11-24T09:20:00Z',
-      region: REGION,
-      accountId: ACCOUNT,
-      actor: { arn: `arn:aws:iam::${ACCOUNT}:user/mallory`, type: 'IAMUser', accountId: ACCOUNT, sourceIp: '203.0.113.9', userAgent: 'aws-cli/2.17.0' },
-      resourceType: 'events-rule',
-      resourceName: 'sesguard-prod-identity-policy',
-      effect: 'disabled the EventBridge rule that feeds the guard',
-    },
+    change: GUARD_CHANGE,
     eventId: 'dead0000-beef-4000-8000-000000000001',
     eventName: 'DisableRule',
     resource: 'sesguard-prod-identity-policy',

@@ -172,3 +172,6 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env, options: 
     },
   };
 }
+
+/** How a family makes the clients it needs, so a Lambda bundle carries only those (functions/runtime). */
+export type MakeClient = <C>(Client: ClientConstructor<C>, service: AwsServiceKey) => C;

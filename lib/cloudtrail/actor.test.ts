@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { actorFromUserIdentity, describeActor, UserIdentitySchema } from './actor.ts';
+import { actorFromUserIdentity, UserIdentitySchema } from './actor.ts';
 import type { Actor } from './types.ts';
 
 /** https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html */
@@ -67,16 +67,5 @@ describe('actorFromUserIdentity', () => {
   it('carries the source IP and user agent of the call', () => {
     const actor = actorFromUserIdentity({ type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/a' }, { sourceIPAddress: '203.0.113.7', userAgent: 'aws-cli/2' });
     expect(actor).toEqual({ type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/a', sourceIp: '203.0.113.7', userAgent: 'aws-cli/2' });
-  });
-});
-
-describe('describeActor', () => {
-  it.each<[string, Actor, string]>([
-    ['the ARN when there is one', { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/a' }, 'arn:aws:iam::111122223333:user/a'],
-    ['the service for AWSService', { type: 'AWSService', invokedBy: 'ses.amazonaws.com' }, 'service ses.amazonaws.com'],
-    ['the account for AWSAccount', { type: 'AWSAccount', accountId: '444455556666' }, 'account 444455556666'],
-    ['the type and principal id otherwise', { type: 'Unknown', principalId: 'X' }, 'Unknown X'],
-  ])('%s', (_name, actor, text) => {
-    expect(describeActor(actor)).toBe(text);
   });
 });

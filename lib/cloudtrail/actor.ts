@@ -62,11 +62,3 @@ export function actorFromUserIdentity(identity: UserIdentity, origin: CallOrigin
   if (origin.userAgent !== undefined) actor.userAgent = origin.userAgent;
   return actor;
 }
-
-/** The one line an alert shows for the actor: the ARN when there is one, else what CloudTrail gave. */
-export function describeActor(actor: Actor): string {
-  if (actor.arn) return actor.arn;
-  if (actor.type === 'AWSService' && actor.invokedBy) return `service ${actor.invokedBy}`;
-  if (actor.type === 'AWSAccount' && actor.accountId) return `account ${actor.accountId}`;
-  return actor.principalId ? `${actor.type} ${actor.principalId}` : actor.type;
-}

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { ChangeBase, ChangeFamily, ParsedEvent, Skip } from './types.ts';
-import { describeZodError, type CloudTrailRecord } from './record.ts';
+import type { Change, ChangeBase, Skip } from './types.ts';
+import type { CloudTrailRecord } from './record.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 export interface ParseOptions {
   /** ARN patterns (`*`, `?`) of the guard's own IAM roles: their calls are the guard's repairs. */
-  ownRoleArns: string[];
+  ownRoleArns: readonly string[];
   /** `sesguard-<stage>-`: every guard resource (rule, function, topic, role, table) is named with it. */
   guardResourcePrefix: string;
 }
@@ -24,17 +25,20 @@ export interface NotMine {
   notMine: string;
 }
 
-export type ParserResult = ParsedEvent | NotMine;
+export type ParserResult<C extends Change = Change> = C | Skip | NotMine;
 
-/** One (eventSource, eventName) a family handles: the row of SUPPORTED_EVENTS and its parser. */
-export interface EventParser {
+/**
+ * One (eventSource, eventName) a family handles and its parser. The EventBridge patterns are built from
+ * the same rows, so a pattern can never match an event no parser handles, nor miss one a parser does.
+ */
+export interface EventParser<C extends Change = Change> {
   eventSource: string;
   eventName: string;
-  family: ChangeFamily;
-  parse(ctx: ParseContext): ParserResult;
+  family: C['family'];
+  parse(ctx: ParseContext): ParserResult<C>;
 }
 
-export function isNotMine(result: ParserResult): result is NotMine {
+export function isNotMine<C extends Change>(result: ParserResult<C>): result is NotMine {
   return 'notMine' in result;
 }
 
@@ -53,7 +57,7 @@ export function parseParameters<S extends z.ZodType>(
 ): { ok: true; value: z.infer<S> } | { ok: false; skip: Skip } {
   const result = schema.safeParse(ctx.record.requestParameters ?? {});
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, skip: malformed(ctx, describeZodError('detail.requestParameters', result.error)) };
+  return { ok: false, skip: malformed(ctx, describeZodIssues(result.error, { prefix: 'detail.requestParameters' }).join('; ')) };
 }
 
 /**
@@ -84,8 +88,9 @@ export const PolicyDocumentParam = z.union([z.string(), z.record(z.string(), z.u
 
 /**
  * Whether a resource name is one of the guard's own. Case-sensitive, like the EventBridge `prefix`
- * filter that routes shared events (lib/deploy patterns), so the parser and the pattern agree on which
- * function owns an event. An empty prefix names nothing: it must never make every role a guard role.
+ * filter that routes shared events (scripts/deploy/event-patterns.ts), so the parser and the pattern
+ * agree on which function owns an event. An empty prefix names nothing: it must never make every role a
+ * guard role.
  */
 export function hasGuardPrefix(name: string, prefix: string): boolean {
   return prefix.length > 0 && name.startsWith(prefix);

@@ -1,4 +1,4 @@
-import { matchesArnPattern } from '../policy/wildcard.ts';
+import { matchesArnPattern } from '../policy/index.ts';
 import type { Actor } from './types.ts';
 
 /**

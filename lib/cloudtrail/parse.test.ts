@@ -3,9 +3,13 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCloudTrailEvent, type ParseOptions } from './parse.ts';
-import type { ParsedEvent, Skip } from './types.ts';
+import { EVENT_PARSERS } from '../families/index.ts';
+import type { Change, Skip } from './types.ts';
+
+type ParsedEvent = Change | Skip;
 
 const OPTIONS: ParseOptions = { ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-prod-*'], guardResourcePrefix: 'sesguard-prod-' };
+const parse = (input: unknown, options: ParseOptions = OPTIONS): ParsedEvent => parseCloudTrailEvent(input, EVENT_PARSERS, options);
 
 type Json = Record<string, unknown>;
 
@@ -73,7 +77,7 @@ describe('parseCloudTrailEvent: malformed input is a skip that names the field',
   ];
 
   it.each(cases)('%s', (_name, input, detail) => {
-    const skip = asSkip(parseCloudTrailEvent(input, OPTIONS));
+    const skip = asSkip(parse(input, OPTIONS));
     expect(skip.reason).toBe('malformed');
     expect(skip.detail).toMatch(detail);
   });
@@ -81,19 +85,19 @@ describe('parseCloudTrailEvent: malformed input is a skip that names the field',
   it('a malformed skip still says which event it was when the ids can be read', () => {
     const input = edited(V2_POLICY, (e) => (e.detail.requestParameters.policy = 17));
     const detail = (input as { detail: Json }).detail;
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS))).toMatchObject({ eventId: detail.eventID, eventName: 'CreateEmailIdentityPolicy' });
+    expect(asSkip(parse(input, OPTIONS))).toMatchObject({ eventId: detail.eventID, eventName: 'CreateEmailIdentityPolicy' });
   });
 });
 
 describe('parseCloudTrailEvent: skips', () => {
   it('a failed call is skipped even when its parameters would not parse (it changed nothing)', () => {
     const input = edited('skipped/failed-call-access-denied.json', (e) => (e.detail.requestParameters = {}));
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS)).reason).toBe('failed-call');
+    expect(asSkip(parse(input, OPTIONS)).reason).toBe('failed-call');
   });
 
   it('a failed call without errorMessage reports the code alone', () => {
     const input = edited('skipped/failed-call-access-denied.json', (e) => delete e.detail.errorMessage);
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS))).toMatchObject({ reason: 'failed-call', detail: 'AccessDenied' });
+    expect(asSkip(parse(input, OPTIONS))).toMatchObject({ reason: 'failed-call', detail: 'AccessDenied' });
   });
 
   it.each([
@@ -104,19 +108,19 @@ describe('parseCloudTrailEvent: skips', () => {
     ['another stage\'s role is not this guard', ['arn:aws:iam::111122223333:role/sesguard-dev-*'], 'judged'],
     ['no own roles configured: nothing is skipped as own', [], 'judged'],
   ])("guard's own role: %s", (_name, ownRoleArns, outcome) => {
-    const parsed = parseCloudTrailEvent(sample('skipped/own-role-guard-repair.json'), { ...OPTIONS, ownRoleArns });
+    const parsed = parse(sample('skipped/own-role-guard-repair.json'), { ...OPTIONS, ownRoleArns });
     if (outcome === 'own-role') expect(asSkip(parsed).reason).toBe('own-role');
     else expect(parsed).toMatchObject({ family: 'identity-policy', operation: 'update' });
   });
 
   it('an IAM user whose name looks like a guard role is not the guard', () => {
     const input = edited(V2_POLICY, (e) => (e.detail.userIdentity.arn = 'arn:aws:iam::111122223333:user/sesguard-prod-identity-policy'));
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ family: 'identity-policy' });
+    expect(parse(input, OPTIONS)).toMatchObject({ family: 'identity-policy' });
   });
 
   it('an event of another detail-type is unsupported, not malformed', () => {
     const input = edited(V2_POLICY, (e) => (e['detail-type'] = 'AWS Service Event via CloudTrail'));
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS)).reason).toBe('unsupported-event');
+    expect(asSkip(parse(input, OPTIONS)).reason).toBe('unsupported-event');
   });
 
   it('a known AWS service the guard does not watch is unsupported', () => {
@@ -125,12 +129,12 @@ describe('parseCloudTrailEvent: skips', () => {
       e.detail.eventSource = 's3.amazonaws.com';
       e.detail.eventName = 'PutBucketPolicy';
     });
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS))).toMatchObject({ reason: 'unsupported-event', detail: 's3.amazonaws.com PutBucketPolicy is not an event the guard judges' });
+    expect(asSkip(parse(input, OPTIONS))).toMatchObject({ reason: 'unsupported-event', detail: 's3.amazonaws.com PutBucketPolicy is not an event the guard judges' });
   });
 
   it('Lambda names without the API-version suffix are not what CloudTrail records, so they are unsupported', () => {
     const input = edited('guard-integrity/lambda-delete-function.json', (e) => (e.detail.eventName = 'DeleteFunction'));
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS)).reason).toBe('unsupported-event');
+    expect(asSkip(parse(input, OPTIONS)).reason).toBe('unsupported-event');
   });
 });
 
@@ -144,22 +148,22 @@ describe('parseCloudTrailEvent: routing of events two families share', () => {
     ['an empty prefix makes no role a guard role', 'sesguard-prod-event-destination', '', 'iam-grant'],
   ])('PutRolePolicy: %s', (_name, roleName, guardResourcePrefix, family) => {
     const input = edited(guardRole, (e) => (e.detail.requestParameters.roleName = roleName));
-    expect(parseCloudTrailEvent(input, { ...OPTIONS, guardResourcePrefix })).toMatchObject({ family });
+    expect(parse(input, { ...OPTIONS, guardResourcePrefix })).toMatchObject({ family });
   });
 
   it('DeleteRole on a role that is not the guard\'s is skipped with the reason', () => {
     const input = edited('guard-integrity/iam-delete-role.json', (e) => (e.detail.requestParameters.roleName = 'legacy-batch'));
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS))).toMatchObject({ reason: 'unsupported-event', detail: expect.stringContaining('iam-role legacy-batch, which is not a guard resource') });
+    expect(asSkip(parse(input, OPTIONS))).toMatchObject({ reason: 'unsupported-event', detail: expect.stringContaining('iam-role legacy-batch, which is not a guard resource') });
   });
 
   it('an SNS topic whose ARN merely contains the prefix elsewhere is not the guard topic', () => {
     const input = edited('guard-integrity/sns-delete-topic.json', (e) => (e.detail.requestParameters.topicArn = 'arn:aws:sns:eu-west-1:111122223333:orders-sesguard-prod-alerts'));
-    expect(asSkip(parseCloudTrailEvent(input, OPTIONS)).reason).toBe('unsupported-event');
+    expect(asSkip(parse(input, OPTIONS)).reason).toBe('unsupported-event');
   });
 
   it('CloudTrail changes matter whatever the trail is called', () => {
     const input = edited('guard-integrity/cloudtrail-stop-logging.json', (e) => (e.detail.requestParameters.name = 'org-trail'));
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ family: 'guard-integrity', resourceType: 'cloudtrail', resourceName: 'org-trail' });
+    expect(parse(input, OPTIONS)).toMatchObject({ family: 'guard-integrity', resourceType: 'cloudtrail', resourceName: 'org-trail' });
   });
 });
 
@@ -169,23 +173,23 @@ describe('parseCloudTrailEvent: normalisation', () => {
       delete e.detail.recipientAccountId;
       e.account = '111122223333';
     });
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ accountId: '111122223333' });
+    expect(parse(input, OPTIONS)).toMatchObject({ accountId: '111122223333' });
   });
 
   it('recipientAccountId wins over the envelope account (events forwarded across buses)', () => {
     const input = edited(V2_POLICY, (e) => (e.account = '999988887777'));
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ accountId: '111122223333' });
+    expect(parse(input, OPTIONS)).toMatchObject({ accountId: '111122223333' });
   });
 
   it('a policy recorded as an object is kept as that object', () => {
     const doc = { Version: '2012-10-17', Statement: [] };
     const input = edited(V2_POLICY, (e) => (e.detail.requestParameters.policy = doc));
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ requestedPolicy: doc });
+    expect(parse(input, OPTIONS)).toMatchObject({ requestedPolicy: doc });
   });
 
   it('an omitted policy (CloudTrail drops oversized parameters) still yields the change, without requestedPolicy', () => {
     const input = edited(V2_POLICY, (e) => delete e.detail.requestParameters.policy);
-    const parsed = parseCloudTrailEvent(input, OPTIONS);
+    const parsed = parse(input, OPTIONS);
     expect(parsed).toMatchObject({ family: 'identity-policy', target: { identity: 'example.com', policyName: 'allow-all' } });
     expect(parsed).not.toHaveProperty('requestedPolicy');
   });
@@ -198,7 +202,7 @@ describe('parseCloudTrailEvent: normalisation', () => {
     const input = edited('event-destination/v1-create-sns-same-account.json', (e) => {
       e.detail.requestParameters.eventDestination = { name: 'd', enabled: true, matchingEventTypes: ['send'], ...members };
     });
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({
+    expect(parse(input, OPTIONS)).toMatchObject({
       apiVersion: 'v1',
       requestedDestination: { name: 'd', enabled: true, matchingEventTypes: ['SEND'], snsDestination: { topicArn: 'arn:aws:sns:eu-west-1:444455556666:t' } },
     });
@@ -206,7 +210,7 @@ describe('parseCloudTrailEvent: normalisation', () => {
 
   it('a destination without Enabled is disabled, as SES treats it', () => {
     const input = edited('event-destination/v2-create-sns-cross-account.json', (e) => delete (e.detail.requestParameters.eventDestination as Json).enabled);
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ requestedDestination: { enabled: false } });
+    expect(parse(input, OPTIONS)).toMatchObject({ requestedDestination: { enabled: false } });
   });
 
   it.each([
@@ -216,19 +220,19 @@ describe('parseCloudTrailEvent: normalisation', () => {
     ['a partial ARN', '111122223333:function:sesguard-prod-iam-grant'],
   ])('Lambda FunctionName given as %s names the function', (_name, functionName) => {
     const input = edited('guard-integrity/lambda-update-function-configuration.json', (e) => (e.detail.requestParameters.functionName = functionName));
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ resourceType: 'lambda-function', resourceName: 'sesguard-prod-iam-grant' });
+    expect(parse(input, OPTIONS)).toMatchObject({ resourceType: 'lambda-function', resourceName: 'sesguard-prod-iam-grant' });
   });
 
   it('CreatePolicyVersion without responseElements still yields the change, without a version id', () => {
     const input = edited('iam-grant/create-policy-version-adds-put-identity-policy.json', (e) => (e.detail.responseElements = null));
-    const parsed = parseCloudTrailEvent(input, OPTIONS);
+    const parsed = parse(input, OPTIONS);
     expect(parsed).toMatchObject({ operation: 'create-version', setAsDefault: true });
     expect(parsed).not.toHaveProperty('versionId');
   });
 
   it('CreatePolicyVersion without setAsDefault does not make the version default (IAM default false)', () => {
     const input = edited('iam-grant/create-policy-version-adds-put-identity-policy.json', (e) => delete e.detail.requestParameters.setAsDefault);
-    expect(parseCloudTrailEvent(input, OPTIONS)).toMatchObject({ setAsDefault: false });
+    expect(parse(input, OPTIONS)).toMatchObject({ setAsDefault: false });
   });
 });
 
@@ -236,7 +240,7 @@ describe('parseCloudTrailEvent never throws', () => {
   it('on arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        const parsed = parseCloudTrailEvent(value, OPTIONS);
+        const parsed = parse(value, OPTIONS);
         expect(parsed).toHaveProperty('skip', true);
         expect((parsed as Skip).detail.length).toBeGreaterThan(0);
       }),
@@ -254,7 +258,7 @@ describe('parseCloudTrailEvent never throws', () => {
           const keys = Object.keys(target);
           target[keys.length > 0 && key.length % 2 === 0 ? keys[key.length % keys.length]! : key] = value;
         });
-        const parsed = parseCloudTrailEvent(input, OPTIONS);
+        const parsed = parse(input, OPTIONS);
         if ('skip' in parsed) expect(['malformed', 'failed-call', 'own-role', 'unsupported-event']).toContain(parsed.reason);
         else expect(parsed.eventId.length).toBeGreaterThan(0);
       }),
@@ -264,6 +268,6 @@ describe('parseCloudTrailEvent never throws', () => {
 
   it('on hostile values: getters that throw', () => {
     const hostile = Object.defineProperty({}, 'detail', { enumerable: true, get: () => { throw new Error('boom'); } });
-    expect(asSkip(parseCloudTrailEvent(hostile, OPTIONS))).toMatchObject({ reason: 'malformed', detail: expect.stringContaining('boom') });
+    expect(asSkip(parse(hostile, OPTIONS))).toMatchObject({ reason: 'malformed', detail: expect.stringContaining('boom') });
   });
 });

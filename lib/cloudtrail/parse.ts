@@ -1,12 +1,28 @@
 import { z } from 'zod';
-import type { ChangeBase, ParsedEvent, Skip } from './types.ts';
+import type { Change, ChangeBase, Skip } from './types.ts';
 import { actorFromUserIdentity } from './actor.ts';
 import { isOwnRole } from './own-role.ts';
-import { CLOUDTRAIL_API_CALL, CloudTrailRecordSchema, EnvelopeSchema, describeZodError, eventBridgeSourceOf } from './record.ts';
-import { isNotMine, type ParseContext, type ParseOptions } from './event-parser.ts';
-import { parsersFor } from './supported-events.ts';
+import { CLOUDTRAIL_API_CALL, CloudTrailRecordSchema, EnvelopeSchema, eventBridgeSourceOf } from './record.ts';
+import { isNotMine, type EventParser, type ParseContext, type ParseOptions } from './event-parser.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 export type { ParseOptions } from './event-parser.ts';
+
+const indexes = new WeakMap<readonly EventParser[], Map<string, EventParser[]>>();
+
+/** The parsers for one (eventSource, eventName), in the order they are listed (the order they are offered the event). */
+function parsersFor(parsers: readonly EventParser[], eventSource: string, eventName: string): readonly EventParser[] {
+  let index = indexes.get(parsers);
+  if (!index) {
+    index = new Map();
+    for (const parser of parsers) {
+      const key = `${parser.eventSource} ${parser.eventName}`;
+      index.set(key, [...(index.get(key) ?? []), parser]);
+    }
+    indexes.set(parsers, index);
+  }
+  return index.get(`${eventSource} ${eventName}`) ?? [];
+}
 
 /**
  * EventBridge envelope -> the Change the guard judges, or the reason it does not. Never throws: an
@@ -16,25 +32,25 @@ export type { ParseOptions } from './event-parser.ts';
  * Order matters: a failed call changed nothing (skip before anything else is judged), and the guard's
  * own calls are its repairs (skip them, or the guard fights itself).
  */
-export function parseCloudTrailEvent(envelope: unknown, options: ParseOptions): ParsedEvent {
+export function parseCloudTrailEvent(envelope: unknown, parsers: readonly EventParser[], options: ParseOptions): Change | Skip {
   try {
-    return parseUnsafe(envelope, options);
+    return parseUnsafe(envelope, parsers, options);
   } catch (error) {
     return { skip: true, reason: 'malformed', detail: `event could not be read: ${error instanceof Error ? error.message : String(error)}`, ...identify(envelope) };
   }
 }
 
-function parseUnsafe(input: unknown, options: ParseOptions): ParsedEvent {
+function parseUnsafe(input: unknown, eventParsers: readonly EventParser[], options: ParseOptions): Change | Skip {
   const ids = identify(input);
   const envelope = EnvelopeSchema.safeParse(input);
-  if (!envelope.success) return { skip: true, reason: 'malformed', detail: describeZodError('', envelope.error), ...ids };
+  if (!envelope.success) return { skip: true, reason: 'malformed', detail: describeZodIssues(envelope.error, { root: 'event' }).join('; '), ...ids };
 
   if (envelope.data['detail-type'] !== CLOUDTRAIL_API_CALL) {
     return { skip: true, reason: 'unsupported-event', detail: `detail-type "${envelope.data['detail-type']}" is not "${CLOUDTRAIL_API_CALL}"`, ...ids };
   }
 
   const record = CloudTrailRecordSchema.safeParse(envelope.data.detail);
-  if (!record.success) return { skip: true, reason: 'malformed', detail: describeZodError('detail', record.error), ...ids };
+  if (!record.success) return { skip: true, reason: 'malformed', detail: describeZodIssues(record.error, { prefix: 'detail' }).join('; '), ...ids };
   const r = record.data;
 
   // EventBridge sets `source` from the record's service; a mismatch means the envelope was assembled
@@ -53,7 +69,7 @@ function parseUnsafe(input: unknown, options: ParseOptions): ParsedEvent {
     return { skip: true, reason: 'own-role', detail: `made by the guard's own role ${actor.sessionIssuerArn ?? actor.arn ?? ''}`.trim(), ...ids };
   }
 
-  const parsers = parsersFor(r.eventSource, r.eventName);
+  const parsers = parsersFor(eventParsers, r.eventSource, r.eventName);
   if (parsers.length === 0) {
     return { skip: true, reason: 'unsupported-event', detail: `${r.eventSource} ${r.eventName} is not an event the guard judges`, ...ids };
   }

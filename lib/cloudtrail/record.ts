@@ -48,13 +48,3 @@ export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 export function eventBridgeSourceOf(eventSource: string): string {
   return `aws.${eventSource.slice(0, eventSource.indexOf('.'))}`;
 }
-
-/** One zod error as `<prefix>.<path>: <message>` per issue, so the alert says which field and why. */
-export function describeZodError(prefix: string, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter((p) => p.length > 0).join('.');
-      return `${path || 'event'}: ${issue.message}`;
-    })
-    .join('; ');
-}

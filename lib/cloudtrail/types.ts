@@ -1,6 +1,7 @@
 /**
  * What the guard learns from one CloudTrail event: who changed what. The payload is evidence of the
- * actor and the target, never the state to judge (events arrive late, twice and out of order).
+ * actor and the target, never the state to judge (events arrive late, twice and out of order). Each
+ * family (lib/families/<family>/types.ts) extends `Change` with its own target.
  */
 
 export type ActorType = 'Root' | 'IAMUser' | 'AssumedRole' | 'FederatedUser' | 'AWSService' | 'AWSAccount' | 'Unknown';
@@ -21,6 +22,7 @@ export interface Actor {
   userAgent?: string;
 }
 
+/** The fields every change shares, whatever its family. */
 export interface ChangeBase {
   eventId: string;
   eventName: string;
@@ -32,77 +34,14 @@ export interface ChangeBase {
   actor: Actor;
 }
 
+/** A change of some family: the shared path (lib/guard) reads only these fields; families narrow it. */
+export interface Change extends ChangeBase {
+  /** The family id (lib/families registry key). */
+  family: string;
+}
+
 /** SES API generation, which decides the parameter names in requestParameters. */
 export type SesApiVersion = 'v1' | 'v2';
-
-export interface IdentityPolicyChange extends ChangeBase {
-  family: 'identity-policy';
-  apiVersion: SesApiVersion;
-  operation: 'put' | 'create' | 'update';
-  target: { identity: string; policyName: string };
-  /** The document as sent in the call (evidence; offline replay judges it when nothing can be read). */
-  requestedPolicy?: unknown;
-}
-
-export interface EventDestinationChange extends ChangeBase {
-  family: 'event-destination';
-  apiVersion: SesApiVersion;
-  operation: 'create' | 'update';
-  target: { configurationSet: string; destinationName: string };
-  /** The destination as sent, normalised to the v2 shape (see lib/state EventDestination). */
-  requestedDestination?: unknown;
-}
-
-export interface CustomVerificationSendChange extends ChangeBase {
-  family: 'custom-verification';
-  operation: 'send';
-  target: { templateName: string; emailAddress: string; configurationSet?: string };
-}
-
-export interface VerificationTemplateChange extends ChangeBase {
-  family: 'custom-verification';
-  operation: 'create-template' | 'update-template';
-  apiVersion: SesApiVersion;
-  target: { templateName: string };
-  requestedTemplate?: {
-    fromEmailAddress?: string;
-    templateSubject?: string;
-    successRedirectionURL?: string;
-    failureRedirectionURL?: string;
-  };
-}
-
-export type IamPrincipalRef = { type: 'user' | 'role' | 'group'; name: string };
-
-export type IamGrantChange = ChangeBase & {
-  family: 'iam-grant';
-} & (
-    | { operation: 'attach'; principal: IamPrincipalRef; policyArn: string }
-    | { operation: 'put-inline'; principal: IamPrincipalRef; policyName: string; requestedPolicy?: unknown }
-    | { operation: 'create-version'; policyArn: string; versionId?: string; setAsDefault: boolean; requestedPolicy?: unknown }
-    | { operation: 'set-default-version'; policyArn: string; versionId: string }
-    | { operation: 'add-to-group'; groupName: string; userName: string }
-  );
-
-/** A change that can blind or disarm the guard (GUARD-001). */
-export interface GuardIntegrityChange extends ChangeBase {
-  family: 'guard-integrity';
-  /** The guard resource or trail touched, as named in the event (rule name, function name, topic ARN, ...). */
-  resourceType: 'events-rule' | 'lambda-function' | 'sns-topic' | 'iam-role' | 'cloudtrail' | 'dynamodb-table';
-  resourceName: string;
-  /** Short, human description of what the call does to the guard. */
-  effect: string;
-}
-
-export type Change =
-  | IdentityPolicyChange
-  | EventDestinationChange
-  | CustomVerificationSendChange
-  | VerificationTemplateChange
-  | IamGrantChange
-  | GuardIntegrityChange;
-
-export type ChangeFamily = Change['family'];
 
 export type SkipReason = 'failed-call' | 'own-role' | 'unsupported-event' | 'malformed';
 
@@ -114,5 +53,3 @@ export interface Skip {
   eventId?: string;
   eventName?: string;
 }
-
-export type ParsedEvent = Change | Skip;

@@ -14,7 +14,7 @@ export type Verdict =
   | 'noncompliant'
   /** Not judged: failed call, own repair, unsupported event. */
   | 'ignored'
-  /** The event or the document could not be parsed. */
+  /** The event or a document could not be parsed: a person must look. */
   | 'invalid'
   /** The guard itself failed before it could decide (e.g. state unreadable). */
   | 'error';
@@ -46,4 +46,51 @@ export interface Decision {
     readStateMs?: number;
     executeMs?: number;
   };
+}
+
+/** What a decision says; the builder fills in what every decision has (empty lists, timings). */
+export type DecisionFields = Pick<Decision, 'verdict' | 'dryRun'> & Partial<Omit<Decision, 'verdict' | 'dryRun' | 'timings'>>;
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** The one way a Decision is made, whichever path ends in it. */
+export function buildDecision(fields: DecisionFields, decidedAt: Date, measured: { readStateMs?: number; executeMs?: number } = {}): Decision {
+  const change = fields.change;
+  const eventId = fields.eventId ?? change?.eventId ?? fields.skip?.eventId;
+  const eventName = fields.eventName ?? change?.eventName ?? fields.skip?.eventName;
+  const eventTime = change ? Date.parse(change.eventTime) : Number.NaN;
+  return {
+    ...fields,
+    ...(eventId !== undefined && { eventId }),
+    ...(eventName !== undefined && { eventName }),
+    findings: fields.findings ?? [],
+    results: fields.results ?? [],
+    errors: fields.errors ?? [],
+    timings: {
+      ...(change && { eventTime: change.eventTime }),
+      decidedAt: decidedAt.toISOString(),
+      ...(Number.isFinite(eventTime) && { eventToDecisionMs: decidedAt.getTime() - eventTime }),
+      ...(measured.readStateMs !== undefined && { readStateMs: round(measured.readStateMs) }),
+      ...(measured.executeMs !== undefined && { executeMs: round(measured.executeMs) }),
+    },
+  };
+}
+
+/** An event that is not judged (failed call, own repair, unsupported) or cannot be read (malformed: invalid). */
+export function skippedDecision(skip: Skip, dryRun: boolean, now: Date): Decision {
+  return buildDecision({ verdict: skip.reason === 'malformed' ? 'invalid' : 'ignored', skip, dryRun }, now);
+}
+
+/**
+ * A decision the guard could not reach: the input is unreadable (`invalid`, it says what is wrong with it)
+ * or the guard failed (`error`, with the cause). Someone must look at either.
+ */
+export function undecidedDecision(verdict: 'invalid' | 'error', problem: string, options: { dryRun: boolean; now: Date; eventId?: string; eventName?: string }): Decision {
+  const ids = { ...(options.eventId !== undefined && { eventId: options.eventId }), ...(options.eventName !== undefined && { eventName: options.eventName }) };
+  return buildDecision(
+    verdict === 'invalid'
+      ? { verdict, dryRun: options.dryRun, ...ids, skip: { skip: true, reason: 'malformed', detail: problem, ...ids } }
+      : { verdict, dryRun: options.dryRun, ...ids, errors: [problem] },
+    options.now,
+  );
 }

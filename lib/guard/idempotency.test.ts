@@ -8,7 +8,8 @@ import {
   IDEMPOTENCY_TABLE_DEFINITION,
   IDEMPOTENCY_TABLE_KEY,
   IdempotencyAlreadyInProgressError,
-  makeDecisionIdempotent,
+  idempotentPerEvent,
+  type IdempotencyKey,
 } from './idempotency.ts';
 
 const client = createEmulatorClient();
@@ -34,16 +35,18 @@ const envelope = (eventID: string, extra: Record<string, unknown> = {}) => ({
 
 const uniqueId = (label: string) => `${label}-${crypto.randomUUID()}`;
 
-/** A decision function that counts its runs and returns a JSON result naming the run. */
+/** A step that counts its runs and returns a JSON result naming the run. */
 function countingDecision() {
   const calls: string[] = [];
-  const fn = async (event: unknown) => {
-    const id = cloudTrailEventIdOf(event) ?? 'none';
-    calls.push(id);
-    return { verdict: 'compliant', eventId: id, run: calls.length };
+  const fn = async (key: IdempotencyKey, _event: unknown) => {
+    calls.push(key.eventId);
+    return { verdict: 'compliant', eventId: key.eventId, run: calls.length };
   };
   return { fn, calls };
 }
+
+/** The key a handler derives from an envelope (lib/guard/event-handling.ts). */
+const keyOf = (event: unknown): IdempotencyKey => ({ eventId: cloudTrailEventIdOf(event) ?? 'none' });
 
 function lambdaContext(remainingMs = 60_000): Context {
   return {
@@ -62,28 +65,26 @@ function lambdaContext(remainingMs = 60_000): Context {
   };
 }
 
-describe('makeDecisionIdempotent (Powertools idempotency on detail.eventID, dynalite)', () => {
-  it('runs the decision once for a redelivered event id and returns the stored result (EventBridge at-least-once)', async () => {
+describe('idempotentPerEvent (Powertools idempotency on the CloudTrail event id, dynalite)', () => {
+  it('runs the step once for a redelivered event id and returns the stored result, marked duplicate (EventBridge at-least-once)', async () => {
     const { fn, calls } = countingDecision();
-    const duplicates: string[] = [];
-    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName, onDuplicate: (id) => duplicates.push(id) });
+    const decide = idempotentPerEvent(fn, { client, tableName: table.tableName });
     const id = uniqueId('dup');
-    const first = await decide(envelope(id), lambdaContext());
+    const first = await decide(lambdaContext(), keyOf(envelope(id)), envelope(id));
     // A redelivery is a different envelope (new EventBridge id) carrying the same CloudTrail event.
-    const second = await decide(envelope(id), lambdaContext());
+    const second = await decide(lambdaContext(), keyOf(envelope(id)), envelope(id));
     expect(calls).toEqual([id]);
-    expect(first).toEqual({ verdict: 'compliant', eventId: id, run: 1 });
-    expect(second).toEqual(first);
-    expect(duplicates).toEqual([id]);
+    expect(first).toEqual({ result: { verdict: 'compliant', eventId: id, run: 1 }, duplicate: false });
+    expect(second).toEqual({ result: first.result, duplicate: true });
   });
 
   it('decides different event ids separately', async () => {
     const { fn, calls } = countingDecision();
-    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName });
+    const decide = idempotentPerEvent(fn, { client, tableName: table.tableName });
     const a = uniqueId('a');
     const b = uniqueId('b');
-    expect(await decide(envelope(a), lambdaContext())).toMatchObject({ eventId: a, run: 1 });
-    expect(await decide(envelope(b), lambdaContext())).toMatchObject({ eventId: b, run: 2 });
+    expect((await decide(lambdaContext(), { eventId: a }, envelope(a))).result).toMatchObject({ eventId: a, run: 1 });
+    expect((await decide(lambdaContext(), { eventId: b }, envelope(b))).result).toMatchObject({ eventId: b, run: 2 });
     expect(calls).toEqual([a, b]);
   });
 
@@ -91,10 +92,10 @@ describe('makeDecisionIdempotent (Powertools idempotency on detail.eventID, dyna
     const first = countingDecision();
     const second = countingDecision();
     const id = uniqueId('shared');
-    const decideHere = makeDecisionIdempotent(first.fn, { client, tableName: table.tableName });
-    const decideThere = makeDecisionIdempotent(second.fn, { client, tableName: table.tableName });
-    const result = await decideHere(envelope(id));
-    expect(await decideThere(envelope(id), lambdaContext())).toEqual(result);
+    const decideHere = idempotentPerEvent(first.fn, { client, tableName: table.tableName });
+    const decideThere = idempotentPerEvent(second.fn, { client, tableName: table.tableName });
+    const result = await decideHere(undefined, { eventId: id }, envelope(id));
+    expect((await decideThere(lambdaContext(), { eventId: id }, envelope(id))).result).toEqual(result.result);
     expect(first.calls).toEqual([id]);
     expect(second.calls).toEqual([]);
   });
@@ -103,7 +104,7 @@ describe('makeDecisionIdempotent (Powertools idempotency on detail.eventID, dyna
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let runs = 0;
-    const decide = makeDecisionIdempotent(
+    const decide = idempotentPerEvent(
       async () => {
         runs++;
         await gate;
@@ -112,18 +113,18 @@ describe('makeDecisionIdempotent (Powertools idempotency on detail.eventID, dyna
       { client, tableName: table.tableName },
     );
     const id = uniqueId('concurrent');
-    const first = decide(envelope(id), lambdaContext());
+    const first = decide(lambdaContext(), { eventId: id });
     // Let the first call write its INPROGRESS record before the duplicate arrives.
     await expect.poll(() => runs).toBe(1);
-    await expect(decide(envelope(id), lambdaContext())).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
+    await expect(decide(lambdaContext(), { eventId: id })).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
     release();
-    expect(await first).toEqual({ verdict: 'noncompliant' });
+    expect((await first).result).toEqual({ verdict: 'noncompliant' });
     expect(runs).toBe(1);
   });
 
-  it('keeps no record when the decision throws, so the retry decides again (a failure is never cached)', async () => {
+  it('keeps no record when the step throws, so the retry runs again (a failure is never cached)', async () => {
     let attempt = 0;
-    const decide = makeDecisionIdempotent(
+    const decide = idempotentPerEvent(
       async () => {
         attempt++;
         if (attempt === 1) throw new Error('IAM throttled');
@@ -132,27 +133,17 @@ describe('makeDecisionIdempotent (Powertools idempotency on detail.eventID, dyna
       { client, tableName: table.tableName },
     );
     const id = uniqueId('retry');
-    await expect(decide(envelope(id), lambdaContext())).rejects.toThrow('IAM throttled');
-    expect(await decide(envelope(id), lambdaContext())).toEqual({ verdict: 'compliant', attempt: 2 });
-  });
-
-  it('passes an envelope without detail.eventID straight through, every time (nothing to deduplicate on)', async () => {
-    const { fn, calls } = countingDecision();
-    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName });
-    const malformed = { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'PutIdentityPolicy' } };
-    await decide(malformed, lambdaContext());
-    await decide(malformed, lambdaContext());
-    await decide({ detail: { eventID: '' } }, lambdaContext());
-    expect(calls).toEqual(['none', 'none', 'none']);
+    await expect(decide(lambdaContext(), { eventId: id })).rejects.toThrow('IAM throttled');
+    expect((await decide(lambdaContext(), { eventId: id })).result).toEqual({ verdict: 'compliant', attempt: 2 });
   });
 
   it('stores the record under the shared key prefix with a TTL of 24 hours and the result as data', async () => {
     const { fn } = countingDecision();
     const keyPrefix = `probe-${crypto.randomUUID()}`;
-    const decide = makeDecisionIdempotent(fn, { client, tableName: table.tableName, keyPrefix });
+    const decide = idempotentPerEvent(fn, { client, tableName: table.tableName, keyPrefix });
     const id = uniqueId('stored');
     const before = Math.floor(Date.now() / 1000);
-    await decide(envelope(id), lambdaContext());
+    await decide(lambdaContext(), { eventId: id }, envelope(id));
     const { Items = [] } = await client.send(new ScanCommand({ TableName: table.tableName }));
     const stored = Items.find((item) => item[IDEMPOTENCY_TABLE_KEY.partitionKey]?.S?.startsWith(`${keyPrefix}#`));
     expect(stored).toBeDefined();
@@ -173,6 +164,7 @@ describe('cloudTrailEventIdOf', () => {
     { name: 'an EventBridge CloudTrail envelope', event: envelope('abc'), expected: 'abc' },
     { name: 'no detail', event: { id: 'x' }, expected: undefined },
     { name: 'a non-string event id', event: { detail: { eventID: 42 } }, expected: undefined },
+    { name: 'an empty event id', event: { detail: { eventID: '' } }, expected: undefined },
     { name: 'not an object', event: 'abc', expected: undefined },
   ])('$name -> $expected', ({ event, expected }) => {
     expect(cloudTrailEventIdOf(event)).toBe(expected);

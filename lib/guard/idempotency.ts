@@ -38,9 +38,6 @@ export const IDEMPOTENCY_TABLE_DEFINITION = {
   TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE_KEY.ttlAttribute, Enabled: true },
 } as const;
 
-/** Where the CloudTrail event id sits in the EventBridge envelope. */
-export const EVENT_ID_PATH = 'detail.eventID';
-
 /**
  * How long a decided event id is remembered. EventBridge retries delivery for up to 24 hours, so a
  * shorter window would let a late duplicate repair again.
@@ -57,16 +54,23 @@ export const LOCAL_IN_PROGRESS_MS = 15 * 60 * 1000;
 /** Shared by every guard function, so an event routed to two functions is still decided once. */
 export const DEFAULT_KEY_PREFIX = 'sesguard.decision';
 
-export interface DecisionIdempotencyOptions {
+export interface IdempotencyOptions {
   client: DynamoDBClient;
   tableName: string;
   expiresAfterSeconds?: number;
   keyPrefix?: string;
-  /** Called when a stored result is returned instead of deciding again (for logs and metrics). */
-  onDuplicate?: (eventId: string) => void;
 }
 
-export type DecisionFunction<T> = (event: unknown, context?: Context) => Promise<T>;
+/** What a step is made idempotent on: the CloudTrail event id, typed rather than dug out of an envelope. */
+export interface IdempotencyKey {
+  eventId: string;
+}
+
+/** The result, and whether it came from the stored record (a duplicate) instead of running the step. */
+export interface IdempotentResult<T> {
+  result: T;
+  duplicate: boolean;
+}
 
 const EnvelopeWithEventId = z.object({ detail: z.object({ eventID: z.string().min(1) }) });
 
@@ -76,18 +80,21 @@ export function cloudTrailEventIdOf(event: unknown): string | undefined {
   return parsed.success ? parsed.data.detail.eventID : undefined;
 }
 
-function hasCloudTrailEventId(event: unknown): event is { detail: { eventID: string } } {
-  return EnvelopeWithEventId.safeParse(event).success;
-}
+/** Where the event id sits in the key argument. */
+const KEY_PATH = 'eventId';
 
 /**
- * Wraps `fn(envelope, context?)` so it runs once per CloudTrail event id. The result must be JSON
- * (a Decision is): duplicates get it back from DynamoDB. An envelope without an event id cannot be
- * deduplicated and is passed straight through, so the pipeline can report it as invalid every time.
+ * Wraps `step(key, ...args)` so it runs once per key (per CloudTrail event id). The result must be JSON
+ * (a Decision is): duplicates get it back from DynamoDB, marked `duplicate`. A step that throws leaves no
+ * record, so its retry runs afresh; a call while the first is still running fails with Powertools'
+ * IdempotencyAlreadyInProgressError.
  */
-export function makeDecisionIdempotent<T>(fn: DecisionFunction<T>, options: DecisionIdempotencyOptions): DecisionFunction<T> {
+export function idempotentPerEvent<A extends unknown[], T>(
+  step: (key: IdempotencyKey, ...args: A) => Promise<T>,
+  options: IdempotencyOptions,
+): (context: Context | undefined, key: IdempotencyKey, ...args: A) => Promise<IdempotentResult<T>> {
   const config = new IdempotencyConfig({
-    eventKeyJmesPath: EVENT_ID_PATH,
+    eventKeyJmesPath: KEY_PATH,
     expiresAfterSeconds: options.expiresAfterSeconds ?? DEFAULT_EXPIRES_AFTER_SECONDS,
     throwOnNoIdempotencyKey: true,
   });
@@ -96,28 +103,22 @@ export function makeDecisionIdempotent<T>(fn: DecisionFunction<T>, options: Deci
     awsSdkV3Client: options.client,
     keyAttr: IDEMPOTENCY_TABLE_KEY.partitionKey,
   });
-  // Which envelopes ran `fn` in this process: a call that returns without running it got a stored result.
-  const ran = new WeakSet<object>();
-  const tracked: DecisionFunction<T> = (event, context) => {
-    if (typeof event === 'object' && event !== null) ran.add(event);
-    return fn(event, context);
+  // Which keys ran `step` in this process: a call that returns without running it got a stored result.
+  const ran = new WeakSet<IdempotencyKey>();
+  const tracked = (key: IdempotencyKey, ...args: A): Promise<T> => {
+    ran.add(key);
+    return step(key, ...args);
   };
   const once = makeIdempotent(tracked, { persistenceStore, config, keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX });
   const localContext = localInvocationContext();
 
-  return async (event: unknown, context?: Context): Promise<T> => {
-    if (!hasCloudTrailEventId(event)) return fn(event, context);
-    const envelope = event;
-    ran.delete(envelope);
-    let result: T;
-    if (context) {
-      result = await once(event, context);
-    } else {
-      config.registerLambdaContext(localContext);
-      result = await once(event);
-    }
-    if (!ran.has(envelope)) options.onDuplicate?.(envelope.detail.eventID);
-    return result;
+  return async (context, key, ...args) => {
+    // A fresh object per call, so `ran` tells this call apart from any other with the same event id.
+    const own: IdempotencyKey = { eventId: key.eventId };
+    // Outside a handler Powertools has no context of its own: the remaining time bounds the in-progress lock.
+    config.registerLambdaContext(context ?? localContext);
+    const result = await once(own, ...args);
+    return { result, duplicate: !ran.has(own) };
   };
 }
 

@@ -8,18 +8,18 @@ import {
   UpdateEmailIdentityPolicyCommand,
 } from '@aws-sdk/client-sesv2';
 import { AttachRolePolicyCommand, DeletePolicyVersionCommand, IAMClient, NoSuchEntityException, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
-import type { ResourceState } from '../state/types.ts';
-import type { Finding } from '../rules/types.ts';
-import { COMMANDS_BY_STEP, executePlan, type ExecutionReport } from './execute.ts';
-import { allStepSenders } from './steps/index.ts';
-import { planRepair, type PlanInput } from './plan.ts';
+import type { Finding, ResourceState } from '../rules/types.ts';
+import { executePlan, type ExecutionReport } from './execute.ts';
+import { STEP_DEFINITIONS } from '../families/index.ts';
+
+/** Any step's action, as the test writes it (each family types its own). */
+type AnyAction = StepAction & Record<string, unknown>;
 import type { Plan, PlanStep, StepAction } from './types.ts';
 import {
   ACCOUNT,
   NOW,
   OTHER_ACCOUNT,
   OWN_ROLES,
-  QUARANTINE_ARN,
   REGION,
   anyoneStatement,
   config,
@@ -50,6 +50,12 @@ import {
   templateState,
   trustedStatement,
   userActor,
+  planFor,
+  allSenders,
+  commandsOf,
+  documentOf,
+  QUARANTINE_ARN,
+  type TestPlanInput,
 } from './__fixtures__/remediation-fixtures.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -76,8 +82,8 @@ function sent(): Array<[string, unknown]> {
 const clock = () => new Date(NOW.getTime() + 1000);
 
 /** Plans, then executes against the mocks. `rereads` are the states returned by successive re-reads. */
-async function planAndRun(input: PlanInput, rereads: ResourceState[] = [input.state]): Promise<{ plan: Plan; report: ExecutionReport; reread: ReturnType<typeof vi.fn> }> {
-  const plan = planRepair(input);
+async function planAndRun(input: TestPlanInput, rereads: ResourceState[] = [input.state]): Promise<{ plan: Plan; report: ExecutionReport; reread: ReturnType<typeof vi.fn> }> {
+  const plan = planFor(input);
   let i = 0;
   const reread = vi.fn(async () => {
     const state = rereads[Math.min(i, rereads.length - 1)];
@@ -85,13 +91,13 @@ async function planAndRun(input: PlanInput, rereads: ResourceState[] = [input.st
     if (!state) throw new Error('no state to re-read');
     return state;
   });
-  const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread, judge: input.judge, now: clock, planned: input.state });
+  const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread, judge: input.judge, now: clock, planned: input.state });
   return { plan, report, reread };
 }
 
-function baseInput(overrides: Partial<PlanInput> & Pick<PlanInput, 'change' | 'state' | 'judge'>): PlanInput {
+function baseInput(overrides: Partial<TestPlanInput> & Pick<TestPlanInput, 'change' | 'state' | 'judge'>): TestPlanInput {
   const findings = overrides.findings ?? overrides.judge(overrides.state);
-  return { config: config(), now: NOW, quarantinePolicyArn: QUARANTINE_ARN, ownRoleArns: OWN_ROLES, ...overrides, findings };
+  return { config: config(), now: NOW, ownRoleArns: OWN_ROLES, ...overrides, findings };
 }
 
 const mixedDocument = policyText(trustedStatement, anyoneStatement);
@@ -108,7 +114,7 @@ const fiveVersions = [
 
 interface StrategyCase {
   name: string;
-  input: () => PlanInput;
+  input: () => TestPlanInput;
   strategy: Plan['strategy'];
   sent: Array<[string, unknown]>;
 }
@@ -380,7 +386,7 @@ describe('executePlan: enforce sends exactly the commands each strategy needs', 
     expect(sent()).toEqual(expected);
     expect(report.results.map((r) => r.outcome)).toEqual(expected.map(() => 'done'));
     // Every command is one the step type declares, so the deployment's role allows it.
-    const declared = plan.steps.flatMap((s) => COMMANDS_BY_STEP[s.action.type]);
+    const declared = plan.steps.flatMap((s) => commandsOf(s.action.type));
     for (const [operation] of sent()) expect(declared.some((d) => d.endsWith(`:${operation}`))).toBe(true);
   });
 });
@@ -393,7 +399,7 @@ describe('executePlan: actors that are never quarantined', () => {
     { name: "the guard's own role (quarantining it would disarm the guard)", actor: ownRole, cfg: config(), reason: /guard's own roles/ },
     { name: 'the account root (IAM policies cannot restrict it)', actor: { type: 'Root' as const, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT }, cfg: config(), reason: /account root/ },
     { name: 'an adminPrincipals match on the session issuer', actor: roleActor, cfg: admin, reason: /administrator/ },
-    { name: 'a principal under an active exemption', actor: userActor, cfg: exempt, reason: /exempt until 2027-01-31 \(break-glass user/ },
+    { name: 'a principal under an active exemption', actor: userActor, cfg: exempt, reason: /exempt from SES-CVE-001 until 2027-01-31 \(break-glass user/ },
     { name: 'a federated user session', actor: { type: 'FederatedUser' as const, arn: `arn:aws:sts::${ACCOUNT}:federated-user/x`, accountId: ACCOUNT }, cfg: config(), reason: /federated/ },
     { name: 'an AWS service', actor: { type: 'AWSService' as const, invokedBy: 'ses.amazonaws.com' }, cfg: config(), reason: /AWS service/ },
     { name: 'a role in another account', actor: { ...roleActor, accountId: OTHER_ACCOUNT, sessionIssuerArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/x` }, cfg: config(), reason: /belongs to account 999988887777/ },
@@ -467,9 +473,9 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   });
 
   it('goes ahead when the re-read before writing fails, and says so', async () => {
-    const plan = planRepair(stripInput());
+    const plan = planFor(stripInput());
     const reread = vi.fn<() => Promise<ResourceState>>().mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).mockResolvedValue(identityPolicyState(goodDocument));
-    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread, judge: identityPolicyJudge(cfg), now: clock });
+    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock });
     expect(sent().map(([op]) => op)).toEqual(['UpdateEmailIdentityPolicy']);
     expect(report.notes).toEqual(['could not re-read the state before writing: ThrottlingException: Rate exceeded', 'the repair went ahead on the state read when the event arrived']);
     expect(report.rereadCompliant).toBe(true);
@@ -502,7 +508,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     ]);
   });
 
-  it.each<{ name: string; arrange: () => void; action: StepAction; detail: string }>([
+  it.each<{ name: string; arrange: () => void; action: AnyAction; detail: string }>([
     {
       name: 'SESv2 NotFoundException on DeleteEmailIdentityPolicy',
       arrange: () => sesMock.on(DeleteEmailIdentityPolicyCommand).rejects(new NotFoundException({ message: 'Policy not found', $metadata: {} })),
@@ -524,7 +530,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   ])('counts $name as done: the thing to remove is already gone', async ({ arrange, action, detail }) => {
     arrange();
     const plan: Plan = { strategy: 'delete', dryRun: false, explanation: 'test', notRepaired: [], steps: [step('s1', action)] };
-    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock });
+    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock });
     expect(report.results).toEqual([{ stepId: 's1', action: action.type, outcome: 'done', detail, at: clock().toISOString() }]);
   });
 
@@ -575,19 +581,19 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
 });
 
 function step(id: string, action: StepAction): PlanStep {
-  return { id, action, ruleIds: ['SES-IDP-001'], reason: 'test' };
+  return { id, action, target: action.type, ruleIds: ['SES-IDP-001'], reason: 'test' };
 }
 
-describe('COMMANDS_BY_STEP: the least-privilege list matches what each step sends', () => {
-  const actions: StepAction[] = [
+describe('step definitions: the commands each step declares are exactly what it sends', () => {
+  const actions: AnyAction[] = [
     { type: 'ses.put-identity-policy', identity: 'example.com', policyName: 'p', document: '{}', op: 'create' },
     { type: 'ses.put-identity-policy', identity: 'example.com', policyName: 'p', document: '{}', op: 'update' },
     { type: 'ses.delete-identity-policy', identity: 'example.com', policyName: 'p' },
     { type: 'ses.delete-event-destination', configurationSet: 'c', destinationName: 'd' },
-    { type: 'ses.update-event-destination', configurationSet: 'c', destinationName: 'd', destination: { Enabled: false } },
+    { type: 'ses.update-event-destination', configurationSet: 'c', destinationName: 'd', destination: { name: 'd', enabled: false, matchingEventTypes: ['SEND'] } },
     { type: 'ses.update-verification-template', templateName: 't', template: goodTemplate },
     { type: 'ses.delete-verification-template', templateName: 't' },
-    ...(['user', 'role', 'group'] as const).flatMap((principalType): StepAction[] => [
+    ...(['user', 'role', 'group'] as const).flatMap((principalType): AnyAction[] => [
       { type: 'iam.detach-policy', principalType, principalName: 'n', policyArn: managedArn },
       { type: 'iam.put-inline-policy', principalType, principalName: 'n', policyName: 'p', document: '{}' },
       { type: 'iam.delete-inline-policy', principalType, principalName: 'n', policyName: 'p' },
@@ -602,18 +608,18 @@ describe('COMMANDS_BY_STEP: the least-privilege list matches what each step send
 
   it('every step sends exactly one command, and that command is declared for its step type; every declared command is used', async () => {
     const plan: Plan = { strategy: 'revert', dryRun: false, explanation: 'all step types', notRepaired: [], steps: actions.map((a, i) => step(`s${i + 1}`, a)) };
-    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock });
+    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock });
     expect(report.results.every((r) => r.outcome === 'done')).toBe(true);
     const operations = sent().map(([op]) => op);
     expect(operations).toHaveLength(actions.length);
     const used = new Set<string>();
     actions.forEach((action, i) => {
-      const declared = COMMANDS_BY_STEP[action.type];
+      const declared = commandsOf(action.type);
       const op = operations[i] ?? '';
       const match = declared.find((d) => d === `${d.split(':')[0]}:${op}`);
       expect(match, `${action.type} sent ${op}, not in ${declared.join(', ')}`).toBeDefined();
       used.add(match ?? '');
     });
-    expect([...used].sort()).toEqual(Object.values(COMMANDS_BY_STEP).flat().filter((v, i, all) => all.indexOf(v) === i).sort());
+    expect([...used].sort()).toEqual([...new Set(STEP_DEFINITIONS.flatMap((d) => d.commands))].sort());
   });
 });

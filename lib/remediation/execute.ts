@@ -1,21 +1,18 @@
-import type { Finding } from '../rules/types.ts';
-import type { ResourceState } from '../state/types.ts';
+import type { Finding, ResourceState } from '../rules/types.ts';
 import { describeError, isNotFound } from '../aws/errors.ts';
 import { resourceFindings } from './compliance.ts';
-import { rawDocumentOf } from '../state/raw-document.ts';
-import { ACTOR_STEPS, REMOVING_STEPS } from './step-commands.ts';
-import type { StepSender, StepSenders } from './steps/step-sender.ts';
+import type { StepSenders } from './step.ts';
 import type { Plan, PlanStep, StepResult } from './types.ts';
 
-export { COMMANDS_BY_STEP } from './step-commands.ts';
-
 export interface ExecuteDeps {
-  /** The steps this function can send (lib/remediation/steps), each bound to its client. */
+  /** The steps this function can send, each bound to its client (lib/remediation/step.ts bindSteps). */
   senders: StepSenders;
   /** Reads the target's current state again (the same reader that produced the planned state). */
   reread: () => Promise<ResourceState>;
-  /** The rule engine with its context bound; "compliant" means no non-exempt, non-alert finding. */
+  /** The family's rules with their context bound; "compliant" means no non-exempt, non-alert finding. */
   judge: (state: ResourceState) => Finding[];
+  /** The state's document as text (the family's state facet), to tell whether it changed since it was read. */
+  documentOf: (state: ResourceState) => string | null;
   now: () => Date;
   /** The state the plan was made from. A re-read that differs from it means someone changed the resource again. */
   planned?: ResourceState;
@@ -66,16 +63,17 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   // derived from the older. That newer change has its own CloudTrail event, which the guard judges on
   // its own; leave the resource to that decision rather than race it.
   const changedAgain =
-    !nowCompliant && current !== undefined && deps.planned !== undefined && rawDocumentOf(current.state) !== rawDocumentOf(deps.planned);
+    !nowCompliant && current !== undefined && deps.planned !== undefined && deps.documentOf(current.state) !== deps.documentOf(deps.planned);
 
   const results: StepResult[] = [];
   const byId = new Map<string, StepResult>();
+  const actsOnActor = (step: PlanStep): boolean => deps.senders.get(step.action.type)?.definition.actsOnActor === true;
   for (const step of plan.steps) {
     const blocked = (step.dependsOn ?? []).map((id) => ({ id, r: byId.get(id) })).find(({ r }) => r?.outcome !== 'done');
     let outcome: StepResult;
-    if (nowCompliant && !ACTOR_STEPS.has(step.action.type)) {
+    if (nowCompliant && !actsOnActor(step)) {
       outcome = result(step, 'skipped', 'state changed since it was read and is now compliant');
-    } else if (changedAgain && !ACTOR_STEPS.has(step.action.type)) {
+    } else if (changedAgain && !actsOnActor(step)) {
       outcome = result(step, 'skipped', 'state changed again since it was read and is still noncompliant: the newer change is judged on its own event, not overwritten from an older reading');
     } else if (blocked) {
       const prerequisite = plan.steps.find((s) => s.id === blocked.id);
@@ -101,16 +99,16 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
 }
 
 async function runStep(step: PlanStep, deps: ExecuteDeps, result: (step: PlanStep, outcome: StepResult['outcome'], detail?: string) => StepResult): Promise<StepResult> {
+  const bound = deps.senders.get(step.action.type);
+  if (!bound) {
+    // A plan this function cannot carry out is a wiring defect; it must show in the alert, not vanish.
+    return result(step, 'failed', `this function has no sender for ${step.action.type}: it is not wired for that repair`);
+  }
   try {
-    const send = deps.senders[step.action.type] as StepSender | undefined;
-    if (!send) {
-      // A plan this function cannot carry out is a wiring defect; it must show in the alert, not vanish.
-      return result(step, 'failed', `this function has no sender for ${step.action.type}: it is not wired for that repair`);
-    }
-    await send(step.action);
+    await bound.send(step.action);
     return result(step, 'done');
   } catch (error) {
-    if (REMOVING_STEPS.has(step.action.type) && isNotFound(error)) {
+    if (bound.definition.removes && isNotFound(error)) {
       return result(step, 'done', `already gone: AWS answered ${describeError(error)}`);
     }
     return result(step, 'failed', describeError(error));

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../rules/types.ts';
-import { planRepair, type PlanInput } from './plan.ts';
+import type { Finding, ResourceState } from '../rules/types.ts';
 import {
   ACCOUNT,
   NOW,
   OWN_ROLES,
-  QUARANTINE_ARN,
   anyoneStatement,
   config,
   eventDestinationChange,
@@ -34,11 +32,14 @@ import {
   templateState,
   trustedStatement,
   userActor,
+  planFor,
+  QUARANTINE_ARN,
+  type TestPlanInput,
 } from './__fixtures__/remediation-fixtures.ts';
 
-function input(overrides: Partial<PlanInput> & Pick<PlanInput, 'change' | 'state' | 'judge'>): PlanInput {
+function input(overrides: Partial<TestPlanInput> & Pick<TestPlanInput, 'change' | 'state' | 'judge'>): TestPlanInput {
   const findings = overrides.findings ?? overrides.judge(overrides.state);
-  return { config: config(), now: NOW, quarantinePolicyArn: QUARANTINE_ARN, ownRoleArns: OWN_ROLES, ...overrides, findings };
+  return { config: config(), now: NOW, ownRoleArns: OWN_ROLES, ...overrides, findings };
 }
 const baselineOf = (document: string) => ({ resourceId: 'x', document, eventId: 'evt-0', recordedAt: '2026-11-01T00:00:00.000Z' });
 const mixed = policyText(trustedStatement, anyoneStatement);
@@ -51,14 +52,15 @@ describe('planRepair: which findings are repaired', () => {
     const state = identityPolicyState(policyText(trustedStatement, anyoneStatement, foreignStatement));
     const findings = identityPolicyJudge(cfg)(state).map((f): Finding => (f.ruleId === 'SES-IDP-002' ? { ...f, exemption: { reason: 'partner pilot', expires: '2027-01-31' } } : f));
     // The exempt statement stays exempt when the stripped document is judged again.
-    const judge = (s: typeof state) => identityPolicyJudge(cfg)(s).map((f): Finding => (f.ruleId === 'SES-IDP-002' ? { ...f, exemption: { reason: 'partner pilot', expires: '2027-01-31' } } : f));
-    const plan = planRepair(input({ change: identityPolicyChange(), state, judge: (s) => (s.kind === 'identity-policy' ? judge(s) : []), findings }));
+    const judge = (s: ResourceState) => identityPolicyJudge(cfg)(s).map((f): Finding => (f.ruleId === 'SES-IDP-002' ? { ...f, exemption: { reason: 'partner pilot', expires: '2027-01-31' } } : f));
+    const plan = planFor(input({ change: identityPolicyChange(), state, judge, findings }));
     expect(plan.notRepaired).toEqual([{ ruleId: 'SES-IDP-002', reason: 'exempt until 2027-01-31: partner pilot' }]);
     expect(plan.strategy).toBe('strip');
     expect(plan.steps).toEqual([
       {
         id: 's1',
         action: { type: 'ses.put-identity-policy', identity: 'example.com', policyName: 'delegated-sending', document: policyText(trustedStatement, foreignStatement), op: 'update' },
+        target: 'identity example.com policy delegated-sending (update)',
         ruleIds: ['SES-IDP-001'],
         reason: expect.stringMatching(/Removes statement 1 from the policy "delegated-sending" on example.com and keeps the other 2/),
       },
@@ -70,7 +72,7 @@ describe('planRepair: which findings are repaired', () => {
     { name: 'SES-IDP-005 (default action alert) changes nothing and is reported', ruleId: 'SES-IDP-005' as const, action: 'alert' as const },
   ])('$name', ({ ruleId, action }) => {
     const finding: Finding = { ruleId, action, severity: 'medium', resource: 'arn:x', reason: 'r', fix: { kind: 'revert-grant', policySource: managedArn } };
-    const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: () => [], findings: [finding] }));
+    const plan = planFor(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: () => [], findings: [finding] }));
     expect(plan).toEqual({
       strategy: 'alert-only',
       steps: [],
@@ -81,13 +83,13 @@ describe('planRepair: which findings are repaired', () => {
   });
 
   it('no findings: nothing to do', () => {
-    const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(policyText(trustedStatement)), judge: () => [] }));
+    const plan = planFor(input({ change: identityPolicyChange(), state: identityPolicyState(policyText(trustedStatement)), judge: () => [] }));
     expect(plan).toEqual({ strategy: 'none', steps: [], dryRun: false, explanation: 'No findings: nothing to repair.', notRepaired: [] });
   });
 
   it('dry-run still plans the steps, so the alert says what enforce would do', () => {
     const cfg = config({ mode: 'dry-run' });
-    const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(cfg), config: cfg }));
+    const plan = planFor(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(cfg), config: cfg }));
     expect(plan.dryRun).toBe(true);
     expect(plan.steps.map((s) => s.action.type)).toEqual(['ses.put-identity-policy']);
     expect(plan.explanation).toMatch(/^Dry-run: nothing is changed; enforce mode would do the following\. .*Removes statement 1/);
@@ -96,7 +98,7 @@ describe('planRepair: which findings are repaired', () => {
   it('a resource repair and a quarantine in one plan are numbered in order and keep their own rule ids', () => {
     const cfg = config({ rules: { 'SES-IDP-002': { action: 'quarantine' } } });
     const state = identityPolicyState(policyText(trustedStatement, anyoneStatement, foreignStatement));
-    const plan = planRepair(input({ change: identityPolicyChange(roleActor), state, judge: identityPolicyJudge(cfg), config: cfg }));
+    const plan = planFor(input({ change: identityPolicyChange(roleActor), state, judge: identityPolicyJudge(cfg), config: cfg }));
     expect(plan.strategy).toBe('strip');
     expect(plan.steps.map((s) => [s.id, s.action.type, s.ruleIds])).toEqual([
       ['s1', 'ses.put-identity-policy', ['SES-IDP-001']],
@@ -124,7 +126,7 @@ describe('planRepair: a resource that no longer exists needs no repair', () => {
   ];
   it.each(gone)('$name: no steps, the explanation says it is already gone', ({ change, state, finding, action }) => {
     const f: Finding = { ruleId: finding, action, severity: 'high', resource: 'arn:x', reason: 'r', fix: { kind: 'none', note: 'n' } };
-    const plan = planRepair(input({ change, state, judge: () => [], findings: [f] }));
+    const plan = planFor(input({ change, state, judge: () => [], findings: [f] }));
     expect(plan.steps).toEqual([]);
     expect(plan.strategy).toBe('none');
     expect(plan.explanation).toMatch(/already gone/);
@@ -148,14 +150,14 @@ describe('planRepair: identity policies (revert, strip, delete)', () => {
       cfg,
       baseline: mixed,
       strategy: 'strip',
-      explanation: /The last-known-good document \(recorded 2026-11-01T00:00:00.000Z\) is the current one.*Removes statement 1/,
+      explanation: /The last-known-good version \(recorded 2026-11-01T00:00:00.000Z\) is the current one.*Removes statement 1/,
     },
     {
       name: 'a baseline that does not parse is not restored; strip',
       cfg,
       baseline: '{"Statement":',
       strategy: 'strip',
-      explanation: /does not parse, so it cannot be restored.*Removes statement 1/,
+      explanation: /cannot be restored: it does not parse.*Removes statement 1/,
     },
     {
       name: 'a baseline rejected by today\'s rules is not restored and the explanation names the rule',
@@ -169,33 +171,34 @@ describe('planRepair: identity policies (revert, strip, delete)', () => {
       cfg,
       baseline: undefined,
       strategy: 'strip',
-      explanation: /^No last-known-good document is recorded for this policy, so it cannot be reverted\. Removes statement 1/,
+      explanation: /^No last-known-good version of the policy "delegated-sending" on example.com is recorded, so it cannot be reverted\. Removes statement 1/,
     },
   ])('$name', ({ cfg: c, baseline, strategy, explanation }) => {
-    const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(c), config: c, ...(baseline !== undefined && { baseline: baselineOf(baseline) }) }));
+    const plan = planFor(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(c), config: c, ...(baseline !== undefined && { baseline: baselineOf(baseline) }) }));
     expect(plan.strategy).toBe(strategy);
     expect(plan.explanation).toMatch(explanation);
   });
 
   it('an action that does not apply to identity policies (remove-destination) is reported, not guessed at', () => {
     const c = config({ rules: { 'SES-IDP-001': { action: 'remove-destination' } } });
-    const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(c), config: c }));
+    const plan = planFor(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(c), config: c }));
     expect(plan.steps).toEqual([]);
     expect(plan.notRepaired).toEqual([{ ruleId: 'SES-IDP-001', reason: 'action "remove-destination" does not apply to an identity policy; use revert, strip or delete' }]);
   });
 
   it('every step carries its rule ids and a reason', () => {
-    const plan = planRepair(input({ change: identityPolicyChange(), state: identityPolicyState(policyText(anyoneStatement, foreignStatement)), judge }));
+    const plan = planFor(input({ change: identityPolicyChange(), state: identityPolicyState(policyText(anyoneStatement, foreignStatement)), judge }));
     expect(plan.steps).toEqual([
       {
         id: 's1',
         action: { type: 'ses.delete-identity-policy', identity: 'example.com', policyName: 'delegated-sending' },
+        target: 'identity example.com policy delegated-sending',
         ruleIds: ['SES-IDP-001', 'SES-IDP-002'],
-        reason: 'Every statement of the policy "delegated-sending" on example.com violates the perimeter (statements 0, 1), so the policy is deleted.',
+        reason: 'Every statement of the policy "delegated-sending" on example.com violates the perimeter (statements 0, 1), so it is deleted.',
       },
     ]);
     expect(plan.explanation).toBe(
-      'No last-known-good document is recorded for this policy, so it cannot be reverted. Every statement of the policy "delegated-sending" on example.com violates the perimeter (statements 0, 1), so the policy is deleted.',
+      'No last-known-good version of the policy "delegated-sending" on example.com is recorded, so it cannot be reverted. Every statement of the policy "delegated-sending" on example.com violates the perimeter (statements 0, 1), so it is deleted.',
     );
   });
 });
@@ -203,13 +206,14 @@ describe('planRepair: identity policies (revert, strip, delete)', () => {
 describe('planRepair: event destinations (SES-EVD-001)', () => {
   it.each([
     { name: 'a baseline for another destination name is not used: delete', baseline: JSON.stringify({ ...ownSnsDestination, name: 'other' }), cfg: config(), strategy: 'remove-destination', explanation: /names destination "other", not "to-sns"/ },
-    { name: 'a noncompliant baseline is not restored: delete', baseline: JSON.stringify(foreignSnsDestination), cfg: config(), strategy: 'remove-destination', explanation: /not compliant under today's rules \(SES-EVD-001\)/ },
-    { name: 'an unreadable baseline is not restored: delete', baseline: '{"name":"to-sns"}', cfg: config(), strategy: 'remove-destination', explanation: /unreadable: enabled/ },
+    { name: 'a noncompliant baseline is not restored: delete', baseline: JSON.stringify({ ...foreignSnsDestination, matchingEventTypes: ['SEND'] }), cfg: config(), strategy: 'remove-destination', explanation: /not compliant under today's rules \(SES-EVD-001\)/ },
+    { name: 'the baseline is the current definition: delete', baseline: JSON.stringify(foreignSnsDestination), cfg: config(), strategy: 'remove-destination', explanation: /is the current one, which today's rules no longer accept/ },
+    { name: 'an unreadable baseline is not restored: delete', baseline: '{"name":"to-sns"}', cfg: config(), strategy: 'remove-destination', explanation: /unreadable \(enabled/ },
     { name: 'config action delete wins over a compliant baseline', baseline: JSON.stringify(ownSnsDestination), cfg: config({ rules: { 'SES-EVD-001': { action: 'delete' } } }), strategy: 'remove-destination', explanation: /^Config sets action "delete" for SES-EVD-001/ },
     { name: 'action disable-destination without a baseline disables', baseline: undefined, cfg: config({ rules: { 'SES-EVD-001': { action: 'disable-destination' } } }), strategy: 'disable-destination', explanation: /Disables the event destination "to-sns" of configuration set "transactional" \(Enabled=false\)/ },
-    { name: 'a compliant baseline is restored even when removal is configured as disable', baseline: JSON.stringify(ownSnsDestination), cfg: config({ eventDestinationRemoval: 'disable' }), strategy: 'restore-destination', explanation: /^Restores the previous definition/ },
+    { name: 'a compliant baseline is restored even when removal is configured as disable', baseline: JSON.stringify(ownSnsDestination), cfg: config({ eventDestinationRemoval: 'disable' }), strategy: 'restore-destination', explanation: /^Restores the last-known-good event destination "to-sns"/ },
   ])('$name', ({ baseline, cfg, strategy, explanation }) => {
-    const plan = planRepair(input({ change: eventDestinationChange(), state: eventDestinationState(foreignSnsDestination), judge: eventDestinationJudge(cfg), config: cfg, ...(baseline !== undefined && { baseline: baselineOf(baseline) }) }));
+    const plan = planFor(input({ change: eventDestinationChange(), state: eventDestinationState(foreignSnsDestination), judge: eventDestinationJudge(cfg), config: cfg, ...(baseline !== undefined && { baseline: baselineOf(baseline) }) }));
     expect(plan.strategy).toBe(strategy);
     expect(plan.explanation).toMatch(explanation);
     expect(plan.steps).toHaveLength(1);
@@ -219,15 +223,15 @@ describe('planRepair: event destinations (SES-EVD-001)', () => {
 describe('planRepair: verification templates (SES-CVE-002)', () => {
   it('config action delete deletes even with a compliant baseline', () => {
     const cfg = config({ rules: { 'SES-CVE-002': { action: 'delete' } } });
-    const plan = planRepair(input({ change: templateChange(), state: templateState(phishingTemplate), judge: templateJudge(cfg), config: cfg, baseline: baselineOf(JSON.stringify(goodTemplate)) }));
+    const plan = planFor(input({ change: templateChange(), state: templateState(phishingTemplate), judge: templateJudge(cfg), config: cfg, baseline: baselineOf(JSON.stringify(goodTemplate)) }));
     expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'ses.delete-verification-template', templateName: 'welcome' }]);
   });
 
   it('without a baseline the template is deleted and the explanation says why it must not stay', () => {
-    const plan = planRepair(input({ change: templateChange(), state: templateState(phishingTemplate), judge: templateJudge(config()) }));
+    const plan = planFor(input({ change: templateChange(), state: templateState(phishingTemplate), judge: templateJudge(config()) }));
     expect(plan.strategy).toBe('delete');
     expect(plan.explanation).toBe(
-      'No last-known-good template is recorded. A verification template that points outside trusted domains must not stay (it would send victims to someone else\'s site in the account\'s name), so the custom verification template "welcome" is deleted.',
+      'No last-known-good version of the custom verification template "welcome" is recorded, so it cannot be reverted. A verification template that points outside trusted domains must not stay (it would send victims to someone else\'s site in the account\'s name), so the custom verification template "welcome" is deleted.',
     );
   });
 });
@@ -237,12 +241,11 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
   const bob = `arn:aws:iam::${ACCOUNT}:user/bob`;
   const changedV = (v: string) => policyInEffect(managedArn, sesAdminDocument, { versionId: v });
 
-  it('an administrator\'s grant is never reverted, even if a finding names it', () => {
-    const admin = config({ adminPrincipals: [bob] });
+  it('the planner acts on the finding: who may hold perimeter actions is the rule\'s decision, made once (lib/rules/protected-principal.ts)', () => {
     const findings = iamJudge(cfg)(iamState(changedV('v1'), [bob]));
-    const plan = planRepair(input({ change: iamChange({ operation: 'attach', principal: { type: 'user', name: 'bob' }, policyArn: managedArn }), state: iamState(changedV('v1'), [bob]), judge: iamJudge(admin), config: admin, findings }));
-    expect(plan.steps).toEqual([]);
-    expect(plan.notRepaired).toEqual([{ ruleId: 'IAM-SES-001', reason: `${bob} is an administrator (adminPrincipals); its grants are never reverted` }]);
+    const plan = planFor(input({ change: iamChange({ operation: 'attach', principal: { type: 'user', name: 'bob' }, policyArn: managedArn }), state: iamState(changedV('v1'), [bob]), judge: iamJudge(cfg), findings }));
+    expect(plan.steps.map((s) => s.action.type)).toEqual(['iam.detach-policy']);
+    expect(iamJudge(config({ adminPrincipals: [bob] }))(iamState(changedV('v1'), [bob]))).toEqual([]);
   });
 
   it.each([
@@ -272,7 +275,7 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
     },
   ])('$name', ({ change, versions, explanation }) => {
     const state = iamState(changedV('v1'), [bob], versions);
-    const plan = planRepair(input({ change, state, judge: iamJudge(cfg) }));
+    const plan = planFor(input({ change, state, judge: iamJudge(cfg) }));
     expect(plan.steps).toEqual([]);
     expect(plan.strategy).toBe('alert-only');
     expect(plan.explanation).toMatch(explanation);
@@ -285,7 +288,7 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
       { versionId: 'v7', isDefault: true, createDate: '2026-11-24T09:59:00Z' },
       { versionId: 'v6', isDefault: false, createDate: '2026-06-01T00:00:00Z' },
     ];
-    const plan = planRepair(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v7', setAsDefault: true }), state: iamState(changedV('v7'), [bob], versions), judge: iamJudge(cfg) }));
+    const plan = planFor(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v7', setAsDefault: true }), state: iamState(changedV('v7'), [bob], versions), judge: iamJudge(cfg) }));
     expect(plan.steps.map((s) => [s.id, s.action, s.dependsOn])).toEqual([
       ['s1', { type: 'iam.set-default-policy-version', policyArn: managedArn, versionId: 'v6' }, undefined],
       ['s2', { type: 'iam.delete-policy-version', policyArn: managedArn, versionId: 'v7' }, ['s1']],
@@ -293,30 +296,30 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
   });
 
   it('create-version whose version is already deleted: already gone', () => {
-    const plan = planRepair(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v3', setAsDefault: false }), state: iamState(changedV('v1'), [bob], [{ versionId: 'v1', isDefault: true }]), judge: iamJudge(cfg) }));
+    const plan = planFor(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v3', setAsDefault: false }), state: iamState(changedV('v1'), [bob], [{ versionId: 'v1', isDefault: true }]), judge: iamJudge(cfg) }));
     expect(plan.steps).toEqual([]);
     expect(plan.explanation).toMatch(/v3 of .* no longer exists: it is already gone/);
   });
 
   it('set-default-version whose version is no longer default: already rolled back', () => {
     const versions = [{ versionId: 'v2', isDefault: true }, { versionId: 'v1', isDefault: false }];
-    const plan = planRepair(input({ change: iamChange({ operation: 'set-default-version', policyArn: managedArn, versionId: 'v1' }), state: iamState(changedV('v2'), [bob], versions), judge: iamJudge(cfg) }));
+    const plan = planFor(input({ change: iamChange({ operation: 'set-default-version', policyArn: managedArn, versionId: 'v1' }), state: iamState(changedV('v2'), [bob], versions), judge: iamJudge(cfg) }));
     expect(plan.steps).toEqual([]);
     expect(plan.explanation).toMatch(/no longer the default version/);
   });
 
   it('inline policy with a noncompliant baseline is deleted and the explanation says why', () => {
     const source = 'inline:user/bob/ses';
-    const plan = planRepair(input({ change: iamChange({ operation: 'put-inline', principal: { type: 'user', name: 'bob' }, policyName: 'ses' }), state: iamState(policyInEffect(source, sesAdminDocument), [bob]), judge: iamJudge(cfg), baseline: baselineOf(sesAdminDocument) }));
+    const plan = planFor(input({ change: iamChange({ operation: 'put-inline', principal: { type: 'user', name: 'bob' }, policyName: 'ses' }), state: iamState(policyInEffect(source, sesAdminDocument), [bob]), judge: iamJudge(cfg), baseline: baselineOf(sesAdminDocument) }));
     expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.delete-inline-policy', principalType: 'user', principalName: 'bob', policyName: 'ses' }]);
-    expect(plan.explanation).toMatch(/not compliant under today's rules \(IAM-SES-001\)\. Deletes the inline policy "ses" of user bob\./);
+    expect(plan.explanation).toMatch(/is the current one, which today's rules no longer accept\. Every statement of the inline policy "ses" of user bob violates the perimeter \(statement 0\), so it is deleted\./);
   });
 
   it('inline policy with action strip keeps the statements that grant nothing of the perimeter', () => {
     const c = config({ rules: { 'IAM-SES-001': { action: 'strip' } } });
     const keep = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
     const doc = JSON.stringify({ Version: '2012-10-17', Statement: [keep, { Effect: 'Allow', Action: 'ses:*', Resource: '*' }] });
-    const plan = planRepair(input({ change: iamChange({ operation: 'put-inline', principal: { type: 'role', name: 'app' }, policyName: 'mixed' }), state: iamState(policyInEffect('inline:role/app/mixed', doc), [`arn:aws:iam::${ACCOUNT}:role/app`]), judge: iamJudge(c), config: c }));
+    const plan = planFor(input({ change: iamChange({ operation: 'put-inline', principal: { type: 'role', name: 'app' }, policyName: 'mixed' }), state: iamState(policyInEffect('inline:role/app/mixed', doc), [`arn:aws:iam::${ACCOUNT}:role/app`]), judge: iamJudge(c), config: c }));
     expect(plan.steps.map((s) => s.action)).toEqual([
       { type: 'iam.put-inline-policy', principalType: 'role', principalName: 'app', policyName: 'mixed', document: JSON.stringify({ Version: '2012-10-17', Statement: [keep] }) },
     ]);
@@ -326,11 +329,12 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
 describe('planRepair: quarantine', () => {
   it('two findings about the same actor quarantine it once, citing both rules', () => {
     const findings = [quarantineFinding(userActor), { ...quarantineFinding(userActor), ruleId: 'SES-IDP-001' as const }];
-    const plan = planRepair(input({ change: sendChange(userActor), state: sendState, judge: sendJudge(userActor), findings }));
+    const plan = planFor(input({ change: sendChange(userActor), state: sendState, judge: sendJudge(userActor), findings }));
     expect(plan.steps).toEqual([
       {
         id: 's1',
         action: { type: 'iam.attach-quarantine-policy', principalType: 'user', principalName: 'mallory', policyArn: QUARANTINE_ARN },
+        target: `user mallory quarantine ${QUARANTINE_ARN}`,
         ruleIds: ['SES-CVE-001', 'SES-IDP-001'],
         reason: expect.stringMatching(/^Attach the quarantine policy .* to user mallory/),
       },
@@ -342,13 +346,13 @@ describe('planRepair: quarantine', () => {
     { name: 'an exemption for another rule does not protect the actor', exemption: { resource: userActor.arn ?? '', rules: ['SES-IDP-001' as const], expires: '2027-11-01', reason: 'other rule' } },
   ])('$name', ({ exemption }) => {
     const cfg = config({ exemptions: [exemption] });
-    const plan = planRepair(input({ change: sendChange(userActor), state: sendState, judge: sendJudge(userActor), config: cfg }));
+    const plan = planFor(input({ change: sendChange(userActor), state: sendState, judge: sendJudge(userActor), config: cfg }));
     expect(plan.steps.map((s) => s.action.type)).toEqual(['iam.attach-quarantine-policy']);
   });
 
   it('an assumed role known only by its session ARN is still quarantined by role name', () => {
     const actor = { type: 'AssumedRole' as const, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ops/alice`, accountId: ACCOUNT };
-    const plan = planRepair(input({ change: sendChange(actor), state: sendState, judge: sendJudge(actor) }));
+    const plan = planFor(input({ change: sendChange(actor), state: sendState, judge: sendJudge(actor) }));
     expect(plan.steps.map((s) => s.action)).toEqual([
       { type: 'iam.attach-quarantine-policy', principalType: 'role', principalName: 'ops', policyArn: QUARANTINE_ARN },
       { type: 'iam.revoke-role-sessions', roleName: 'ops', before: NOW.toISOString(), policyName: 'sesguard-quarantine-revoke-sessions' },
@@ -357,7 +361,7 @@ describe('planRepair: quarantine', () => {
 
   it('a sent verification email with a non-quarantine action cannot be undone: reported', () => {
     const finding = { ...quarantineFinding(userActor), action: 'revert' as const };
-    const plan = planRepair(input({ change: sendChange(userActor), state: sendState, judge: () => [], findings: [finding] }));
+    const plan = planFor(input({ change: sendChange(userActor), state: sendState, judge: () => [], findings: [finding] }));
     expect(plan.steps).toEqual([]);
     expect(plan.notRepaired).toEqual([{ ruleId: 'SES-CVE-001', reason: 'action "revert" cannot undo a sent email; configure quarantine to act on the sender' }]);
   });

@@ -1,4 +1,4 @@
-import { decodePolicyDocumentText } from '../policy/document-text.ts';
+import { decodePolicyDocumentText } from '../policy/index.ts';
 
 /**
  * Edits of a policy document as JSON text. Statements are removed from the document AWS holds, never

@@ -2,17 +2,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SESv2Client, UpdateEmailIdentityPolicyCommand } from '@aws-sdk/client-sesv2';
 import { DetachUserPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { judge } from '../rules/index.ts';
+import { judge } from '../rules/judge.ts';
+import { RULES } from '../families/index.ts';
 import type { RuleContext } from '../rules/types.ts';
-import type { ResourceState } from '../state/types.ts';
+import type { ResourceState } from '../rules/types.ts';
 import { executePlan } from './execute.ts';
-import { allStepSenders } from './steps/index.ts';
-import { planRepair } from './plan.ts';
 import {
   ACCOUNT,
   NOW,
   OWN_ROLES,
-  QUARANTINE_ARN,
   REGION,
   config,
   iamChange,
@@ -23,6 +21,10 @@ import {
   policyText,
   sesAdminDocument,
   trustedStatement,
+  planFor,
+  allSenders,
+  documentOf,
+
 } from './__fixtures__/remediation-fixtures.ts';
 
 /** The planner and executor driven by the real rule engine (lib/rules), end to end against SDK mocks. */
@@ -39,7 +41,7 @@ beforeEach(() => {
 
 const cfg = config({ mode: 'enforce', trustedAccounts: [ACCOUNT] });
 const ctx: RuleContext = { config: cfg, accountId: ACCOUNT, region: REGION, now: NOW };
-const realJudge = (state: ResourceState) => judge(state, ctx);
+const realJudge = (state: ResourceState) => judge(state, ctx, RULES);
 
 describe('remediation with the real rule engine', () => {
   it('SES-IDP-001: an Allow to "*" is stripped, the trusted delegated-sending statement stays, and the result re-reads compliant', async () => {
@@ -48,11 +50,11 @@ describe('remediation with the real rule engine', () => {
     const findings = realJudge(state);
     expect(findings.map((f) => [f.ruleId, f.action, f.statement?.index])).toContainEqual(['SES-IDP-001', 'revert', 1]);
 
-    const plan = planRepair({ change: identityPolicyChange(), state, findings, config: cfg, judge: realJudge, now: NOW, quarantinePolicyArn: QUARANTINE_ARN, ownRoleArns: OWN_ROLES });
+    const plan = planFor({ change: identityPolicyChange(), state, findings, config: cfg, judge: realJudge, now: NOW, ownRoleArns: OWN_ROLES });
     expect(plan.strategy).toBe('strip');
     const repaired = identityPolicyState(policyText(trustedStatement));
     const reads = [state, repaired];
-    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => reads.shift() ?? repaired, judge: realJudge, now: () => NOW });
+    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => reads.shift() ?? repaired, judge: realJudge, now: () => NOW });
 
     expect(sesMock.commandCalls(UpdateEmailIdentityPolicyCommand).map((c) => c.args[0].input)).toEqual([
       { EmailIdentity: 'example.com', PolicyName: 'delegated-sending', Policy: policyText(trustedStatement) },
@@ -68,19 +70,18 @@ describe('remediation with the real rule engine', () => {
     const findings = realJudge(state);
     expect(findings.some((f) => f.ruleId === 'IAM-SES-001' && f.action === 'revert')).toBe(true);
 
-    const plan = planRepair({
+    const plan = planFor({
       change: iamChange({ operation: 'attach', principal: { type: 'user', name: 'bob' }, policyArn }),
       state,
       findings,
       config: cfg,
       judge: realJudge,
       now: NOW,
-      quarantinePolicyArn: QUARANTINE_ARN,
       ownRoleArns: OWN_ROLES,
     });
     const detached = iamState(null, [bob]);
     const reads: ResourceState[] = [state, detached];
-    const report = await executePlan(plan, { senders: allStepSenders({ sesv2, iam }), reread: async () => reads.shift() ?? detached, judge: realJudge, now: () => NOW });
+    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => reads.shift() ?? detached, judge: realJudge, now: () => NOW });
     expect(iamMock.commandCalls(DetachUserPolicyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: 'bob', PolicyArn: policyArn }]);
     expect(sesMock.calls()).toHaveLength(0);
     expect(report.rereadCompliant).toBe(true);

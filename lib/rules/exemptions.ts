@@ -1,5 +1,5 @@
 import type { Exemption, RuleId } from '../config/schema.ts';
-import { matchesArnPattern } from '../policy/wildcard.ts';
+import { matchesArnPattern } from '../policy/index.ts';
 
 /**
  * Exemptions are how a team accepts a known deviation without turning a rule off for everyone.

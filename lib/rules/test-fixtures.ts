@@ -7,8 +7,16 @@ import type { ConfigInput } from '../config/schema.ts';
 import type { Actor } from '../cloudtrail/types.ts';
 import { parsePolicy } from '../policy/index.ts';
 import type { Policy } from '../policy/types.ts';
-import type { IamGrantState, IamPolicyInEffect, IdentityPolicyState } from '../state/types.ts';
-import type { RuleContext } from './types.ts';
+import type { IdentityPolicyState } from '../families/identity-policy/types.ts';
+import type { IamGrantState, IamPolicyInEffect } from '../families/iam-grant/types.ts';
+import { RULES } from '../families/index.ts';
+import { judge } from './judge.ts';
+import type { Finding, ResourceState, RuleContext } from './types.ts';
+
+/** Every registered rule judges the state (each rule applies only to its own state kinds). */
+export function judgeAll<S extends ResourceState>(state: S, context: RuleContext): Finding[] {
+  return judge(state, context, RULES);
+}
 
 export const OWN_ACCOUNT = '888888888888';
 export const NOW = new Date('2026-06-15T12:00:00Z');

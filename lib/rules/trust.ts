@@ -1,4 +1,4 @@
-import type { Trust } from '../policy/pinning.ts';
+import type { Trust } from '../policy/index.ts';
 import type { RuleContext } from './types.ts';
 
 /** The trusted accounts for a resource: config.trustedAccounts, or the resource's own account when none are listed. */

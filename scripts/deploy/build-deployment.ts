@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseConfigText } from '../../lib/config/load.ts';
 import { ARTIFACT_ROOT, BUNDLE_ROOT, bundleFunction, handlerPath, zipArtifact, type BundleResult } from './bundle.ts';
 import { buildEventPatterns, type FamilyPatterns, type SupportedEvent } from './event-patterns.ts';
-import { functionKey, functionResources, stackArns } from './function-resources.ts';
+import { conditionOf, functionKey, functionResources, roleLogicalId, SHARED, stackArns } from './function-resources.ts';
 import { ALL_FUNCTIONS, resourcePrefix, type DeployedFunction } from './functions.ts';
 import { ownRolesDenyStatement, statementsForCommands, type PolicyStatement } from './iam-policy.ts';
 import { sdkCommandsInBundle, type BundleCommands } from './sdk-commands.ts';
@@ -14,7 +14,7 @@ export interface BuildOptions {
   functions?: readonly DeployedFunction[];
   /** Root of the generated files (default `.build`). */
   outDir?: string;
-  /** The parser's event table; default: lib/cloudtrail SUPPORTED_EVENTS. */
+  /** The parsers' event table; default: every registered family's (lib/families SUPPORTED_EVENTS). */
   supportedEvents?: readonly SupportedEvent[];
 }
 
@@ -50,7 +50,7 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   const config = parseConfigText(await readFile(configPath, 'utf8'), configPath);
   const functions = options.functions ?? ALL_FUNCTIONS;
 
-  const supportedEvents = options.supportedEvents ?? (await import('../../lib/cloudtrail/index.ts')).SUPPORTED_EVENTS;
+  const supportedEvents = options.supportedEvents ?? (await import('../../lib/families/index.ts')).SUPPORTED_EVENTS;
   const patterns = buildEventPatterns(supportedEvents, { guardResourcePrefix: prefix, dropFailedCalls: true });
   for (const fn of functions) {
     if (fn.kind === 'guard' && !patterns[fn.name]) throw new Error(`SUPPORTED_EVENTS lists no event for function ${fn.name}`);
@@ -68,6 +68,7 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   const built: FunctionBuild[] = [];
   let resources: Record<string, unknown> = {};
   const settingsFunctions: Record<string, { name: string; handler: string; artifact: string }> = {};
+  const serverlessFunctions: Record<string, unknown> = {};
   for (const bundle of bundles) {
     const fn = bundle.fn;
     const commands = sdkCommandsInBundle(bundle.metafile);
@@ -81,6 +82,7 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
       ...functionResources({ fn, prefix, statements, ...(fn.kind === 'guard' && { patterns: patterns[fn.name] }) }),
     };
     settingsFunctions[functionKey(fn)] = { name: `${prefix}${fn.name}`, handler: handlerPath(fn), artifact };
+    serverlessFunctions[functionKey(fn)] = serverlessFunction(fn, prefix, artifact);
     await writeFile(
       join(dir, 'iam', `${fn.name}.json`),
       JSON.stringify({ commands: commands.commands, credentialCommands: commands.credentialCommands, statements }, null, 2),
@@ -88,12 +90,33 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   }
 
   await writeFile(join(dir, 'event-patterns.json'), JSON.stringify(patterns, null, 2));
+  await writeFile(join(dir, 'functions.json'), JSON.stringify(serverlessFunctions, null, 2));
   await writeFile(join(dir, 'function-resources.json'), JSON.stringify({ Resources: resources }, null, 2));
   await writeFile(
     join(dir, 'settings.json'),
     JSON.stringify({ stage: options.stage, prefix, quarantinePolicyName: config.quarantinePolicyName, functions: settingsFunctions }, null, 2),
   );
   return { stage: options.stage, prefix, stageDir: dir, functions: built, patterns };
+}
+
+/**
+ * serverless.yml's `functions` section, generated from the registry so a new family needs no edit there.
+ * `${self:custom...}` variables are resolved by osls when it reads this file.
+ */
+function serverlessFunction(fn: DeployedFunction, prefix: string, artifact: string): Record<string, unknown> {
+  const condition = conditionOf(fn);
+  return {
+    name: `${prefix}${fn.name}`,
+    handler: handlerPath(fn),
+    package: { artifact },
+    role: roleLogicalId(fn),
+    ...(condition && { condition }),
+    environment: fn.kind === 'guard' ? '${self:custom.guardEnvironment}' : '${self:custom.notifierEnvironment}',
+    // A function that fails after Lambda's own retries sends the event to the dead-letter queue.
+    maximumRetryAttempts: 2,
+    maximumEventAge: 3600,
+    destinations: { onFailure: { type: 'sqs', arn: { 'Fn::GetAtt': [SHARED.deadLetterQueue, 'Arn'] } } },
+  };
 }
 
 function relativeTo(path: string): string {

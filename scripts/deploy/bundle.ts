@@ -4,6 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Config } from '../../lib/config/schema.ts';
 import type { DeployedFunction } from './functions.ts';
+import { familyEntrySource } from '../../functions/runtime/family-entry.ts';
 
 /**
  * One esbuild bundle per function: ESM, minified, tree-shaken, with a source map, and with the AWS SDK
@@ -85,7 +86,9 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
   const outfile = bundlePath(fn, root);
   await rm(dirname(outfile), { recursive: true, force: true });
   const result = await build({
-    entryPoints: [fn.entry],
+    ...(fn.kind === 'guard'
+      ? { stdin: { contents: familyEntrySource(fn.name), resolveDir: process.cwd(), sourcefile: `functions/${fn.name}.entry.ts`, loader: 'ts' as const } }
+      : { entryPoints: [fn.entry] }),
     outfile,
     bundle: true,
     platform: 'node',

@@ -1,11 +1,11 @@
-import type { ChangeFamily } from '../../lib/cloudtrail/types.ts';
-
-/** One row of lib/cloudtrail's SUPPORTED_EVENTS: the parser and the patterns are built from the same table. */
+/** One parser row of a family (lib/families registry): the parser and the patterns are built from the same table. */
 export interface SupportedEvent {
   eventSource: string;
   eventName: string;
-  family: ChangeFamily;
+  family: string;
 }
+
+type ChangeFamily = string;
 
 /** An EventBridge event pattern (JSON). */
 export type EventPattern = { [key: string]: EventPatternValue };

@@ -38,7 +38,7 @@ type Resource = { Type: string; Condition?: string; DependsOn?: string[]; Proper
 /** The CloudFormation condition a function's resources carry: IAM grants live only in the global stack. */
 export function conditionOf(fn: DeployedFunction): string | undefined {
   if (fn.kind === 'notifier') return SHARED.hasSlackNotifier;
-  return fn.name === 'iam-grant' ? SHARED.isGlobalRegion : undefined;
+  return fn.globalOnly ? SHARED.isGlobalRegion : undefined;
 }
 
 export function functionName(prefix: string, fn: DeployedFunction): string {

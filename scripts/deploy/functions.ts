@@ -1,13 +1,17 @@
-import type { ChangeFamily } from '../../lib/cloudtrail/types.ts';
+import { FAMILIES, type FamilyId } from '../../lib/families/index.ts';
+import type { Family } from '../../lib/families/family.ts';
+import { GLOBAL_EVENT_SOURCES } from './event-patterns.ts';
 
 /**
  * The deployable functions. One bundle, one role, one error alarm each; the name is the CloudFormation
  * and Lambda name suffix (`sesguard-<stage>-<name>`), the logical id prefix is its PascalCase form.
+ * A guard function per registered family: its entry is generated (functions/runtime/family-entry.ts).
  */
 export interface GuardFunction {
   kind: 'guard';
-  name: ChangeFamily;
-  entry: string;
+  name: FamilyId | (string & {});
+  /** Deployed only in the global stack (us-east-1): every event the family handles is a global service's. */
+  globalOnly: boolean;
 }
 
 export interface NotifierFunction {
@@ -18,13 +22,12 @@ export interface NotifierFunction {
 
 export type DeployedFunction = GuardFunction | NotifierFunction;
 
-export const GUARD_FUNCTIONS: readonly GuardFunction[] = [
-  { kind: 'guard', name: 'identity-policy', entry: 'functions/identity-policy.ts' },
-  { kind: 'guard', name: 'event-destination', entry: 'functions/event-destination.ts' },
-  { kind: 'guard', name: 'custom-verification', entry: 'functions/custom-verification.ts' },
-  { kind: 'guard', name: 'iam-grant', entry: 'functions/iam-grant.ts' },
-  { kind: 'guard', name: 'guard-integrity', entry: 'functions/guard-integrity.ts' },
-];
+/** A family's function: regional unless every event it handles is a global service's (IAM). */
+export function guardFunctionOf<F extends string>(family: Pick<Family, 'events'> & { id: F }): GuardFunction & { name: F } {
+  return { kind: 'guard', name: family.id, globalOnly: family.events.every((event) => GLOBAL_EVENT_SOURCES.has(event.eventSource)) };
+}
+
+export const GUARD_FUNCTIONS: readonly GuardFunction[] = Object.values(FAMILIES).map(guardFunctionOf);
 
 /** Optional: deployed only when the `slackWebhookParameter` param is set (see serverless.yml). */
 export const SLACK_NOTIFIER: NotifierFunction = { kind: 'notifier', name: 'slack-notifier', entry: 'functions/slack-notifier.ts' };

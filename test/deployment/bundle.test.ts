@@ -23,7 +23,7 @@ describe('bundleFunction', () => {
        export const config = __SESGUARD_CONFIG__;
        export const handler = (value: unknown) => z.object({ n: z.string() }).safeParse(value).error?.issues[0]?.message;`,
     );
-    const fn = { kind: 'guard', name: 'identity-policy', entry } as DeployedFunction;
+    const fn: DeployedFunction = { kind: 'notifier', name: 'slack-notifier', entry };
     const config = parseConfig({ mode: 'enforce', quarantinePolicyName: 'q-policy' });
     const result = await bundleFunction(fn, config, `${DIR}/out`);
 

@@ -38,7 +38,7 @@ let oslsOutput = '';
 let quarantinePolicyName = '';
 
 beforeAll(async () => {
-  supportedEvents = (await import('../../lib/cloudtrail/index.ts')).SUPPORTED_EVENTS;
+  supportedEvents = (await import('../../lib/families/index.ts')).SUPPORTED_EVENTS;
   quarantinePolicyName = parseConfigText(await readFile('sesguard.config.yml', 'utf8')).quarantinePolicyName;
   build = await buildDeployment({ stage: STAGE });
   await rm(PACKAGE_DIR, { recursive: true, force: true });
@@ -139,15 +139,18 @@ describe('packaged template: EventBridge rules route every sample event to exact
   });
 
   it('routes as the parser decides: a matched event parses to the family of the function it reaches, or is an own-role skip', async () => {
-    const { parseCloudTrailEvent } = await import('../../lib/cloudtrail/index.ts');
+    const { parseCloudTrailEvent } = await import('../../lib/cloudtrail/parse.ts');
+    const { familyById } = await import('../../lib/families/index.ts');
     const disagreements: string[] = [];
     for (const sample of await samples()) {
       const matched = rules().filter((r) => matchesEventPattern(r.pattern, sample.envelope));
       if (matched.length !== 1) continue; // covered by the test above
       const account = (sample.envelope as { account?: string }).account ?? '111122223333';
       // The options a deployed function parses with (its SESGUARD_OWN_ROLE_ARNS and SESGUARD_RESOURCE_PREFIX).
-      const parsed = parseCloudTrailEvent(sample.envelope, { ownRoleArns: [`arn:aws:iam::${account}:role/${PREFIX}*`], guardResourcePrefix: PREFIX });
       const fn = matched[0]!.fn;
+      // Each function parses with its own family's parsers only, as its generated entry does.
+      const parsers = familyById(fn)?.events ?? [];
+      const parsed = parseCloudTrailEvent(sample.envelope, parsers, { ownRoleArns: [`arn:aws:iam::${account}:role/${PREFIX}*`], guardResourcePrefix: PREFIX });
       if ('skip' in parsed) {
         // Guard-integrity rules match the call, not the target's name (a Lambda update names its function
         // by name or ARN): only the parser knows a guard resource, and a pattern narrower than the parser
@@ -220,6 +223,20 @@ describe('packaged template: least privilege, derived from each bundle', () => {
     // The finding the lead engineer needs: what each function can send.
     console.log(`${fn.name}: ${commands.map((c) => `${c.service}:${c.operation}`).join(' ')}`);
   });
+
+  it.each(GUARD_FUNCTIONS.map((fn) => [fn.name, fn] as const))(
+    '%s: the bundle sends exactly the writes its family\'s step definitions declare, and every declared step command',
+    async (_name, fn) => {
+      const { familyById } = await import('../../lib/families/index.ts');
+      const family = familyById(fn.name);
+      const declared = new Set((family?.steps ?? []).flatMap((step) => step.commands));
+      const metafile = JSON.parse(await readFile(join('.build/bundles', fn.name, 'meta.json'), 'utf8')) as Metafile;
+      const sent = sdkCommandsInBundle(metafile).commands.map((c) => `${c.service}:${c.operation}`);
+      // Reads of state, the baseline and idempotency tables and the alert publish are not repair steps.
+      const writes = sent.filter((c) => !/^(sesv2|iam):(Get|List)/.test(c) && !/^(dynamodb|sns):/.test(c));
+      expect(writes.sort()).toEqual([...declared].sort());
+    },
+  );
 
   it('uses one role per function, named with the guard prefix', () => {
     for (const fn of ALL_FUNCTIONS) {

@@ -9,7 +9,7 @@ import { AuthorizationErrorException, PublishCommand } from '@aws-sdk/client-sns
 import { ACCOUNT, enforceConfig, fakeIdentityPolicies, policyDocument, sample, TOPIC_ARN, useGuardHarness } from './harness.ts';
 
 /**
- * Cross-cutting behaviour of every guard function, shown through functions/identity-policy.ts: at-least-once
+ * Cross-cutting behaviour of every guard function, shown through the identity-policy function: at-least-once
  * delivery (idempotency on detail.eventID in the real DynamoDB), failed repair steps, skips, loud failures
  * (DESIGN §4: "a failed repair is an alert of its own, never a silent log line") and config validation.
  */
@@ -144,7 +144,7 @@ describe('loud failures', () => {
     const throttled = new TooManyRequestsException({ message: 'Too many requests.', $metadata: { httpStatusCode: 429 } });
     h.sesv2.on(GetEmailIdentityPoliciesCommand).rejects(throttled);
     const invoke = await h.coldStart('identity-policy', enforceConfig());
-    const { UndecidedEventError } = await import('../../functions/runtime/alert-on-error.ts');
+    const { UndecidedEventError } = await import('../../lib/guard/event-handling.ts');
     const event = sample(PUBLIC_SAMPLE);
 
     // Rejecting is what makes Lambda retry the asynchronous invocation (and, in the end, the DLQ keep it).

@@ -19,7 +19,8 @@ import { BASELINE_TABLE_DEFINITION, BASELINE_TABLE_KEY } from '../../lib/baselin
 import { IDEMPOTENCY_TABLE_DEFINITION } from '../../lib/guard/idempotency.ts';
 import { parseAlertNotification } from '../../lib/alert/chatbot.ts';
 import type { AlertMessage } from '../../lib/alert/alert-schema.ts';
-import type { HandlerSummary } from '../../functions/runtime/summary.ts';
+import type { HandlerSummary } from '../../lib/guard/summary.ts';
+import type { FamilyId } from '../../lib/families/index.ts';
 import { createEmulatorClient, createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { fakeIam, type FakeIamAccount } from '../support/fake-iam.ts';
 
@@ -35,16 +36,18 @@ export const OUTSIDE_ACCOUNT = '444455556666';
 export const TOPIC_ARN = `arn:aws:sns:eu-west-1:${ACCOUNT}:sesguard-prod-alerts`;
 export const OWN_ROLE_ARNS = `arn:aws:iam::${ACCOUNT}:role/sesguard-prod-*`;
 
-export type Family = 'identity-policy' | 'event-destination' | 'custom-verification' | 'iam-grant' | 'guard-integrity';
+export type Family = FamilyId;
 
-// Static import paths, so each cold start re-evaluates exactly the function module Lambda would load.
-const FUNCTION_MODULES: Record<Family, () => Promise<{ handler: LambdaHandler }>> = {
-  'identity-policy': () => import('../../functions/identity-policy.ts'),
-  'event-destination': () => import('../../functions/event-destination.ts'),
-  'custom-verification': () => import('../../functions/custom-verification.ts'),
-  'iam-grant': () => import('../../functions/iam-grant.ts'),
-  'guard-integrity': () => import('../../functions/guard-integrity.ts'),
-};
+/**
+ * What the generated entry of a family's function does (functions/runtime/family-entry.ts), after a
+ * module reset so each cold start re-evaluates the modules Lambda would load.
+ */
+async function freshHandler(family: Family): Promise<LambdaHandler> {
+  const [{ createGuardHandler }, { familyById }] = await Promise.all([import('../../functions/runtime/guard-handler.ts'), import('../../lib/families/index.ts')]);
+  const found = familyById(family);
+  if (!found) throw new Error(`no family ${family}`);
+  return createGuardHandler(found);
+}
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<HandlerSummary>;
 
@@ -153,7 +156,7 @@ export function useGuardHarness(options: { region: string }): GuardHarness {
       (globalThis as { __SESGUARD_CONFIG__?: unknown }).__SESGUARD_CONFIG__ = config;
       // A new execution environment: module state (runtime, clients, idempotency wrappers) starts empty.
       vi.resetModules();
-      const { handler } = await FUNCTION_MODULES[family]();
+      const handler = await freshHandler(family);
       return (event) => handler(event, lambdaContext(`sesguard-prod-${family}`));
     },
     publishedAlerts: () =>

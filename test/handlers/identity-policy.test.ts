@@ -7,7 +7,7 @@ import {
 import { ACCOUNT, enforceConfig, fakeIdentityPolicies, policyDocument, sample, TOPIC_ARN, useGuardHarness } from './harness.ts';
 
 /**
- * functions/identity-policy.ts end to end: SES identity (sending-authorization) policies, DESIGN §3
+ * The identity-policy function end to end: SES identity (sending-authorization) policies, DESIGN §3
  * SES-IDP-*, §4 revert/strip/delete and the re-read before writing.
  */
 

@@ -1,12 +1,9 @@
-import type {
-  ChangeBase,
-  EventDestinationChange,
-  IamGrantChange,
-  IdentityPolicyChange,
-  VerificationTemplateChange,
-  CustomVerificationSendChange,
-  GuardIntegrityChange,
-} from '../../lib/cloudtrail/types.ts';
+import type { ChangeBase } from '../../lib/cloudtrail/types.ts';
+import type { IdentityPolicyChange } from '../../lib/families/identity-policy/types.ts';
+import type { EventDestinationChange } from '../../lib/families/event-destination/types.ts';
+import type { CustomVerificationSendChange, VerificationTemplateChange } from '../../lib/families/custom-verification/types.ts';
+import type { IamGrantChange } from '../../lib/families/iam-grant/types.ts';
+import type { GuardIntegrityChange } from '../../lib/families/guard-integrity/types.ts';
 
 /** Change fixtures for the state tests (account 111122223333, eu-west-1 unless an IAM change). */
 

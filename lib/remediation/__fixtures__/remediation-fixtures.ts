@@ -5,10 +5,52 @@
  */
 import { parseConfig } from '../../config/load.ts';
 import type { Config, ConfigInput, RuleAction, RuleId } from '../../config/schema.ts';
-import type { Actor, ChangeBase, EventDestinationChange, IamGrantChange, IdentityPolicyChange, CustomVerificationSendChange, VerificationTemplateChange } from '../../cloudtrail/types.ts';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Actor, Change, ChangeBase } from '../../cloudtrail/types.ts';
 import { parsePolicy } from '../../policy/index.ts';
-import type { Finding } from '../../rules/types.ts';
-import type { EventDestination, IamGrantState, IamPolicyInEffect, IdentityPolicyState, ResourceState, VerificationTemplateState, EventDestinationState } from '../../state/types.ts';
+import type { Finding, ResourceState } from '../../rules/types.ts';
+import type { IdentityPolicyChange, IdentityPolicyState } from '../../families/identity-policy/types.ts';
+import type { EventDestination, EventDestinationChange, EventDestinationState } from '../../families/event-destination/types.ts';
+import type { CustomVerificationSendChange, VerificationTemplateChange, VerificationTemplateState } from '../../families/custom-verification/types.ts';
+import type { IamGrantChange, IamGrantState, IamPolicyInEffect } from '../../families/iam-grant/types.ts';
+import { FAMILY_LIST, STEP_DEFINITIONS, type KnownState } from '../../families/index.ts';
+import { stateFacet, type Family } from '../../families/family.ts';
+import { bindSteps, type StepSenders } from '../step.ts';
+import { planRepair, type PlanInput } from '../plan.ts';
+import type { Plan } from '../types.ts';
+
+/** The family that reads `state` (the planner and facets a test plan is made with). */
+export function familyOf(state: ResourceState): Family {
+  const family = FAMILY_LIST.find((f) => Object.hasOwn(f.states, state.kind));
+  if (!family) throw new Error(`no family reads state kind ${state.kind}`);
+  return family;
+}
+
+/** The state's document as its family's facet gives it (what the executor compares). */
+export function documentOf(state: ResourceState): string | null {
+  return stateFacet(familyOf(state).states, state).document(state);
+}
+
+/** planRepair with the planner of the state's family. */
+export function planFor(input: TestPlanInput): Plan {
+  return planRepair({ ...input, planner: familyOf(input.state) });
+}
+
+/** The SDK operations a step type declares (its one definition). */
+export function commandsOf(type: string): readonly string[] {
+  const definition = STEP_DEFINITIONS.find((d) => d.type === type);
+  if (!definition) throw new Error(`no step ${type}`);
+  return definition.commands;
+}
+
+/** Every family's steps bound to the given clients (what `replay --live --apply` sends with). */
+export function allSenders(clients: { sesv2: SESv2Client; iam: IAMClient }): StepSenders {
+  return bindSteps(STEP_DEFINITIONS, clients);
+}
+
+/** Fake judges narrow the base state to the states the families read. */
+const known = (state: ResourceState): KnownState => state as KnownState;
 
 export const ACCOUNT = '111122223333';
 export const OTHER_ACCOUNT = '999988887777';
@@ -80,7 +122,8 @@ function actionFor(cfg: Config, ruleId: RuleId, fallback: RuleAction): RuleActio
  * document-level judgement.
  */
 export function identityPolicyJudge(cfg: Config, options: { wholeDocumentWhen?: (state: IdentityPolicyState) => boolean } = {}) {
-  return (state: ResourceState): Finding[] => {
+  return (s: ResourceState): Finding[] => {
+    const state = known(s);
     if (state.kind !== 'identity-policy' || state.document === null) return [];
     const out: Finding[] = [];
     for (const statement of state.document.statements) {
@@ -123,7 +166,8 @@ export function eventDestinationState(destination: EventDestination | null): Eve
 
 /** Like SES-EVD-001: an enabled destination delivering to another account. */
 export function eventDestinationJudge(cfg: Config) {
-  return (state: ResourceState): Finding[] => {
+  return (s: ResourceState): Finding[] => {
+    const state = known(s);
     if (state.kind !== 'event-destination' || state.destination === null || !state.destination.enabled) return [];
     const arns = [state.destination.snsDestination?.topicArn, state.destination.kinesisFirehoseDestination?.iamRoleArn, state.destination.kinesisFirehoseDestination?.deliveryStreamArn].filter(
       (a): a is string => a !== undefined,
@@ -159,7 +203,8 @@ export function templateState(template: VerificationTemplateState['template']): 
 
 /** Like SES-CVE-002 with trustedDomains [example.com]. */
 export function templateJudge(cfg: Config) {
-  return (state: ResourceState): Finding[] => {
+  return (s: ResourceState): Finding[] => {
+    const state = known(s);
     if (state.kind !== 'verification-template' || state.template === null) return [];
     const t = state.template;
     const hosts = [new URL(t.successRedirectionURL).hostname, new URL(t.failureRedirectionURL).hostname, t.fromEmailAddress.split('@')[1] ?? ''];
@@ -208,7 +253,8 @@ export function iamState(changedPolicy: IamPolicyInEffect | null, principalArns:
 
 /** Like IAM-SES-001: a principal that is not an administrator gains ses:* (or identity-policy writes). */
 export function iamJudge(cfg: Config) {
-  return (state: ResourceState): Finding[] => {
+  return (s: ResourceState): Finding[] => {
+    const state = known(s);
     if (state.kind !== 'iam-grant' || !state.changedPolicy?.document) return [];
     const changed = state.changedPolicy;
     const grants = (changed.document?.statements ?? []).filter(
@@ -226,5 +272,8 @@ export function iamJudge(cfg: Config) {
 
 /** Like SES-CVE-001 on a send state: the send is an action, so re-reading it finds the same actor again. */
 export function sendJudge(actor: Actor) {
-  return (state: ResourceState): Finding[] => (state.kind === 'custom-verification-send' ? [quarantineFinding(actor)] : []);
+  return (state: ResourceState): Finding[] => (known(state).kind === 'custom-verification-send' ? [quarantineFinding(actor)] : []);
 }
+
+/** What a test plans from: everything planRepair takes but the planner, which comes from the state's family. */
+export type TestPlanInput = Omit<PlanInput<Change, ResourceState>, 'planner' | 'state'> & { state: KnownState };

@@ -1,0 +1,108 @@
+import type { MakeClient } from '../aws/client-factory.ts';
+import type { EventParser } from '../cloudtrail/event-parser.ts';
+import type { Change } from '../cloudtrail/types.ts';
+import type { FamilyPlan, FamilyPlanInput, StepAction } from '../remediation/types.ts';
+import type { StepDefinition, StepSenders } from '../remediation/step.ts';
+import type { Finding, ResourceState, Rule } from '../rules/types.ts';
+
+/**
+ * A trigger family: everything the guard knows about one kind of change, bound in one object that the
+ * registry (lib/families/index.ts) lists. The shared path (lib/guard) reads a change, its state, its rules
+ * and its repairs only through this contract, so adding a family is one folder and one registry line, and
+ * leaving out a facet is a compile error in the family's index.ts.
+ */
+export interface Family<C extends Change = Change, S extends ResourceState = ResourceState> {
+  readonly id: C['family'];
+  /** What the family guards, in a few words (docs, CLI help). */
+  readonly title: string;
+  /** The CloudTrail events it handles: the parser rows and the EventBridge patterns. */
+  readonly events: readonly EventParser<C>[];
+  /** The ARN (or stable id) of what a change touched: alerts and findings cite it. */
+  resourceOf(change: C): string;
+  /** Facets of each state kind the family reads (a mapped type: a kind without its facet does not compile). */
+  readonly states: StateFacets<S>;
+  readonly rules: readonly Rule<S>[];
+  /** PURE: the family's repair for the findings it must answer (shared strategies in lib/remediation). */
+  plan(input: FamilyPlanInput<C, S>): FamilyPlan;
+  /** Every repair step its plans can contain (quarantine included where the family can quarantine). */
+  readonly steps: readonly StepDefinition<StepAction, never>[];
+  /** The AWS side: the live state reader and the bound repair steps, from the clients the family makes. */
+  connect(make: MakeClient): FamilyConnection<C, S>;
+  /** The state for offline replay: what the event asked for, or a sidecar's answer; throws when unknowable. */
+  offlineState(change: C, sidecar?: unknown): S;
+  /** Inputs `sesguard check` accepts for this family, turned into the state its rules judge. */
+  readonly checks: readonly CheckInput<S>[];
+}
+
+export interface FamilyConnection<C extends Change, S extends ResourceState> {
+  /** The CURRENT state of what the change touched. Throws when it cannot be known; never guesses "absent". */
+  read(change: C): Promise<S>;
+  senders: StepSenders;
+}
+
+/** What the shared path needs to know about one state kind. */
+export interface StateFacet<S extends ResourceState> {
+  /** The ARN findings and alerts cite for this state. */
+  resource(state: S): string;
+  /** The document or definition as text (alert before/after, the executor's "changed since" check); null when absent. */
+  document(state: S): string | null;
+  /**
+   * Every document in the state that does not parse, as `where: why`. Non-empty makes the verdict invalid:
+   * nothing unreadable is ever called compliant, and nothing unreadable becomes a baseline.
+   */
+  unreadable(state: S): string[];
+  /** The last-known-good record this state seeds and reverts from; undefined when it has none. */
+  baseline(state: S): { key: string; document: string } | undefined;
+}
+
+export type StateFacets<S extends ResourceState> = { readonly [K in S['kind']]: StateFacet<Extract<S, { kind: K }>> };
+
+/** The facet of one state, looked up by its kind. */
+export function stateFacet<S extends ResourceState>(states: StateFacets<S>, state: S): StateFacet<S> {
+  const facet = (states as Readonly<Record<string, StateFacet<S> | undefined>>)[state.kind];
+  // The registry types make this unreachable; a family wired wrong must still fail loudly, not judge nothing.
+  if (!facet) throw new Error(`no facet for state kind ${state.kind}`);
+  return facet;
+}
+
+/** Where a `sesguard check` input lives and for whom it is judged. */
+export interface CheckTarget {
+  /** --resource ARN, when given. */
+  resource?: string;
+  /** Absent when neither --account, --resource nor trustedAccounts says; needed only for placeholder ARNs. */
+  account?: string;
+  region: string;
+  /** ARN of the principal an IAM policy is judged for. */
+  principal?: string;
+}
+
+export interface CheckedState<S extends ResourceState> {
+  state: S;
+  /** Account and region of the judged resource (for the rule context). */
+  account: string;
+  region: string;
+}
+
+/** One kind of document `sesguard check` reads. */
+export interface CheckInput<S extends ResourceState = ResourceState> {
+  kind: string;
+  /** For --help: what the file holds. */
+  description: string;
+  /** Why `document` looks like this kind (e.g. "statements name a Principal"), or undefined when it does not. */
+  recognise(document: unknown): string | undefined;
+  /** The state the rules judge; throws InvalidInputError naming the field. */
+  build(file: string, document: Record<string, unknown>, target: CheckTarget): CheckedState<S>;
+  /** Where a finding points in the document, as a JSON path (the text report and SARIF give its line). */
+  pointer(finding: Finding, document: unknown): ReadonlyArray<string | number>;
+}
+
+/** The input cannot be judged (exit 2 in `sesguard check`). */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`);
+  }
+}

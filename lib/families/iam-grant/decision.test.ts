@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/load.ts';
+import { MemoryBaselineStore } from '../../baseline/memory-store.ts';
+import { executePlan } from '../../remediation/execute.ts';
+import { decideEvent, type GuardDeps } from '../../guard/decide.ts';
+import type { Family } from '../family.ts';
+import iamGrant from './index.ts';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The IAM family through the shared decision path, offline (state from the event and a sidecar). Each case
+ * was reproduced against the previous code first: an unreadable grant came out COMPLIANT, and an inline
+ * policy without a baseline was deleted whole, compliant statements included.
+ */
+const load = (name: string): Record<string, unknown> & { detail: { requestParameters: Record<string, unknown> } } =>
+  JSON.parse(readFileSync(new URL(`../../../events/iam-grant/${name}.json`, import.meta.url), 'utf8'));
+
+function deps(sidecar?: unknown): GuardDeps {
+  return {
+    config: parseConfig({ mode: 'dry-run' }),
+    families: [iamGrant as Family],
+    readState: async (change, family) => family.offlineState(change, sidecar),
+    baseline: new MemoryBaselineStore(),
+    execute: (plan, context) => executePlan(plan, { senders: new Map(), ...context, now: () => new Date() }),
+    parseOptions: { ownRoleArns: [], guardResourcePrefix: 'sesguard-prod-' },
+    now: () => new Date('2026-11-24T10:00:00Z'),
+  };
+}
+
+const SES_FULL = 'arn:aws:iam::aws:policy/AmazonSESFullAccess';
+
+describe('IAM grants the guard cannot read are invalid, never compliant', () => {
+  it.each([
+    { name: 'a trailing comma', document: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:*","Resource":"*"},]}' },
+    { name: 'a UTF-8 byte order mark before the JSON', document: '\uFEFF{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:*","Resource":"*"}]}' },
+  ])('the attached policy has $name: invalid, and the reason names the policy', async ({ document }) => {
+    const sidecar = { policies: { [SES_FULL]: document }, principals: [{ type: 'user', name: 'dev-bob', policies: [SES_FULL] }] };
+    const decision = await decideEvent(load('attach-user-policy-ses-full-access-non-admin'), deps(sidecar));
+    expect(decision.verdict).toBe('invalid');
+    expect(decision.errors.join(' ')).toContain(`${SES_FULL}: Document: is not valid JSON`);
+  });
+
+  it('another policy of the principal does not parse: invalid too (the effective grant cannot be judged)', async () => {
+    const other = 'inline:user/dev-bob/legacy';
+    const sidecar = {
+      policies: { [SES_FULL]: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ses:*'], Resource: '*' }] }, [other]: '{"Statement": [' },
+      principals: [{ type: 'user', name: 'dev-bob', policies: [SES_FULL, other] }],
+    };
+    const decision = await decideEvent(load('attach-user-policy-ses-full-access-non-admin'), deps(sidecar));
+    expect(decision.verdict).toBe('invalid');
+    expect(decision.errors.join(' ')).toContain(other);
+  });
+});
+
+describe('an inline policy is repaired like any document: strip before delete', () => {
+  it('without a baseline, the statement that grants the perimeter is stripped and the compliant one stays', async () => {
+    const event = load('put-role-policy-ses-wildcard');
+    const params = event.detail.requestParameters;
+    const document = JSON.parse(String(params['policyDocument'])) as { Statement: unknown };
+    const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+    params['policyDocument'] = JSON.stringify({ ...document, Statement: [...statements, { Sid: 'ReadLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: '*' }] });
+    const decision = await decideEvent(event, deps());
+    expect(decision.verdict).toBe('noncompliant');
+    expect(decision.plan?.steps.map((s) => s.action.type)).toEqual(['iam.put-inline-policy']);
+    const written = JSON.parse(String((decision.plan?.steps[0]?.action as { document?: string }).document)) as { Statement: Array<{ Sid?: string }> };
+    expect(written.Statement.map((s) => s.Sid)).toEqual(['ReadLogs']);
+  });
+});

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { hasGuardPrefix, PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
+import type { IamGrantChange, IamPrincipalRef } from './types.ts';
+
+/**
+ * IAM grants that can hand a principal SES perimeter actions. IAM is a global service: CloudTrail
+ * records these in us-east-1 and EventBridge delivers them only there.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
+ */
+const IAM = 'iam.amazonaws.com';
+
+const name = z.string().min(1);
+const policyArn = z.string().regex(/^arn:[^:]+:iam::[^:]*:policy\//, 'must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)');
+
+type PrincipalType = IamPrincipalRef['type'];
+
+/** `userName` / `roleName` / `groupName`, whichever the call names, read as the principal's name. */
+const principalName = {
+  user: z.object({ userName: name }).transform((v) => v.userName),
+  role: z.object({ roleName: name }).transform((v) => v.roleName),
+  group: z.object({ groupName: name }).transform((v) => v.groupName),
+} as const;
+
+const AttachParams = z.object({ policyArn });
+const PutInlineParams = z.object({ policyName: name, policyDocument: PolicyDocumentParam.optional() });
+
+function base(ctx: ParseContext): ParseContext['base'] & { family: 'iam-grant' } {
+  return { ...ctx.base, family: 'iam-grant' };
+}
+
+/**
+ * Changes to the guard's own roles are guard-integrity changes (GUARD-001), not grants to judge: the
+ * guard must alert on them, never "repair" its own permissions.
+ */
+function guardRole(type: PrincipalType, principal: string, ctx: ParseContext): ParserResult<IamGrantChange> | undefined {
+  if (type === 'role' && hasGuardPrefix(principal, ctx.options.guardResourcePrefix)) {
+    return { notMine: `role ${principal} is one of the guard's own roles` };
+  }
+  return undefined;
+}
+
+function attach(type: PrincipalType) {
+  return (ctx: ParseContext): ParserResult<IamGrantChange> => {
+    const who = parseParameters(principalName[type], ctx);
+    if (!who.ok) return who.skip;
+    const notMine = guardRole(type, who.value, ctx);
+    if (notMine) return notMine;
+    const p = parseParameters(AttachParams, ctx);
+    if (!p.ok) return p.skip;
+    const change: IamGrantChange = { ...base(ctx), operation: 'attach', principal: { type, name: who.value }, policyArn: p.value.policyArn };
+    return change;
+  };
+}
+
+function putInline(type: PrincipalType) {
+  return (ctx: ParseContext): ParserResult<IamGrantChange> => {
+    const who = parseParameters(principalName[type], ctx);
+    if (!who.ok) return who.skip;
+    const notMine = guardRole(type, who.value, ctx);
+    if (notMine) return notMine;
+    const p = parseParameters(PutInlineParams, ctx);
+    if (!p.ok) return p.skip;
+    const change: IamGrantChange = {
+      ...base(ctx),
+      operation: 'put-inline',
+      principal: { type, name: who.value },
+      policyName: p.value.policyName,
+      ...(p.value.policyDocument !== undefined && { requestedPolicy: p.value.policyDocument }),
+    };
+    return change;
+  };
+}
+
+/**
+ * CreatePolicyVersion: the new version id is only in responseElements (`policyVersion.versionId`);
+ * setAsDefault is omitted when false.
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html
+ */
+const CreateVersionParams = z.object({
+  policyArn,
+  policyDocument: PolicyDocumentParam.optional(),
+  setAsDefault: z.boolean().optional(),
+});
+const CreateVersionResponse = z.object({
+  policyVersion: z.object({ versionId: z.string().min(1) }).optional(),
+});
+
+function parseCreateVersion(ctx: ParseContext): ParserResult<IamGrantChange> {
+  const p = parseParameters(CreateVersionParams, ctx);
+  if (!p.ok) return p.skip;
+  // A response without the version id still tells which policy changed; the state reader lists versions.
+  const response = CreateVersionResponse.safeParse(ctx.record.responseElements ?? {});
+  const versionId = response.success ? response.data.policyVersion?.versionId : undefined;
+  const change: IamGrantChange = {
+    ...base(ctx),
+    operation: 'create-version',
+    policyArn: p.value.policyArn,
+    setAsDefault: p.value.setAsDefault ?? false,
+    ...(versionId !== undefined && { versionId }),
+    ...(p.value.policyDocument !== undefined && { requestedPolicy: p.value.policyDocument }),
+  };
+  return change;
+}
+
+const SetDefaultParams = z.object({ policyArn, versionId: z.string().regex(/^v\d+$/, 'must be a policy version id like v3') });
+
+function parseSetDefault(ctx: ParseContext): ParserResult<IamGrantChange> {
+  const p = parseParameters(SetDefaultParams, ctx);
+  if (!p.ok) return p.skip;
+  const change: IamGrantChange = { ...base(ctx), operation: 'set-default-version', policyArn: p.value.policyArn, versionId: p.value.versionId };
+  return change;
+}
+
+const AddToGroupParams = z.object({ groupName: name, userName: name });
+
+function parseAddToGroup(ctx: ParseContext): ParserResult<IamGrantChange> {
+  const p = parseParameters(AddToGroupParams, ctx);
+  if (!p.ok) return p.skip;
+  const change: IamGrantChange = { ...base(ctx), operation: 'add-to-group', groupName: p.value.groupName, userName: p.value.userName };
+  return change;
+}
+
+export const IAM_GRANT_EVENTS: readonly EventParser<IamGrantChange>[] = [
+  { eventSource: IAM, eventName: 'AttachUserPolicy', family: 'iam-grant', parse: attach('user') },
+  { eventSource: IAM, eventName: 'AttachRolePolicy', family: 'iam-grant', parse: attach('role') },
+  { eventSource: IAM, eventName: 'AttachGroupPolicy', family: 'iam-grant', parse: attach('group') },
+  { eventSource: IAM, eventName: 'PutUserPolicy', family: 'iam-grant', parse: putInline('user') },
+  { eventSource: IAM, eventName: 'PutRolePolicy', family: 'iam-grant', parse: putInline('role') },
+  { eventSource: IAM, eventName: 'PutGroupPolicy', family: 'iam-grant', parse: putInline('group') },
+  { eventSource: IAM, eventName: 'CreatePolicyVersion', family: 'iam-grant', parse: parseCreateVersion },
+  { eventSource: IAM, eventName: 'SetDefaultPolicyVersion', family: 'iam-grant', parse: parseSetDefault },
+  { eventSource: IAM, eventName: 'AddUserToGroup', family: 'iam-grant', parse: parseAddToGroup },
+];

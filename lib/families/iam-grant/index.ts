@@ -1,0 +1,66 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { iamPrincipalArn } from '../../aws/arns.ts';
+import { bindSteps } from '../../remediation/step.ts';
+import { QUARANTINE_STEPS } from '../../remediation/quarantine/steps.ts';
+import type { Family } from '../family.ts';
+import { IAM_POLICY_CHECK } from './check.ts';
+import { IAM_GRANT_EVENTS } from './events.ts';
+import { offlineIamGrant } from './offline.ts';
+import { planIamGrantRepair } from './plan.ts';
+import { IAM_GRANT_RULES } from './rules.ts';
+import { readIamGrant } from './state.ts';
+import { IAM_GRANT_STEPS } from './steps.ts';
+import type { IamGrantChange, IamGrantState } from './types.ts';
+
+const STEPS = [...IAM_GRANT_STEPS, ...QUARANTINE_STEPS] as const;
+
+/** The ARN (or, for a managed policy, the policy ARN) an IAM change touched. */
+function resourceOf(change: IamGrantChange): string {
+  switch (change.operation) {
+    case 'attach':
+    case 'put-inline':
+      return iamPrincipalArn(change.region, change.accountId, change.principal.type, change.principal.name);
+    case 'create-version':
+    case 'set-default-version':
+      return change.policyArn;
+    case 'add-to-group':
+      return iamPrincipalArn(change.region, change.accountId, 'group', change.groupName);
+  }
+}
+
+/** IAM grants that reach the SES perimeter. IAM is global: this family's function runs in us-east-1 only. */
+export const iamGrant: Family<IamGrantChange, IamGrantState> = {
+  id: 'iam-grant',
+  title: 'IAM grants of SES perimeter actions',
+  events: IAM_GRANT_EVENTS,
+  resourceOf,
+  states: {
+    'iam-grant': {
+      resource: (state) => state.changedPolicy?.source ?? state.principals[0]?.arn ?? 'iam',
+      document: (state) => state.changedPolicy?.rawDocument ?? null,
+      unreadable: (state) => {
+        const policies = [state.changedPolicy, ...(state.gainedPolicies ?? []), ...state.principals.flatMap((p) => p.policies)];
+        const seen = new Set<string>();
+        return policies.flatMap((policy) => {
+          if (!policy || seen.has(policy.source) || !policy.parseErrors?.length) return [];
+          seen.add(policy.source);
+          return policy.parseErrors.map((e) => `${policy.source}: ${e}`);
+        });
+      },
+      // Only an inline policy is a document the guard writes back; managed versions and attachments are rolled back instead.
+      baseline: (state) =>
+        state.changedPolicy?.kind === 'inline' ? { key: state.changedPolicy.source, document: state.changedPolicy.rawDocument } : undefined,
+    },
+  },
+  rules: IAM_GRANT_RULES,
+  plan: planIamGrantRepair,
+  steps: STEPS,
+  connect(make) {
+    const iam = make(IAMClient, 'IAM');
+    return { read: (change) => readIamGrant(iam, change), senders: bindSteps(STEPS, { iam }) };
+  },
+  offlineState: offlineIamGrant,
+  checks: [IAM_POLICY_CHECK],
+};
+
+export default iamGrant;

@@ -1,0 +1,56 @@
+import type { Change } from '../../cloudtrail/types.ts';
+import type { Policy } from '../../policy/types.ts';
+
+export type IamPrincipalRef = { type: 'user' | 'role' | 'group'; name: string };
+
+export type IamGrantChange = Change & {
+  family: 'iam-grant';
+} & (
+    | { operation: 'attach'; principal: IamPrincipalRef; policyArn: string }
+    | { operation: 'put-inline'; principal: IamPrincipalRef; policyName: string; requestedPolicy?: unknown }
+    | { operation: 'create-version'; policyArn: string; versionId?: string; setAsDefault: boolean; requestedPolicy?: unknown }
+    | { operation: 'set-default-version'; policyArn: string; versionId: string }
+    | { operation: 'add-to-group'; groupName: string; userName: string }
+  );
+
+/** One IAM policy in effect for a principal. */
+export interface IamPolicyInEffect {
+  /** Managed policy ARN, or `inline:<user|role|group>/<name>/<policyName>`. */
+  source: string;
+  kind: 'managed' | 'inline';
+  /** For managed policies: the default version id the document came from. */
+  versionId?: string;
+  /** Whether the policy reaches the principal via a group. */
+  viaGroup?: string;
+  rawDocument: string;
+  document: Policy | null;
+  parseErrors?: string[];
+}
+
+export interface IamPrincipalState {
+  principal: IamPrincipalRef;
+  arn: string;
+  policies: IamPolicyInEffect[];
+}
+
+export type PolicyVersion = { versionId: string; isDefault: boolean; createDate?: string };
+
+export interface IamGrantState {
+  kind: 'iam-grant';
+  /** The policy the change touched (managed ARN or inline source id) — the grant that may be reverted. */
+  changedPolicy: IamPolicyInEffect | null;
+  /** Every principal that gains through the change, each with its full effective policy set. */
+  principals: IamPrincipalState[];
+  /** Managed policies: all versions, newest first (for rollback and the five-version limit). */
+  versions?: PolicyVersion[];
+  /**
+   * add-to-group: the membership is the grant, so there is no single changedPolicy (null); these are
+   * the group's policies the user gains through it (each with viaGroup set). Judge each of them.
+   */
+  gainedPolicies?: IamPolicyInEffect[];
+}
+
+/** Source id of an inline policy, as IamPolicyInEffect.source defines it. */
+export function inlinePolicySource(type: IamPrincipalRef['type'], name: string, policyName: string): string {
+  return `inline:${type}/${name}/${policyName}`;
+}

@@ -1,0 +1,56 @@
+import { describe, it, expect } from 'vitest';
+import { SUPPORTED_EVENTS } from './index.ts';
+
+const rows = (family: string) => SUPPORTED_EVENTS.filter((e) => e.family === family).map((e) => `${e.eventSource} ${e.eventName}`);
+
+describe('SUPPORTED_EVENTS', () => {
+  it('lists each (eventSource, eventName, family) once', () => {
+    const keys = SUPPORTED_EVENTS.map((e) => `${e.eventSource} ${e.eventName} ${e.family}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('shares events between families only for the guard roles, which EventBridge routes by roleName prefix', () => {
+    const families = new Map<string, string[]>();
+    for (const e of SUPPORTED_EVENTS) families.set(`${e.eventSource} ${e.eventName}`, [...(families.get(`${e.eventSource} ${e.eventName}`) ?? []), e.family]);
+    const shared = [...families].filter(([, f]) => f.length > 1).map(([k, f]) => [k, f.sort()]);
+    expect(shared).toEqual([
+      ['iam.amazonaws.com PutRolePolicy', ['guard-integrity', 'iam-grant']],
+      ['iam.amazonaws.com AttachRolePolicy', ['guard-integrity', 'iam-grant']],
+    ]);
+  });
+
+  it.each([
+    ['identity-policy', ['ses.amazonaws.com PutIdentityPolicy', 'ses.amazonaws.com CreateEmailIdentityPolicy', 'ses.amazonaws.com UpdateEmailIdentityPolicy']],
+    ['event-destination', ['ses.amazonaws.com CreateConfigurationSetEventDestination', 'ses.amazonaws.com UpdateConfigurationSetEventDestination']],
+    [
+      'custom-verification',
+      ['ses.amazonaws.com SendCustomVerificationEmail', 'ses.amazonaws.com CreateCustomVerificationEmailTemplate', 'ses.amazonaws.com UpdateCustomVerificationEmailTemplate'],
+    ],
+    [
+      'iam-grant',
+      [
+        'iam.amazonaws.com AttachUserPolicy', 'iam.amazonaws.com AttachRolePolicy', 'iam.amazonaws.com AttachGroupPolicy',
+        'iam.amazonaws.com PutUserPolicy', 'iam.amazonaws.com PutRolePolicy', 'iam.amazonaws.com PutGroupPolicy',
+        'iam.amazonaws.com CreatePolicyVersion', 'iam.amazonaws.com SetDefaultPolicyVersion', 'iam.amazonaws.com AddUserToGroup',
+      ],
+    ],
+  ])('%s covers exactly its SES/IAM calls', (family, expected) => {
+    expect(rows(family).sort()).toEqual([...expected].sort());
+  });
+
+  it('guard-integrity uses the API-versioned Lambda event names CloudTrail records', () => {
+    expect(rows('guard-integrity').filter((r) => r.startsWith('lambda.')).sort()).toEqual([
+      'lambda.amazonaws.com DeleteFunction20150331',
+      'lambda.amazonaws.com PutFunctionConcurrency20171031',
+      'lambda.amazonaws.com RemovePermission20150331v2',
+      'lambda.amazonaws.com UpdateFunctionCode20150331v2',
+      'lambda.amazonaws.com UpdateFunctionConfiguration20150331v2',
+    ]);
+  });
+
+  it('guard-integrity watches every service that can blind the guard', () => {
+    expect(new Set(rows('guard-integrity').map((r) => r.split(' ')[0]))).toEqual(
+      new Set(['events.amazonaws.com', 'lambda.amazonaws.com', 'sns.amazonaws.com', 'iam.amazonaws.com', 'dynamodb.amazonaws.com', 'cloudtrail.amazonaws.com']),
+    );
+  });
+});

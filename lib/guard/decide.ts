@@ -1,0 +1,153 @@
+import type { Change, Skip } from '../cloudtrail/types.ts';
+import { parseCloudTrailEvent, type ParseOptions } from '../cloudtrail/parse.ts';
+import type { EventParser } from '../cloudtrail/event-parser.ts';
+import type { Config } from '../config/schema.ts';
+import type { BaselineRecord, BaselineStore } from '../baseline/types.ts';
+import { describeError } from '../aws/errors.ts';
+import { stateFacet, type Family, type StateFacet } from '../families/family.ts';
+import { judge } from '../rules/judge.ts';
+import type { Finding, ResourceState, RuleContext } from '../rules/types.ts';
+import { planRepair } from '../remediation/plan.ts';
+import type { ExecutionReport } from '../remediation/execute.ts';
+import type { Plan } from '../remediation/types.ts';
+import { buildDecision, skippedDecision, type Decision, type DecisionFields } from './decision.ts';
+
+/**
+ * The data path of DESIGN.md §1 as one function: parse -> read current state -> judge -> plan ->
+ * execute -> baseline -> Decision. Lambda handlers, the sweep, the CLI and tests all go through here, so
+ * there is one implementation of every decision. Effects come in through `deps`.
+ */
+export interface GuardDeps {
+  config: Config;
+  /** The families this entry point judges: a Lambda function its own, the CLI every one. */
+  families: readonly Family[];
+  /** The CURRENT state of what a change touched (live: the family's SDK reader; offline: its offline reader). */
+  readState(change: Change, family: Family): Promise<ResourceState>;
+  baseline: BaselineStore;
+  /** Runs a plan (lib/remediation/execute in production) with what it needs to re-read and re-judge. */
+  execute(plan: Plan, context: ExecutionContext): Promise<ExecutionReport>;
+  parseOptions: ParseOptions;
+  now(): Date;
+}
+
+export interface ExecutionContext {
+  reread: () => Promise<ResourceState>;
+  judge: (state: ResourceState) => Finding[];
+  documentOf: (state: ResourceState) => string | null;
+  /** The state the plan was made from. */
+  planned: ResourceState;
+}
+
+const parserLists = new WeakMap<readonly Family[], readonly EventParser[]>();
+
+/** The families' parsers in their order: the first family's parser is offered a shared event first. */
+function parsersOf(families: readonly Family[]): readonly EventParser[] {
+  let parsers = parserLists.get(families);
+  if (!parsers) {
+    parsers = families.flatMap((family) => family.events);
+    parserLists.set(families, parsers);
+  }
+  return parsers;
+}
+
+export function decideEvent(envelope: unknown, deps: GuardDeps): Promise<Decision> {
+  const parsed: Change | Skip = parseCloudTrailEvent(envelope, parsersOf(deps.families), deps.parseOptions);
+  if ('skip' in parsed) return Promise.resolve(skippedDecision(parsed, deps.config.mode === 'dry-run', deps.now()));
+  const family = deps.families.find((f) => f.id === parsed.family);
+  // Unreachable: the parser that produced the change belongs to one of these families.
+  if (!family) throw new Error(`no family ${parsed.family} among ${deps.families.map((f) => f.id).join(', ')}`);
+  return decideChange(family, parsed, deps);
+}
+
+/** One change, judged with its family: the same for an event, a sweep item and a replayed record. */
+export async function decideChange(family: Family, change: Change, deps: GuardDeps): Promise<Decision> {
+  const dryRun = deps.config.mode === 'dry-run';
+  const resource = family.resourceOf(change);
+  const ctx: RuleContext = {
+    config: deps.config,
+    accountId: change.accountId,
+    region: change.region,
+    now: deps.now(),
+    actor: change.actor,
+    ownRoleArns: deps.parseOptions.ownRoleArns,
+  };
+  const judgeState = (state: ResourceState): Finding[] => judge(state, ctx, family.rules);
+  const facetOf = (state: ResourceState): StateFacet<ResourceState> => stateFacet(family.states, state);
+  const documentOf = (state: ResourceState): string | null => facetOf(state).document(state);
+  const errors: string[] = [];
+  const finish = (fields: Omit<DecisionFields, 'dryRun' | 'change' | 'resource'>, measured: { readStateMs?: number; executeMs?: number }): Decision =>
+    buildDecision({ ...fields, change, resource, dryRun }, deps.now(), measured);
+
+  const readStarted = performance.now();
+  let state: ResourceState;
+  try {
+    state = await deps.readState(change, family);
+  } catch (error) {
+    return finish({ verdict: 'error', errors: [`could not read the current state of ${resource}: ${describeError(error)}`] }, { readStateMs: performance.now() - readStarted });
+  }
+  const readStateMs = performance.now() - readStarted;
+  const facet = facetOf(state);
+  const before = facet.document(state);
+  const unreadable = facet.unreadable(state);
+  if (unreadable.length > 0) {
+    // A document AWS holds but we cannot parse must be looked at by a person; never guess, never a baseline.
+    return finish({ verdict: 'invalid', before, errors: unreadable.map((e) => `policy document does not parse: ${e}`) }, { readStateMs });
+  }
+
+  const findings = judgeState(state);
+  if (findings.length === 0) {
+    await recordBaseline(deps, facet.baseline(state), change, errors);
+    return finish({ verdict: 'compliant', before, after: before, errors }, { readStateMs });
+  }
+
+  const key = facet.baseline(state)?.key;
+  let baselineRecord: BaselineRecord | undefined;
+  if (key !== undefined) {
+    try {
+      baselineRecord = await deps.baseline.get(key);
+    } catch (error) {
+      // Without the baseline the planner can still strip or delete; say that it had to.
+      errors.push(`baseline unavailable for ${key}; planned without it: ${describeError(error)}`);
+    }
+  }
+
+  const plan = planRepair({
+    planner: family,
+    change,
+    state,
+    findings,
+    ...(baselineRecord && { baseline: baselineRecord }),
+    config: deps.config,
+    judge: judgeState,
+    now: ctx.now,
+    ownRoleArns: deps.parseOptions.ownRoleArns,
+  });
+
+  const executeStarted = performance.now();
+  let report: ExecutionReport;
+  try {
+    report = await deps.execute(plan, { reread: () => deps.readState(change, family), judge: judgeState, documentOf, planned: state });
+  } catch (error) {
+    errors.push(`repair aborted: ${describeError(error)}`);
+    report = { results: [], rereadCompliant: false };
+  }
+  const executeMs = performance.now() - executeStarted;
+  errors.push(...(report.notes ?? []));
+  for (const result of report.results) {
+    if (result.outcome === 'failed') errors.push(`step ${result.stepId} (${result.action}) failed: ${result.detail ?? 'no detail'}`);
+  }
+  return finish(
+    { verdict: 'noncompliant', findings, plan, results: report.results, before, after: report.after ? documentOf(report.after) : before, errors },
+    { readStateMs, executeMs },
+  );
+}
+
+async function recordBaseline(deps: GuardDeps, baseline: { key: string; document: string } | undefined, change: Change, errors: string[]): Promise<void> {
+  if (baseline === undefined) return;
+  try {
+    await deps.baseline.put({ resourceId: baseline.key, document: baseline.document, eventId: change.eventId, recordedAt: deps.now().toISOString() });
+  } catch (error) {
+    // A lost baseline weakens later reverts; surface it rather than fail a compliant decision.
+    errors.push(`could not record the compliant state as baseline for ${baseline.key}: ${describeError(error)}`);
+  }
+}

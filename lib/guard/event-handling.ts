@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { Family } from '../families/family.ts';
+import { cloudTrailEventIdOf, type IdempotencyKey, type IdempotentResult } from './idempotency.ts';
+import type { Decision } from './decision.ts';
+import { recordDecisionMetrics, type MetricsSink } from './decision-metrics.ts';
+import { summarizeDecision, type HandlerSummary } from './summary.ts';
+
+/**
+ * One event through a guard function, as a plain function (the middy handler in functions/runtime only
+ * wires it): decide (once per event id) -> flag an event this function was never meant to get -> log ->
+ * metrics -> publish the alert (once per event id) -> a summary for the invocation result.
+ */
+
+export interface DecisionLog {
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+/** The pipeline could not decide the event (verdict `error`): thrown so the invocation fails and is retried. */
+export class UndecidedEventError extends Error {
+  override readonly name = 'UndecidedEventError';
+  constructor(readonly decision: Decision) {
+    super(decision.errors.join('; ') || 'the event could not be decided');
+  }
+}
+
+export interface EventHandlingDeps {
+  /** The family this function guards: an event none of its parsers handles was routed here by mistake. */
+  family: Pick<Family, 'id' | 'events'>;
+  /** Decide-and-repair; idempotent on the key when there is one. */
+  decide(key: IdempotencyKey | undefined, event: unknown): Promise<IdempotentResult<Decision>>;
+  /** Publish the alert; idempotent on the key when there is one. */
+  publish(key: IdempotencyKey | undefined, decision: Decision): Promise<IdempotentResult<{ published: boolean }>>;
+  log: DecisionLog;
+  metrics: MetricsSink;
+}
+
+/**
+ * The state could not be read (throttled, denied): nothing was judged. Stored, this "error" would answer
+ * every retry for 24 hours and the perimeter would stay open; thrown, no idempotency record is kept, the
+ * invocation fails and Lambda retries it with a fresh read (then the dead-letter queue keeps it).
+ */
+export function throwIfUndecided(decision: Decision): Decision {
+  if (decision.verdict === 'error') throw new UndecidedEventError(decision);
+  return decision;
+}
+
+const RoutedEvent = z.object({ detail: z.object({ eventSource: z.string(), eventName: z.string() }) });
+
+/**
+ * EventBridge sent an event none of this function's parsers handles: the rule's pattern is wrong, and the
+ * function that should judge it never sees it. Not an ignorable event: it is alerted.
+ */
+export function flagMisrouted(decision: Decision, event: unknown, family: EventHandlingDeps['family']): Decision {
+  if (decision.skip?.reason !== 'unsupported-event') return decision;
+  const routed = RoutedEvent.safeParse(event);
+  if (!routed.success) return decision;
+  const { eventSource, eventName } = routed.data.detail;
+  if (family.events.some((e) => e.eventSource === eventSource && e.eventName === eventName)) return decision;
+  return {
+    ...decision,
+    errors: [...decision.errors, `${eventSource} ${eventName} reached the ${family.id} function, which does not handle it: its EventBridge rule routes the wrong events`],
+  };
+}
+
+export function logDecision(log: DecisionLog, decision: Decision): void {
+  const fields = {
+    eventId: decision.eventId,
+    eventName: decision.eventName,
+    verdict: decision.verdict,
+    resource: decision.resource,
+    findings: decision.findings.map((f) => ({ ruleId: f.ruleId, statement: f.statement, reason: f.reason })),
+    steps: decision.results.map((r) => ({ step: r.stepId, action: r.action, outcome: r.outcome, detail: r.detail })),
+    skip: decision.skip,
+    errors: decision.errors,
+    timings: decision.timings,
+  };
+  if (decision.errors.length > 0 || decision.verdict === 'invalid' || decision.verdict === 'error') log.error('decision', fields);
+  else if (decision.verdict === 'noncompliant') log.warn('decision', fields);
+  else log.info('decision', fields);
+}
+
+export async function handleGuardEvent(event: unknown, deps: EventHandlingDeps): Promise<HandlerSummary> {
+  const eventId = cloudTrailEventIdOf(event);
+  const key = eventId === undefined ? undefined : { eventId };
+  const decided = await deps.decide(key, event);
+  const decision = flagMisrouted(decided.result, event, deps.family);
+  logDecision(deps.log, decision);
+  recordDecisionMetrics(deps.metrics, decision);
+  const published = await deps.publish(key, decision);
+  return summarizeDecision(decision, published.result.published);
+}
