@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidConfigError, loadConfigFile, parseConfig, parseConfigText } from './load.ts';
+import { RULE_IDS } from './schema.ts';
 
 function issuesOf(value: unknown): string[] {
   try {
@@ -128,5 +129,81 @@ describe('parseConfigText and loadConfigFile', () => {
     await writeFile(path, 'mode: enforce\ntrustedAccounts: [111122223333]\n');
     // YAML reads an unquoted account id as a number: say so rather than coerce (leading zeros would be lost).
     await expect(loadConfigFile(path)).rejects.toThrow(/trustedAccounts\.0/);
+  });
+});
+
+describe('each rule takes only the actions it can carry out (lib/config/rule-contracts.ts)', () => {
+  it.each([
+    { rule: 'SES-IDP-001', action: 'remove-destination' },
+    { rule: 'SES-IDP-001', action: 'disable-destination' },
+    { rule: 'SES-EVD-001', action: 'strip' },
+    { rule: 'SES-CVE-001', action: 'revert' },
+    { rule: 'SES-CVE-002', action: 'strip' },
+    { rule: 'IAM-SES-001', action: 'disable-destination' },
+    { rule: 'GUARD-001', action: 'revert' },
+  ])('$rule: {action: $action} is a config error naming the actions it has', ({ rule, action }) => {
+    const issues = issuesOf({ rules: { [rule]: { action } } });
+    const issue = issues.find((i) => i.startsWith(`rules.${rule}.action:`));
+    expect(issue, issues.join(' | ')).toMatch(new RegExp(`${rule} cannot take action "${action}"; its actions are`));
+  });
+
+  it.each([
+    { rule: 'SES-IDP-001', action: 'strip' },
+    { rule: 'SES-EVD-001', action: 'disable-destination' },
+    { rule: 'SES-CVE-001', action: 'alert' },
+    { rule: 'SES-CVE-002', action: 'delete' },
+    { rule: 'IAM-SES-002', action: 'revert' },
+  ])('$rule: {action: $action} is accepted', ({ rule, action }) => {
+    expect(parseConfig({ rules: { [rule]: { action } } }).rules).toEqual({ [rule]: { action } });
+  });
+
+  it('a mistyped action suggests the nearest action the rule has', () => {
+    expect(issuesOf({ rules: { 'SES-IDP-001': { action: 'revrt' } } })).toContain('rules.SES-IDP-001.action: "revrt" is not a known action (did you mean "revert"?)');
+  });
+});
+
+describe('GUARD-001 cannot be disabled or downgraded by config', () => {
+  it.each([
+    { name: 'disabled', override: { enabled: false }, field: 'rules.GUARD-001.enabled', message: /GUARD-001 cannot be disabled/ },
+    { name: 'downgraded', override: { severity: 'low' }, field: 'rules.GUARD-001.severity', message: /GUARD-001 is always critical and cannot be set to low/ },
+    { name: 'given another action', override: { action: 'delete' }, field: 'rules.GUARD-001.action', message: /cannot take action "delete"; its actions are "alert"/ },
+  ])('$name: a config error', ({ override, field, message }) => {
+    const issue = issuesOf({ rules: { 'GUARD-001': override } }).find((i) => i.startsWith(`${field}:`));
+    expect(issue).toMatch(message);
+  });
+
+  it('restating what it is anyway is fine', () => {
+    expect(parseConfig({ rules: { 'GUARD-001': { enabled: true, severity: 'critical', action: 'alert' } } }).rules['GUARD-001']).toEqual({ enabled: true, severity: 'critical', action: 'alert' });
+  });
+
+  it('an exemption cannot name it (an exempt finding is reported at low severity and never pages)', () => {
+    const issues = issuesOf({ exemptions: [{ ...validExemption, rules: ['SES-IDP-005', 'GUARD-001'] }] });
+    expect(issues.find((i) => i.startsWith('exemptions.0.rules.1:'))).toMatch(/GUARD-001 cannot be exempted/);
+  });
+
+  it("an exemption for '*' covers every rule but GUARD-001, spelled out in the parsed config", () => {
+    const config = parseConfig({ exemptions: [{ ...validExemption, rules: ['*'] }] });
+    expect(config.exemptions[0]?.rules).toEqual(RULE_IDS.filter((id) => id !== 'GUARD-001'));
+    // The parsed config is what a Lambda bundle carries and parses again at cold start.
+    expect(parseConfig(config)).toEqual(config);
+  });
+});
+
+describe('typos get the nearest valid name', () => {
+  it.each([
+    { value: { trustedAccount: ['111122223333'] }, issue: '(root): unknown field "trustedAccount" (did you mean "trustedAccounts"?)' },
+    { value: { mode: 'enforced' }, issue: 'mode: "enforced" is not a known mode (did you mean "enforce"?)' },
+    { value: { rules: { 'SES-IDP-01': { enabled: false } } }, issue: 'rules: unknown rule id "SES-IDP-01" (did you mean "SES-IDP-001"?)' },
+    { value: { rules: { 'SES-IDP-001': { enabeld: false } } }, issue: 'rules.SES-IDP-001: unknown field "enabeld" (did you mean "enabled"?)' },
+    { value: { rules: { 'SES-IDP-001': { severity: 'hihg' } } }, issue: 'rules.SES-IDP-001.severity: "hihg" is not a known severity (did you mean "high"?)' },
+    { value: { exemptions: [{ ...validExemption, rules: ['IAM_SES_001'] }] }, issue: 'exemptions.0.rules.0: "IAM_SES_001" is not a rule id (did you mean "IAM-SES-001"?)' },
+    { value: { exemptions: [{ ...validExemption, expiry: '2027-01-01' }] }, issue: 'exemptions.0: unknown field "expiry" (did you mean "expires"?)' },
+    { value: { alerts: { notifyCompliants: true } }, issue: 'alerts: unknown field "notifyCompliants" (did you mean "notifyCompliant"?)' },
+  ])('$issue', ({ value, issue }) => {
+    expect(issuesOf(value)).toContain(issue);
+  });
+
+  it('a name far from every valid one gets the list instead of a guess', () => {
+    expect(issuesOf({ colour: 'blue' }).join('\n')).toMatch(/unknown field "colour"; expected "mode", "trustedAccounts"/);
   });
 });

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { didYouMean, oneOf } from '../nearest-name.ts';
+import { oneOfValues, partialRecordOf, strictObject } from '../zod-strict.ts';
+import { LOCKED_RULES, RULE_CONTRACTS } from './rule-contracts.ts';
 
 /**
  * The one config file, `sesguard.config.yml`. Field names are a public contract: configs written today
@@ -36,44 +39,87 @@ const domain = z
 const arnPattern = z.string().regex(/^(arn:|\*)/, 'must be an ARN or ARN pattern (wildcards * and ? allowed)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'must be an ISO date, e.g. 2026-12-31').refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date');
 
-export const ExemptionSchema = z.strictObject({
+const ruleIdOrAll = z.string().superRefine((value, ctx) => {
+  if (value === '*' || (RULE_IDS as readonly string[]).includes(value)) return;
+  ctx.addIssue({ code: 'custom', message: `"${value}" is not a rule id${didYouMean(value, RULE_IDS) || `; expected '*' or one of ${oneOf(RULE_IDS)}`}` });
+}) as unknown as z.ZodType<RuleId | '*'>;
+
+export const ExemptionSchema = strictObject({
   resource: arnPattern.describe('ARN pattern of the resource or principal exempted'),
-  rules: z.array(z.union([z.enum(RULE_IDS), z.literal('*')])).min(1),
+  rules: z.array(ruleIdOrAll).min(1, 'must name at least one rule id, or "*"'),
   expires: isoDate,
   reason: z.string().min(3, 'must say why the exemption exists'),
 });
 export type Exemption = z.infer<typeof ExemptionSchema>;
 
-export const RuleOverrideSchema = z.strictObject({
+export const RuleOverrideSchema = strictObject({
   enabled: z.boolean().optional(),
-  action: z.enum(RULE_ACTIONS).optional(),
-  severity: z.enum(SEVERITIES).optional(),
+  action: oneOfValues(RULE_ACTIONS, 'action').optional(),
+  severity: oneOfValues(SEVERITIES, 'severity').optional(),
 });
 export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
 
-export const ConfigSchema = z.strictObject({
+const ConfigObjectSchema = strictObject({
   /** dry-run by default: enforcing is an explicit decision, never an accident of a missing field. */
-  mode: z.enum(['enforce', 'dry-run']).default('dry-run'),
+  mode: oneOfValues(['enforce', 'dry-run'], 'mode').default('dry-run'),
   /** Empty means "the account the guard is deployed in" (resolved at runtime from the event). */
   trustedAccounts: z.array(accountId).default([]),
   trustedOrgIds: z.array(orgId).default([]),
   trustedDomains: z.array(domain).default([]),
   adminPrincipals: z.array(arnPattern).default([]),
   exemptions: z.array(ExemptionSchema).default([]),
-  rules: z.partialRecord(z.enum(RULE_IDS), RuleOverrideSchema).default({}),
+  rules: partialRecordOf(RULE_IDS, RuleOverrideSchema, 'rule id').default({}),
   quarantinePolicyName: z
     .string()
     .regex(/^[\w+=,.@-]{1,128}$/, 'must be a valid IAM policy name')
     .default('sesguard-quarantine'),
   /** Event destinations: delete the offending one, or only disable it (keeps its definition for review). */
-  eventDestinationRemoval: z.enum(['delete', 'disable']).default('delete'),
-  alerts: z
-    .strictObject({
-      /** Also alert on changes judged compliant (normally only logged). */
-      notifyCompliant: z.boolean().default(false),
-    })
-    .default({ notifyCompliant: false }),
+  eventDestinationRemoval: oneOfValues(['delete', 'disable'], 'removal').default('delete'),
+  alerts: strictObject({
+    /** Also alert on changes judged compliant (normally only logged). */
+    notifyCompliant: z.boolean().default(false),
+  }).default({ notifyCompliant: false }),
 });
+
+type ConfigObject = z.infer<typeof ConfigObjectSchema>;
+
+/** Each override is held to its rule's contract (rule-contracts.ts): only actions the rule can take, and no weakening of a locked rule. */
+function checkRuleContracts(config: ConfigObject, ctx: z.RefinementCtx): void {
+  for (const [id, override] of Object.entries(config.rules) as Array<[RuleId, RuleOverride | undefined]>) {
+    const contract = RULE_CONTRACTS[id];
+    if (!override) continue;
+    if (override.action !== undefined && !contract.actions.includes(override.action)) {
+      const near = didYouMean(override.action, contract.actions);
+      ctx.addIssue({ code: 'custom', path: ['rules', id, 'action'], message: `${id} cannot take action "${override.action}"${near}; its actions are ${oneOf(contract.actions)}` });
+    }
+    if (!contract.locked) continue;
+    if (override.enabled === false) ctx.addIssue({ code: 'custom', path: ['rules', id, 'enabled'], message: `${id} cannot be disabled: ${contract.locked.why}` });
+    if (override.severity !== undefined && override.severity !== contract.locked.severity) {
+      ctx.addIssue({ code: 'custom', path: ['rules', id, 'severity'], message: `${id} is always ${contract.locked.severity} and cannot be set to ${override.severity}: ${contract.locked.why}` });
+    }
+  }
+  config.exemptions.forEach((exemption, i) => {
+    exemption.rules.forEach((rule, j) => {
+      if (rule !== '*' && LOCKED_RULES.includes(rule)) {
+        ctx.addIssue({ code: 'custom', path: ['exemptions', i, 'rules', j], message: `${rule} cannot be exempted: ${RULE_CONTRACTS[rule].locked?.why ?? ''}` });
+      }
+    });
+  });
+}
+
+/**
+ * `'*'` in an exemption means every rule config may exempt, so it is spelled out here, once: the locked
+ * rules are not among them, and the effective settings show exactly which rules an exemption covers.
+ */
+function expandWildcardExemptions(config: ConfigObject): ConfigObject {
+  const exemptable = RULE_IDS.filter((id) => !LOCKED_RULES.includes(id));
+  return {
+    ...config,
+    exemptions: config.exemptions.map((exemption) => (exemption.rules.includes('*') ? { ...exemption, rules: [...exemptable] } : exemption)),
+  };
+}
+
+export const ConfigSchema = ConfigObjectSchema.superRefine(checkRuleContracts).transform(expandWildcardExemptions);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -180,7 +180,8 @@ describe('planRepair: identity policies (revert, strip, delete)', () => {
   });
 
   it('an action that does not apply to identity policies (remove-destination) is reported, not guessed at', () => {
-    const c = config({ rules: { 'SES-IDP-001': { action: 'remove-destination' } } });
+    // Config validation refuses this override (lib/config/rule-contracts.ts); the planner must still not guess if handed it.
+    const c = { ...config(), rules: { 'SES-IDP-001': { action: 'remove-destination' as const } } };
     const plan = planFor(input({ change: identityPolicyChange(), state: identityPolicyState(mixed), judge: identityPolicyJudge(c), config: c }));
     expect(plan.steps).toEqual([]);
     expect(plan.notRepaired).toEqual([{ ruleId: 'SES-IDP-001', reason: 'action "remove-destination" does not apply to an identity policy; use revert, strip or delete' }]);

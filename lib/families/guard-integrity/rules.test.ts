@@ -34,15 +34,15 @@ describe('GUARD-001: changes that blind or disarm the guard', () => {
   });
 
   it('never asks for a repair, even when config sets an action: the guard does not fight an administrator', () => {
-    const [finding] = judge({ kind: 'guard-integrity', change }, ctx({ rules: { 'GUARD-001': { action: 'revert' } } }));
+    // Config validation refuses any action but alert for GUARD-001 (lib/config/rule-contracts.ts); the rule must still not repair if handed one.
+    const base = ctx();
+    const [finding] = judge({ kind: 'guard-integrity', change }, { ...base, config: { ...base.config, rules: { 'GUARD-001': { action: 'revert' } } } });
     expect(finding?.action).toBe('alert');
   });
 
-  it('an active exemption for the trail is reported as exempt', () => {
-    const [finding] = judge(
-      { kind: 'guard-integrity', change },
+  it('cannot be exempted by config: an exempt finding would be reported at low severity and never page', () => {
+    expect(() =>
       ctx({ exemptions: [{ resource: 'arn:aws:cloudtrail:*:*:trail/org-trail', rules: ['GUARD-001'], expires: '2027-01-01', reason: 'trail migration CHG-42' }] }),
-    );
-    expect(finding?.exemption).toEqual({ reason: 'trail migration CHG-42', expires: '2027-01-01' });
+    ).toThrow(/GUARD-001 cannot be exempted/);
   });
 });
