@@ -31,7 +31,8 @@ const folded = (name: string): string => name.toLowerCase().replace(/[\s_.-]+/g,
  * The valid name `input` most likely meant, or undefined when none is close: at most one edit for short
  * names, about a third of the length for longer ones, so unrelated names are never suggested.
  */
-export function nearestName(input: string, candidates: Iterable<string>): string | undefined {
+export function nearestName(input: string, names: Iterable<string>): string | undefined {
+  const candidates = [...names];
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
     if (name === input) return name;
@@ -40,7 +41,10 @@ export function nearestName(input: string, candidates: Iterable<string>): string
   }
   if (!best) return undefined;
   const allowed = Math.max(1, Math.floor(Math.max(input.length, best.name.length) / 3));
-  return best.distance <= allowed ? best.name : undefined;
+  if (best.distance <= allowed) return best.name;
+  // A name cut short (`Topic` for `TopicArn`) is as likely a slip as a typo.
+  const lowered = input.toLowerCase();
+  return input.length >= 4 ? candidates.find((name) => name.toLowerCase().startsWith(lowered)) : undefined;
 }
 
 /** ` (did you mean "x"?)`, or '' when nothing is close. */

@@ -1,24 +1,46 @@
 import type { Severity } from '../../lib/config/schema.ts';
 import { RULES } from '../../lib/families/index.ts';
-import type { Finding, Fix } from '../../lib/rules/types.ts';
+import type { IacModel, IacSkipped } from '../../lib/iac/types.ts';
+import type { Finding } from '../../lib/rules/types.ts';
+import { describeFix, severityTable } from '../report-summary.ts';
 import type { KindInference } from './check-inputs.ts';
 
 /** The three renderings of one `sesguard check` run. */
+
+export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface LocatedFinding extends Finding {
   /** 1-based line in the input file the finding points at. */
   line: number;
 }
 
+/** One judged resource: the whole file for a single document, one resource of a Terraform plan or template. */
+export interface ResourceReport {
+  /** Terraform address or CloudFormation logical id; absent for a single document. */
+  address?: string;
+  type?: string;
+  kind: string;
+  inference?: KindInference;
+  /** ARN the findings are about. */
+  resource?: string;
+  /** Where the resource starts in the file. */
+  line: number;
+  findings: LocatedFinding[];
+  /** Why it could not be judged (exit 2). */
+  errors: string[];
+  note?: string;
+}
+
 export interface FileReport {
-  /** The path as given on the command line. */
+  /** The path as given on the command line, or `-` for stdin. */
   file: string;
   /** The path as a SARIF artifact URI (relative to the working directory, forward slashes). */
   uri: string;
-  inference?: KindInference;
-  resource?: string;
-  findings: LocatedFinding[];
-  /** Why the file could not be judged (exit 2). */
+  format: 'document' | IacModel['format'];
+  note?: string;
+  resources: ResourceReport[];
+  skipped: IacSkipped[];
+  /** Why the file could not be read at all (exit 2). */
   errors: string[];
 }
 
@@ -27,63 +49,80 @@ export interface CheckReport {
   failOn: Severity;
   files: FileReport[];
   exitCode: number;
+  /** --quiet: print only what fails or could not be judged, and the summary. */
+  quiet?: boolean;
 }
 
-export function describeFix(fix: Fix): string {
-  switch (fix.kind) {
-    case 'drop-statement':
-      return `remove statement ${fix.statementIndex}${fix.sid ? ` (Sid "${fix.sid}")` : ''} from the policy`;
-    case 'remove-destination':
-      return `remove event destination "${fix.destinationName}" from configuration set "${fix.configurationSet}"`;
-    case 'revert-template':
-      return `restore verification template "${fix.templateName}" to its last compliant version`;
-    case 'quarantine-actor':
-      return `quarantine ${fix.actor.sessionIssuerArn ?? fix.actor.arn ?? 'the acting principal'}`;
-    case 'revert-grant':
-      return `revert the grant of ${fix.policySource}${fix.statementIndex !== undefined ? ` (statement ${fix.statementIndex})` : ''}${fix.principalArn ? ` to ${fix.principalArn}` : ''}`;
-    case 'repair':
-      return fix.what;
-    case 'none':
-      return `nothing to repair: ${fix.note}`;
-  }
-}
+const FORMAT_NAMES: Record<FileReport['format'], string> = { document: 'document', 'terraform-plan': 'Terraform plan', cloudformation: 'CloudFormation template' };
 
 function statementText(finding: Finding): string {
   if (!finding.statement) return '';
   return `statement ${finding.statement.index}${finding.statement.sid ? ` (Sid "${finding.statement.sid}")` : ''}`;
 }
 
+export const allFindings = (report: CheckReport): LocatedFinding[] => report.files.flatMap((f) => f.resources.flatMap((r) => r.findings));
+const invalidCount = (report: CheckReport): number => report.files.reduce((n, f) => n + f.errors.length + f.resources.filter((r) => r.errors.length > 0).length, 0);
+
 function summaryLine(report: CheckReport): string {
-  const findings = report.files.flatMap((f) => f.findings);
-  const invalid = report.files.filter((f) => f.errors.length > 0).length;
+  const findings = allFindings(report);
+  const invalid = invalidCount(report);
   const bySeverity = (['critical', 'high', 'medium', 'low'] as const)
     .map((s) => [s, findings.filter((f) => f.severity === s && !f.exemption).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`);
   const exempt = findings.filter((f) => f.exemption).length;
+  const resources = report.files.reduce((n, f) => n + f.resources.length, 0);
   const parts = [`${findings.length} finding${findings.length === 1 ? '' : 's'}${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}`];
   if (exempt > 0) parts.push(`${exempt} exempt`);
-  if (invalid > 0) parts.push(`${invalid} invalid input${invalid === 1 ? '' : 's'}`);
-  return `${parts.join(', ')} in ${report.files.length} file${report.files.length === 1 ? '' : 's'}; fail-on ${report.failOn}; exit ${report.exitCode}`;
+  if (invalid > 0) parts.push(`${invalid} not judged`);
+  const where = resources > report.files.length ? `${resources} resources in ${report.files.length} file${report.files.length === 1 ? '' : 's'}` : `${report.files.length} file${report.files.length === 1 ? '' : 's'}`;
+  return `${parts.join(', ')} in ${where}; fail-on ${report.failOn}; exit ${report.exitCode}`;
 }
+
+function findingLines(finding: LocatedFinding, indent: string): string[] {
+  const where = [statementText(finding), `line ${finding.line}`].filter(Boolean).join(', ');
+  const out = [`${indent}${finding.ruleId} ${finding.severity.toUpperCase()} ${where}`, `${indent}  ${finding.reason}`, `${indent}  fix: ${describeFix(finding.fix)} [action: ${finding.action}]`];
+  if (finding.exemption) out.push(`${indent}  exempt until ${finding.exemption.expires}: ${finding.exemption.reason} (reported, not repaired)`);
+  return out;
+}
+
+const needsAttention = (r: ResourceReport): boolean => r.errors.length > 0 || r.findings.some((f) => !f.exemption);
 
 export function formatText(report: CheckReport): string {
   const out: string[] = [`config: ${report.configSource}`, ''];
   for (const file of report.files) {
-    out.push(file.file);
-    if (file.inference) out.push(`  kind: ${file.inference.kind} (${file.inference.inferred ? 'inferred' : 'given'}: ${file.inference.because})`);
-    if (file.resource) out.push(`  resource: ${file.resource}`);
-    for (const error of file.errors) out.push(`  invalid: ${error}`);
-    if (file.errors.length === 0 && file.findings.length === 0) out.push('  compliant: no findings');
-    for (const finding of file.findings) {
-      const where = [statementText(finding), `line ${finding.line}`].filter(Boolean).join(', ');
-      out.push(`  ${finding.ruleId} ${finding.severity.toUpperCase()} ${where}`);
-      out.push(`    ${finding.reason}`);
-      out.push(`    fix: ${describeFix(finding.fix)} [action: ${finding.action}]`);
-      if (finding.exemption) out.push(`    exempt until ${finding.exemption.expires}: ${finding.exemption.reason} (reported, not repaired)`);
+    const shown = report.quiet ? file.resources.filter(needsAttention) : file.resources;
+    if (report.quiet && shown.length === 0 && file.errors.length === 0) continue;
+    if (file.format === 'document') {
+      out.push(file.file);
+      if (file.note) out.push(`  note: ${file.note}`);
+      for (const error of file.errors) out.push(`  invalid: ${error}`);
+      for (const resource of shown) {
+        if (resource.inference) out.push(`  kind: ${resource.inference.kind} (${resource.inference.inferred ? 'inferred' : 'given'}: ${resource.inference.because})`);
+        if (resource.resource) out.push(`  resource: ${resource.resource}`);
+        for (const error of resource.errors) out.push(`  invalid: ${error}`);
+        if (resource.errors.length === 0 && resource.findings.length === 0) out.push('  compliant: no findings');
+        for (const finding of resource.findings) out.push(...findingLines(finding, '  '));
+      }
+    } else {
+      out.push(`${file.file} (${FORMAT_NAMES[file.format]}: ${file.resources.length} resource${file.resources.length === 1 ? '' : 's'} judged, ${file.skipped.length} skipped)`);
+      if (file.note) out.push(`  note: ${file.note}`);
+      for (const error of file.errors) out.push(`  invalid: ${error}`);
+      for (const resource of shown) {
+        const status = resource.errors.length > 0 ? 'NOT JUDGED' : resource.findings.length === 0 ? 'compliant' : `${resource.findings.length} finding${resource.findings.length === 1 ? '' : 's'}`;
+        out.push(`  ${resource.address} (${resource.kind}, line ${resource.line}): ${status}${resource.note ? ` [${resource.note}]` : ''}`);
+        if (resource.resource && resource.findings.length > 0) out.push(`    resource: ${resource.resource}`);
+        for (const error of resource.errors) out.push(`    ${error}`);
+        for (const finding of resource.findings) out.push(...findingLines(finding, '    '));
+      }
+      if (!report.quiet && file.skipped.length > 0) {
+        out.push(`  skipped: ${file.skipped.map((s) => `${s.address} (${s.reason})`).join('; ')}`);
+      }
     }
     out.push('');
   }
+  const table = severityTable(allFindings(report));
+  if (table.length > 0) out.push(...table, '');
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
 }
@@ -94,15 +133,32 @@ export function formatJson(report: CheckReport): string {
       config: report.configSource,
       failOn: report.failOn,
       exitCode: report.exitCode,
-      files: report.files.map((f) => ({
-        file: f.file,
-        ...(f.inference && { kind: f.inference.kind, kindInferred: f.inference.inferred, kindReason: f.inference.because }),
-        ...(f.resource !== undefined && { resource: f.resource }),
-        compliant: f.errors.length === 0 && f.findings.every((finding) => finding.exemption),
-        errors: f.errors,
-        // Rule, severity and action first: what a reader scans for.
-        findings: f.findings.map(({ ruleId, severity, action, ...rest }) => ({ ruleId, severity, action, ...rest })),
-      })),
+      files: report.files.map((f) => {
+        const resources = f.resources.map((r) => ({
+          ...(r.address !== undefined && { address: r.address, type: r.type }),
+          kind: r.kind,
+          ...(r.inference && { kindInferred: r.inference.inferred, kindReason: r.inference.because }),
+          ...(r.resource !== undefined && { resource: r.resource }),
+          line: r.line,
+          ...(r.note !== undefined && { note: r.note }),
+          compliant: r.errors.length === 0 && r.findings.every((finding) => finding.exemption),
+          errors: r.errors,
+          // Rule, severity and action first: what a reader scans for.
+          findings: r.findings.map(({ ruleId, severity, action, ...rest }) => ({ ruleId, severity, action, ...rest })),
+        }));
+        // A single document keeps its fields at the file level too, as the report has always had them.
+        const single = f.format === 'document' ? resources[0] : undefined;
+        return {
+          file: f.file,
+          format: f.format,
+          ...(single && { kind: single.kind, kindInferred: single.kindInferred, kindReason: single.kindReason, ...(single.resource !== undefined && { resource: single.resource }), findings: single.findings }),
+          ...(f.note !== undefined && { note: f.note }),
+          compliant: f.errors.length === 0 && resources.every((r) => r.compliant),
+          errors: [...f.errors, ...(single ? single.errors : [])],
+          resources,
+          skipped: f.skipped,
+        };
+      }),
       summary: summaryLine(report),
     },
     null,
@@ -127,32 +183,36 @@ function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
 export function formatSarif(report: CheckReport, toolVersion: string): string {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
   const results = report.files.flatMap((file) =>
-    file.findings.map((finding) => ({
-      ruleId: finding.ruleId,
-      ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
-      level: SARIF_LEVEL[finding.severity],
-      message: { text: `${finding.reason} Fix: ${describeFix(finding.fix)}.` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: artifactLocation(file.uri),
-            region: { startLine: finding.line },
+    file.resources.flatMap((resource) =>
+      resource.findings.map((finding) => ({
+        ruleId: finding.ruleId,
+        ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+        level: SARIF_LEVEL[finding.severity],
+        message: { text: `${finding.reason} Fix: ${describeFix(finding.fix)}.` },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: artifactLocation(file.uri), region: { startLine: finding.line } },
+            // The Terraform address or CloudFormation logical id: what a reviewer searches the code for.
+            ...(resource.address !== undefined && { logicalLocations: [{ fullyQualifiedName: resource.address, kind: 'resource' }] }),
           },
-        },
-      ],
-      ...(finding.exemption && {
-        suppressions: [{ kind: 'external', status: 'accepted', justification: `${finding.exemption.reason} (until ${finding.exemption.expires})` }],
-      }),
-      properties: { severity: finding.severity, action: finding.action, resource: finding.resource },
-    })),
+        ],
+        ...(finding.exemption && {
+          suppressions: [{ kind: 'external', status: 'accepted', justification: `${finding.exemption.reason} (until ${finding.exemption.expires})` }],
+        }),
+        properties: { severity: finding.severity, action: finding.action, resource: finding.resource },
+      })),
+    ),
   );
-  const notifications = report.files.flatMap((file) =>
-    file.errors.map((error) => ({
-      level: 'error' as const,
-      message: { text: `${file.file}: ${error}` },
-      locations: [{ physicalLocation: { artifactLocation: artifactLocation(file.uri) } }],
-    })),
-  );
+  const notifications = report.files.flatMap((file) => [
+    ...file.errors.map((error) => ({ level: 'error' as const, message: { text: error }, locations: [{ physicalLocation: { artifactLocation: artifactLocation(file.uri) } }] })),
+    ...file.resources.flatMap((resource) =>
+      resource.errors.map((error) => ({
+        level: 'error' as const,
+        message: { text: `${resource.address ?? file.file}: ${error}` },
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(file.uri), region: { startLine: resource.line } } }],
+      })),
+    ),
+  ]);
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',

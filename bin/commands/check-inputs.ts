@@ -2,6 +2,9 @@ import { judge } from '../../lib/rules/judge.ts';
 import type { Finding, RuleContext } from '../../lib/rules/types.ts';
 import { stateFacet, type CheckInput, type CheckTarget, type Family } from '../../lib/families/family.ts';
 import { FAMILY_LIST } from '../../lib/families/index.ts';
+import { isRecord } from '../../lib/families/check-helpers.ts';
+import { HISTORY_FORMAT_NAMES, recogniseHistory } from '../../lib/cloudtrail/sources.ts';
+import { RULE_IDS } from '../../lib/config/schema.ts';
 
 /**
  * What `sesguard check` accepts: the JSON a team is about to deploy, turned by the family that knows it
@@ -38,6 +41,27 @@ export function inferKind(document: unknown): Omit<KindInference, 'inferred'> | 
   return undefined;
 }
 
+const CONFIG_FIELDS = new Set(['mode', 'trustedAccounts', 'trustedOrgIds', 'trustedDomains', 'adminPrincipals', 'exemptions', 'rules', 'quarantinePolicyName', 'eventDestinationRemoval', 'alerts']);
+
+/**
+ * What an input that is none of the check kinds is, with what to do instead; undefined when it is not
+ * recognisably anything else. An input of another kind must never be judged as the kind asked for.
+ */
+export function describeForeignInput(document: unknown): string | undefined {
+  const history = recogniseHistory(document);
+  if (history) return `this is ${HISTORY_FORMAT_NAMES[history]}, not a policy or definition: use \`sesguard replay\` to see what the guard would do with it`;
+  if (isRecord(document)) {
+    const keys = Object.keys(document);
+    if (keys.length > 0 && keys.every((k) => CONFIG_FIELDS.has(k))) return 'this is a sesguard config: use `sesguard config validate FILE`, or pass it with --config';
+    if (keys.length > 0 && keys.every((k) => ['policies', 'principals', 'versions'].includes(k))) return 'this is a replay state sidecar (<event>.state.json): `sesguard replay` reads it beside its event';
+    if (typeof document['format_version'] === 'string' && 'values' in document && !('resource_changes' in document)) {
+      return 'this is Terraform state, not a plan: check the plan (`terraform show -json plan.out`)';
+    }
+    if (Array.isArray(document['findings']) || (Array.isArray(document['runs']) && document['version'] === '2.1.0')) return 'this is a report (sesguard or SARIF output), not an input';
+  }
+  return undefined;
+}
+
 /** One checked document: its state judged by its family's rules. */
 export interface CheckedDocument {
   resource: string;
@@ -65,3 +89,6 @@ export function checkDocument(
 export function describeKinds(): string {
   return INPUTS.map(({ input }) => `  ${input.kind.padEnd(22)} ${input.description}`).join('\n');
 }
+
+/** Rule ids in the order they are listed, for sorting within a severity. */
+export const RULE_ORDER: ReadonlyMap<string, number> = new Map(RULE_IDS.map((id, i) => [id, i]));

@@ -17,13 +17,14 @@ vi.mock('../../lib/guard/decide.ts', async (importOriginal) => {
 });
 
 describe('sesguard replay when the guard fails on one event', () => {
-  it('reports that event as an error, still decides the others, and exits 1', async () => {
+  it('reports that event as an error, still decides the others, and exits 2', async () => {
     const { code, stdout } = await runCommand(runReplay, ['events/guard-integrity/cloudtrail-stop-logging.json', 'events/identity-policy/v2-create-policy-public-principal.json', '--format', 'json']);
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { verdict: string; errors: string[] });
-    expect(lines.map((l) => l.verdict)).toEqual(['error', 'noncompliant']);
-    expect(lines[0]?.errors).toEqual([
+    // Judged in eventTime order: the identity-policy event happened first.
+    expect(lines.map((l) => l.verdict)).toEqual(['noncompliant', 'error']);
+    expect(lines[1]?.errors).toEqual([
       "the guard failed on events/guard-integrity/cloudtrail-stop-logging.json: TypeError: Cannot read properties of undefined (reading 'statements')",
     ]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
   });
 });

@@ -92,13 +92,13 @@ describe('sesguard replay: offline and dry-run by default (the README main job)'
     expect(JSON.parse(step?.action.document ?? '')).toEqual(JSON.parse(policy(trusted)));
   });
 
-  it('a file that is not JSON is reported invalid and makes the run exit 1; the other files are still decided', async () => {
+  it('a file that is not JSON is reported invalid (file:line:column) and makes the run exit 2; the other files are still decided', async () => {
     const broken = await file('broken.json', '{"detail": ');
     const { code, stdout } = await replay([broken, PUBLIC_POLICY_EVENT, '--format', 'json']);
     const lines = jsonLines(stdout);
     expect(lines.map((l) => l.verdict)).toEqual(['invalid', 'noncompliant']);
-    expect((lines[0]?.skip as { detail: string }).detail).toMatch(/is not JSON/);
-    expect(code).toBe(1);
+    expect((lines[0]?.skip as { detail: string }).detail).toBe(`${broken}:1:12: the input ends where a value was expected (not valid JSON)`);
+    expect(code).toBe(2);
   });
 });
 
@@ -107,7 +107,7 @@ describe('sesguard replay: usage errors exit 2 with a message', () => {
     { name: '--apply without --live', args: [PUBLIC_POLICY_EVENT, '--apply'], message: /--apply needs --live/ },
     { name: 'no files', args: [], message: /name at least one event file/ },
     { name: 'a missing path', args: ['events/nope.json'], message: /no such file or directory: events\/nope.json/ },
-    { name: 'an unknown format', args: [PUBLIC_POLICY_EVENT, '--format', 'xml'], message: /--format must be text or json/ },
+    { name: 'an unknown format', args: [PUBLIC_POLICY_EVENT, '--format', 'xml'], message: /--format must be one of text, json, alert, slack, sns, not "xml"/ },
     { name: 'an unknown option', args: [PUBLIC_POLICY_EVENT, '--force'], message: /Unknown option '--force'/ },
   ])('$name', async ({ args, message }) => {
     const { code, stderr } = await replay(args);

@@ -53,11 +53,11 @@ describe('sesguard simulate --jsonl', () => {
     expect(JSON.parse(out)).toEqual({ id: 7, decision: 'Allow', statements: [{ policy: 'resourcePolicy', index: 0, sid: 'App', effect: 'Allow' }] });
   });
 
-  it('a bad JSON line, a bad case shape and a bad policy each get an error line; the run goes on; exit 1', async () => {
+  it('a bad JSON line, a bad case shape and a bad policy each get an error line; the run goes on; exit 2', async () => {
     const badPolicy = JSON.stringify({ id: 'bp', policies: [{ Version: '2012-10-17', Statement: [{ Action: 'ses:*', Resource: '*' }] }], request: { action: 'ses:SendEmail', resource: IDENTITY } });
     const stdin = ['{"id": "broken", ', JSON.stringify({ id: 'shape', policies: [] }), badPolicy, line('ok', { 'ses:FromAddress': 'a@example.com' })].join('\n');
     const { code, out, err } = await run(['--jsonl'], stdin);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     const results = out.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; error?: string; decision?: string });
     expect(results).toHaveLength(4);
     expect(results[0]).toMatchObject({ id: null, error: expect.stringContaining('line 1: not valid JSON') });
@@ -93,18 +93,26 @@ describe('sesguard simulate for a person at a terminal', () => {
     expect(out).toContain('action not covered');
   });
 
-  it('an invalid policy file names the file, statement and field; exit 1', async () => {
+  it('an invalid policy file names the file, statement and field; exit 2', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Permit', Action: 'ses:*', Resource: '*' }] }));
     const { code, err } = await run(['--policy', bad, '--action', 'ses:SendEmail', '--resource', IDENTITY]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain(`${bad} statement 0 Effect: must be "Allow" or "Deny"`);
   });
 
-  it('a missing policy file is exit 1 with the OS error', async () => {
+  it('a missing policy file is a usage error (exit 2) in the style of every command, not a raw ENOENT', async () => {
     const { code, err } = await run(['--policy', join(dir, 'nope.json'), '--action', 'ses:SendEmail', '--resource', IDENTITY]);
-    expect(code).toBe(1);
-    expect(err).toContain('ENOENT');
+    expect(code).toBe(2);
+    expect(err).toBe(`sesguard simulate: ${join(dir, 'nope.json')}: no such file or directory\n`);
+  });
+
+  it('a policy file with a JSON syntax error says file:line:column', async () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{\n  "Version": "2012-10-17",\n  "Statement": [}\n');
+    const { code, err } = await run(['--policy', broken, '--action', 'ses:SendEmail', '--resource', IDENTITY]);
+    expect(code).toBe(2);
+    expect(err).toBe(`sesguard simulate: ${broken}:3:17: expected a value, found "}" (not valid JSON)\n`);
   });
 
   const usage: Array<[string, string[], string]> = [

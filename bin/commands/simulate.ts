@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { CliIo } from '../io.ts';
-import { parseCommandArgs } from '../command-args.ts';
+import { parseCommandArgs, usageError } from '../command-args.ts';
+import { InputError, namedFile, readInput } from '../input-files.ts';
+import { describeJsonSyntaxError, parseJsonText } from '../../lib/source/json.ts';
 import { evaluate } from '../../lib/policy/evaluate.ts';
 import { explainStatements } from '../../lib/policy/explain.ts';
 import type { ContextValue, EvaluationRequest, PolicySet } from '../../lib/policy/types.ts';
@@ -18,8 +19,11 @@ Evaluates requests against IAM policies with AWS's semantics (explicit deny > al
               {"id":"c1","policies":[<policy>...],"resourcePolicy"?:<policy>,
                "request":{"action":"ses:SendEmail","resource":"arn:...","principal"?:"arn:...","context":{...}}}
               and write one line per case: {"id","decision","statements"} or {"id","error"}.
-              Exit code 1 when any line was bad.
+              A bad line gets an error line and the run goes on.
 --context     key=value; repeat a key, or give a JSON array (key=["a","b"]), for a multivalued key.
+
+Exit: 0 every request evaluated (whatever the decision); 2 a policy or line that could not be read or
+parsed, or bad usage.
 `;
 
 export async function runSimulate(args: string[], io: CliIo): Promise<number> {
@@ -79,7 +83,7 @@ async function runJsonl(io: CliIo): Promise<number> {
     if (!io.stdout.write(`${JSON.stringify(out)}\n`)) await new Promise((r) => io.stdout.once('drain', r));
   }
   if (bad > 0) io.stderr.write(`sesguard simulate: ${bad} bad line(s)\n`);
-  return bad > 0 ? 1 : 0;
+  return bad > 0 ? 2 : 0;
 }
 
 /** `k=v` pairs; a repeated key or a JSON array value makes a multivalued key. Returns an error text. */
@@ -117,19 +121,33 @@ interface OnceOptions {
 }
 
 async function runOnce(io: CliIo, o: OnceOptions): Promise<number> {
-  let documents: Array<{ file: string; text: string }>;
-  let resourcePolicy: { file: string; text: string } | undefined;
+  const read = async (file: string): Promise<{ file: string; document: unknown }> => {
+    const source = await readInput(namedFile(file), io);
+    const parsed = parseJsonText(source.text);
+    if (!parsed.ok) throw new InputError(`${describeJsonSyntaxError(parsed.error)} (not valid JSON)`);
+    return { file, document: parsed.value };
+  };
+  let documents: Array<{ file: string; document: unknown }>;
+  let resourcePolicy: { file: string; document: unknown } | undefined;
+  let current = '';
   try {
-    documents = await Promise.all(o.policyFiles.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
-    if (o.resourcePolicyFile) resourcePolicy = { file: o.resourcePolicyFile, text: await readFile(o.resourcePolicyFile, 'utf8') };
-  } catch (err) {
-    io.stderr.write(`sesguard simulate: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    documents = [];
+    for (const file of o.policyFiles) {
+      current = file;
+      documents.push(await read(file));
+    }
+    if (o.resourcePolicyFile) {
+      current = o.resourcePolicyFile;
+      resourcePolicy = await read(o.resourcePolicyFile);
+    }
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return usageError('simulate', io, `${current}:${/^\d+:\d+:/.test(error.message) ? '' : ' '}${error.message}`);
   }
   try {
     const policies: PolicySet = {
-      identityPolicies: documents.map((d) => labelled(d.file, d.text)),
-      ...(resourcePolicy ? { resourcePolicy: labelled(resourcePolicy.file, resourcePolicy.text) } : {}),
+      identityPolicies: documents.map((d) => labelled(d.file, d.document)),
+      ...(resourcePolicy ? { resourcePolicy: labelled(resourcePolicy.file, resourcePolicy.document) } : {}),
     };
     const request: EvaluationRequest = {
       action: o.action,
@@ -142,7 +160,6 @@ async function runOnce(io: CliIo, o: OnceOptions): Promise<number> {
     return 0;
   } catch (err) {
     if (!(err instanceof CaseError)) throw err;
-    io.stderr.write(`sesguard simulate: invalid policy: ${err.message}\n`);
-    return 1;
+    return usageError('simulate', io, `invalid policy: ${err.message}`);
   }
 }

@@ -46,7 +46,14 @@ const ruleIdOrAll = z.string().superRefine((value, ctx) => {
 
 export const ExemptionSchema = strictObject({
   resource: arnPattern.describe('ARN pattern of the resource or principal exempted'),
-  rules: z.array(ruleIdOrAll).min(1, 'must name at least one rule id, or "*"'),
+  rules: z
+    .array(ruleIdOrAll)
+    .min(1, 'must name at least one rule id, or "*"')
+    .superRefine((rules, ctx) => {
+      rules.forEach((rule, i) => {
+        if (rule !== '*' && LOCKED_RULES.includes(rule)) ctx.addIssue({ code: 'custom', path: [i], message: `${rule} cannot be exempted: ${RULE_CONTRACTS[rule].locked?.why ?? ''}` });
+      });
+    }),
   expires: isoDate,
   reason: z.string().min(3, 'must say why the exemption exists'),
 });
@@ -59,6 +66,23 @@ export const RuleOverrideSchema = strictObject({
 });
 export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
 
+/** Each override is held to its rule's contract (rule-contracts.ts): only actions the rule can take, and no weakening of a locked rule. */
+function checkRuleContracts(rules: Partial<Record<RuleId, RuleOverride>>, ctx: z.RefinementCtx): void {
+  for (const [id, override] of Object.entries(rules) as Array<[RuleId, RuleOverride | undefined]>) {
+    const contract = RULE_CONTRACTS[id];
+    if (!override) continue;
+    if (override.action !== undefined && !contract.actions.includes(override.action)) {
+      const near = didYouMean(override.action, contract.actions);
+      ctx.addIssue({ code: 'custom', path: [id, 'action'], message: `${id} cannot take action "${override.action}"${near}; its actions are ${oneOf(contract.actions)}` });
+    }
+    if (!contract.locked) continue;
+    if (override.enabled === false) ctx.addIssue({ code: 'custom', path: [id, 'enabled'], message: `${id} cannot be disabled: ${contract.locked.why}` });
+    if (override.severity !== undefined && override.severity !== contract.locked.severity) {
+      ctx.addIssue({ code: 'custom', path: [id, 'severity'], message: `${id} is always ${contract.locked.severity} and cannot be set to ${override.severity}: ${contract.locked.why}` });
+    }
+  }
+}
+
 const ConfigObjectSchema = strictObject({
   /** dry-run by default: enforcing is an explicit decision, never an accident of a missing field. */
   mode: oneOfValues(['enforce', 'dry-run'], 'mode').default('dry-run'),
@@ -68,7 +92,7 @@ const ConfigObjectSchema = strictObject({
   trustedDomains: z.array(domain).default([]),
   adminPrincipals: z.array(arnPattern).default([]),
   exemptions: z.array(ExemptionSchema).default([]),
-  rules: partialRecordOf(RULE_IDS, RuleOverrideSchema, 'rule id').default({}),
+  rules: partialRecordOf(RULE_IDS, RuleOverrideSchema, 'rule id').superRefine(checkRuleContracts).default({}),
   quarantinePolicyName: z
     .string()
     .regex(/^[\w+=,.@-]{1,128}$/, 'must be a valid IAM policy name')
@@ -83,30 +107,6 @@ const ConfigObjectSchema = strictObject({
 
 type ConfigObject = z.infer<typeof ConfigObjectSchema>;
 
-/** Each override is held to its rule's contract (rule-contracts.ts): only actions the rule can take, and no weakening of a locked rule. */
-function checkRuleContracts(config: ConfigObject, ctx: z.RefinementCtx): void {
-  for (const [id, override] of Object.entries(config.rules) as Array<[RuleId, RuleOverride | undefined]>) {
-    const contract = RULE_CONTRACTS[id];
-    if (!override) continue;
-    if (override.action !== undefined && !contract.actions.includes(override.action)) {
-      const near = didYouMean(override.action, contract.actions);
-      ctx.addIssue({ code: 'custom', path: ['rules', id, 'action'], message: `${id} cannot take action "${override.action}"${near}; its actions are ${oneOf(contract.actions)}` });
-    }
-    if (!contract.locked) continue;
-    if (override.enabled === false) ctx.addIssue({ code: 'custom', path: ['rules', id, 'enabled'], message: `${id} cannot be disabled: ${contract.locked.why}` });
-    if (override.severity !== undefined && override.severity !== contract.locked.severity) {
-      ctx.addIssue({ code: 'custom', path: ['rules', id, 'severity'], message: `${id} is always ${contract.locked.severity} and cannot be set to ${override.severity}: ${contract.locked.why}` });
-    }
-  }
-  config.exemptions.forEach((exemption, i) => {
-    exemption.rules.forEach((rule, j) => {
-      if (rule !== '*' && LOCKED_RULES.includes(rule)) {
-        ctx.addIssue({ code: 'custom', path: ['exemptions', i, 'rules', j], message: `${rule} cannot be exempted: ${RULE_CONTRACTS[rule].locked?.why ?? ''}` });
-      }
-    });
-  });
-}
-
 /**
  * `'*'` in an exemption means every rule config may exempt, so it is spelled out here, once: the locked
  * rules are not among them, and the effective settings show exactly which rules an exemption covers.
@@ -119,7 +119,7 @@ function expandWildcardExemptions(config: ConfigObject): ConfigObject {
   };
 }
 
-export const ConfigSchema = ConfigObjectSchema.superRefine(checkRuleContracts).transform(expandWildcardExemptions);
+export const ConfigSchema = ConfigObjectSchema.transform(expandWildcardExemptions);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

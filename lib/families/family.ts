@@ -72,8 +72,10 @@ export interface CheckTarget {
   /** Absent when neither --account, --resource nor trustedAccounts says; needed only for placeholder ARNs. */
   account?: string;
   region: string;
-  /** ARN of the principal an IAM policy is judged for. */
-  principal?: string;
+  /** ARNs of the users, roles and groups an IAM policy is judged for (default: one non-administrator). */
+  principals?: readonly string[];
+  /** The resource's own name when the document does not carry it (an identity policy's name, from IaC). */
+  name?: string;
 }
 
 export interface CheckedState<S extends ResourceState> {
@@ -90,7 +92,10 @@ export interface CheckInput<S extends ResourceState = ResourceState> {
   description: string;
   /** Why `document` looks like this kind (e.g. "statements name a Principal"), or undefined when it does not. */
   recognise(document: unknown): string | undefined;
-  /** The state the rules judge; throws InvalidInputError naming the field. */
+  /**
+   * The state the rules judge; throws InvalidInputError naming the field. Inputs are strict: an unknown or
+   * misspelled member is an error that names it and the member it was probably meant to be.
+   */
   build(file: string, document: Record<string, unknown>, target: CheckTarget): CheckedState<S>;
   /** Where a finding points in the document, as a JSON path (the text report and SARIF give its line). */
   pointer(finding: Finding, document: unknown): ReadonlyArray<string | number>;

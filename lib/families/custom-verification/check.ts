@@ -2,11 +2,16 @@ import { z } from 'zod';
 import { InvalidInputError, type CheckInput } from '../family.ts';
 import { accountFor, isRecord, regionOf } from '../check-helpers.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
+import { strictObject } from '../../zod-strict.ts';
 import { verificationTemplateArn } from './state.ts';
 import type { CustomVerificationState } from './types.ts';
 
-/** SESv2 CreateCustomVerificationEmailTemplate input; every field is required by the API. */
-const TemplateSchema = z.object({
+/**
+ * SESv2 CreateCustomVerificationEmailTemplate input; every field is required by the API, and no other is
+ * accepted (the AWS CLI's --cli-input-json refuses unknown members too).
+ * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateCustomVerificationEmailTemplate.html
+ */
+const TemplateSchema = strictObject({
   TemplateName: z.string().min(1),
   FromEmailAddress: z.string().min(1),
   TemplateSubject: z.string(),
@@ -21,7 +26,7 @@ export const VERIFICATION_TEMPLATE_CHECK: CheckInput<CustomVerificationState> = 
   recognise: (document) => (isRecord(document) && 'FromEmailAddress' in document ? 'it has FromEmailAddress' : undefined),
   build(file, document, target) {
     const parsed = TemplateSchema.safeParse(document);
-    if (!parsed.success) throw new InvalidInputError(file, describeZodIssues(parsed.error, { root: '' }));
+    if (!parsed.success) throw new InvalidInputError(file, describeZodIssues(parsed.error));
     const t = parsed.data;
     const account = accountFor(file, target);
     const region = regionOf(target) ?? target.region;

@@ -1,10 +1,27 @@
 import { basename } from 'node:path';
 import { InvalidInputError, type CheckInput } from '../family.ts';
-import { accountFor, isRecord, regionOf } from '../check-helpers.ts';
+import { accountFor, isRecord, regionOf, unknownMembers, type MemberTree } from '../check-helpers.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 import { EventDestinationInputSchema, toEventDestination, type EventDestination } from './destination.ts';
 import { configurationSetArn } from './state.ts';
 import type { EventDestinationState } from './types.ts';
+
+/**
+ * What an event destination may hold: SESv2's EventDestinationDefinition, v1's EventDestination (its
+ * SNSDestination/TopicARN/IAMRoleARN spellings match case-insensitively, as the parser folds them) and
+ * CloudFormation's AWS::SES::ConfigurationSetEventDestination EventDestination, which uses the same names.
+ * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_EventDestinationDefinition.html
+ */
+const DESTINATIONS: MemberTree = {
+  SnsDestination: { TopicArn: true },
+  KinesisFirehoseDestination: { DeliveryStreamArn: true, IamRoleArn: true },
+  EventBridgeDestination: { EventBusArn: true },
+  PinpointDestination: { ApplicationArn: true },
+  CloudWatchDestination: { DimensionConfigurations: [{ DimensionName: true, DimensionValueSource: true, DefaultDimensionValue: true }] },
+};
+const DESTINATION_MEMBERS: MemberTree = { Name: true, Enabled: true, MatchingEventTypes: true, ...DESTINATIONS };
+/** A whole CreateConfigurationSetEventDestination / UpdateConfigurationSetEventDestination request. */
+const REQUEST_MEMBERS: MemberTree = { ConfigurationSetName: true, EventDestinationName: true, EventDestination: DESTINATION_MEMBERS };
 
 /** Members that only an event destination has (v1 and v2 spellings). */
 const DESTINATION_KEYS = ['SnsDestination', 'SNSDestination', 'KinesisFirehoseDestination', 'EventBridgeDestination', 'PinpointDestination', 'CloudWatchDestination', 'MatchingEventTypes'];
@@ -13,9 +30,18 @@ function bodyOf(document: Record<string, unknown>): { body: Record<string, unkno
   return isRecord(document.EventDestination) ? { body: document.EventDestination, wrapped: true } : { body: document, wrapped: false };
 }
 
+const lower = (keys: Iterable<string>): Set<string> => new Set([...keys].map((k) => k.toLowerCase()));
+const DESTINATION_KINDS = lower(Object.keys(DESTINATIONS));
+
 /** A destination in the v2 shape, also from v1 (SNSDestination/TopicARN, IAMRoleARN) and from a whole Create request. */
 export function parseCheckedDestination(file: string, document: Record<string, unknown>): { destination: EventDestination; configurationSet?: string } {
   const { body, wrapped } = bodyOf(document);
+  const unknown = unknownMembers(document, wrapped ? REQUEST_MEMBERS : DESTINATION_MEMBERS, { caseInsensitive: true });
+  if (unknown.length > 0) throw new InvalidInputError(file, unknown);
+  // SES creates a destination only with one place to send events to; with none the input is not a destination at all.
+  if (!Object.keys(body).some((key) => DESTINATION_KINDS.has(key.toLowerCase()))) {
+    throw new InvalidInputError(file, [`${wrapped ? 'EventDestination' : '(root)'}: names no destination; an event destination needs one of ${Object.keys(DESTINATIONS).join(', ')}`]);
+  }
   const configurationSet = typeof document.ConfigurationSetName === 'string' ? document.ConfigurationSetName : undefined;
   const fallbackName = typeof document.EventDestinationName === 'string' ? document.EventDestinationName : basename(file).replace(/\.json$/i, '');
   const parsed = EventDestinationInputSchema.safeParse(body);
@@ -49,7 +75,7 @@ export const EVENT_DESTINATION_CHECK: CheckInput<EventDestinationState> = {
   pointer(_finding, document) {
     if (!isRecord(document)) return [];
     const { body, wrapped } = bodyOf(document);
-    const key = DESTINATION_KEYS.slice(0, 5).find((k) => k in body);
+    const key = Object.keys(body).find((k) => DESTINATION_KINDS.has(k.toLowerCase()));
     return key ? [...(wrapped ? ['EventDestination'] : []), key] : [];
   },
 };

@@ -1,4 +1,5 @@
 import { iamPrincipalArn } from '../../aws/arns.ts';
+import { managedPolicyDocument } from '../../managed-policies/snapshot.ts';
 import { readPolicyInput } from '../policy-document.ts';
 import { InvalidStateSidecarError, StateUnavailableOfflineError } from '../state-errors.ts';
 import { parseStateSidecar, type SidecarPrincipal, type StateSidecar } from './sidecar.ts';
@@ -53,6 +54,9 @@ class OfflineIam {
         if (change.setAsDefault && change.requestedPolicy !== undefined && change.requestedPolicy !== null) {
           this.#documents.set(change.policyArn, change.requestedPolicy);
         }
+        // A version that is not made default changes nothing in effect: with the default unknown offline,
+        // there is nothing this event put in effect to judge (SetDefaultPolicyVersion is judged when it comes).
+        if (!change.setAsDefault && !this.#known(change.policyArn)) return { kind: 'iam-grant', changedPolicy: null, principals: [] };
         const what = change.setAsDefault ? `the new default version of ${change.policyArn}` : `the default version of ${change.policyArn} (the new version is not default)`;
         const changedPolicy = this.#policy(change.policyArn, this.#defaultVersionId(change.setAsDefault ? change.versionId : undefined)) ?? this.#unavailable(what, 'create-version');
         return this.#policyVersionState(change.policyArn, changedPolicy);
@@ -99,8 +103,23 @@ class OfflineIam {
     throw new StateUnavailableOfflineError(what, `the payload of this ${operation} event nor its sidecar ("policies" in <event>.state.json)`);
   }
 
+  /** Whether the document of `id` is known: from the event, the sidecar, or (AWS managed) the offline snapshot. */
+  #known(id: string): boolean {
+    if (this.#documents.has(id)) return true;
+    // AWS managed policies are the same in every account: data/aws-managed-policies.json knows them (reduced
+    // to their SES statements, which is all the rules read).
+    const managed = id.startsWith('arn:') ? managedPolicyDocument(id) : undefined;
+    if (managed) this.#documents.set(id, managed.document);
+    return managed !== undefined;
+  }
+
   #policy(id: string, versionId?: string): IamPolicyInEffect | null {
-    if (!this.#documents.has(id)) return null;
+    if (!this.#known(id)) return null;
+    const document = this.#documents.get(id);
+    // A managed policy with no SES statement at all reads as a policy granting nothing (the parser refuses an empty Statement).
+    if (typeof document === 'object' && document !== null && Array.isArray((document as { Statement?: unknown }).Statement) && (document as { Statement: unknown[] }).Statement.length === 0) {
+      return { source: id, kind: 'managed', ...(versionId !== undefined && { versionId }), rawDocument: JSON.stringify(document), document: { version: '2012-10-17', statements: [] } };
+    }
     const managed = !id.startsWith('inline:');
     return {
       source: id,

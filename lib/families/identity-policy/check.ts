@@ -1,5 +1,6 @@
 import type { CheckInput } from '../family.ts';
-import { accountFor, fileStem, namesAPrincipal, policyOf, statementPointer } from '../check-helpers.ts';
+import { InvalidInputError } from '../family.ts';
+import { accountFor, fileStem, isRecord, namesAPrincipal, policyOf, statementPointer, statementsOf } from '../check-helpers.ts';
 import { accountOfArn } from '../../policy/index.ts';
 import type { Policy } from '../../policy/types.ts';
 import { identityArn } from './state.ts';
@@ -22,11 +23,16 @@ export const IDENTITY_POLICY_CHECK: CheckInput<IdentityPolicyState> = {
   description: 'an SES identity (sending-authorization) policy document',
   recognise: (document) => (namesAPrincipal(document) ? 'statements name a Principal' : undefined),
   build(file, document, target) {
+    // A sending-authorization policy is a resource policy: each statement says whom it authorizes.
+    const without = statementsOf(document).findIndex((s) => isRecord(s) && !('Principal' in s) && !('NotPrincipal' in s));
+    if (without >= 0) {
+      throw new InvalidInputError(file, [`Statement[${without}]: names no Principal, which every statement of an SES identity policy needs; this looks like an IAM policy: use --kind iam-policy`]);
+    }
     const policy = policyOf(file, document);
     const arn = identityArnOf(file, policy, target);
     const identity = arn.slice(arn.indexOf(':identity/') + ':identity/'.length);
     return {
-      state: { kind: 'identity-policy', identity, identityArn: arn, policyName: fileStem(file), rawDocument: JSON.stringify(document), document: policy },
+      state: { kind: 'identity-policy', identity, identityArn: arn, policyName: target.name ?? fileStem(file), rawDocument: JSON.stringify(document), document: policy },
       account: accountOfArn(arn) ?? accountFor(file, target),
       region: arn.split(':')[3] || target.region,
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineOf, locateJson } from './check-locate.ts';
+import { lineOf, locateJson } from './json-lines.ts';
 
 describe('locateJson/lineOf: the line a policy statement starts on', () => {
   const text = [
