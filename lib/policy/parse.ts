@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { classifyAction } from './action-pattern.ts';
 import { decodePolicyDocumentText } from './document-text.ts';
 import { parseOperator } from './operators.ts';
 import type {
@@ -41,8 +42,6 @@ function isStringArray(value: unknown): value is string[] {
   return true;
 }
 
-// `*` alone, or `service:ActionPattern` — IAM answers "Actions/Conditions must be prefaced by a vendor".
-const ACTION_SHAPE = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_.-]+)$/;
 
 export function parsePolicy(input: unknown): ParseResult {
   try {
@@ -140,7 +139,9 @@ function parseStatement(input: unknown, index: number, errors: PolicyError[]): S
   const action = exclusivePair(raw, 'Action', 'NotAction', true, err);
   for (const [field, list] of [['Action', action.positive], ['NotAction', action.negative]] as const) {
     for (const a of list ?? []) {
-      if (!ACTION_SHAPE.test(a)) err(field, `"${a}" is not "*" or "service:action"`);
+      // `*` alone, or `service:action` — IAM answers "Actions/Conditions must be prefaced by a vendor".
+      // Entries with stray whitespace are kept as written: they are valid and match nothing (action-pattern.ts).
+      if (!classifyAction(a)) err(field, `"${a}" is not "*" or "service:action"`);
     }
   }
 
@@ -174,11 +175,18 @@ function parseStatement(input: unknown, index: number, errors: PolicyError[]): S
   };
 }
 
+/**
+ * `*`, a six-segment ARN, or a shorter ARN whose last segment ends in `*` (`arn:aws:ses:*`, seen in AWS's
+ * own FMSServiceRolePolicy and NeptuneFullAccess): the trailing wildcard spans the segments it leaves
+ * out, as iam-simulate reads it (src/resource/resource.ts pads short ARNs with `*` segments) and as
+ * `expandShortArn` matches it. A short ARN without that wildcard does not say what the missing
+ * segments are, so it stays an error.
+ */
 function isArnShaped(value: string): boolean {
   if (!value.startsWith('arn:')) return false;
   let colons = 0;
   for (let i = 0; i < value.length && colons < 5; i++) if (value.charCodeAt(i) === 58) colons++;
-  return colons >= 5;
+  return colons >= 5 || value.endsWith('*');
 }
 
 function exclusivePair(
