@@ -79,6 +79,8 @@ const IDENTITY_POLICIES: Doc[] = [
   doc({ Effect: 'Allow', Action: 'ses:SendTemplatedEmail', Resource: [identityArn('example.org'), `arn:aws:ses:us-east-1:${ACCOUNT}:template/*`] }),
   doc({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
   doc({ Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*', Condition: { StringLike: { 'ses:FromAddress': '${aws:username}@*' } } }),
+  // ForAnyValue with IfExists on a key most requests lack: the set operator decides (false when absent).
+  doc({ Effect: 'Allow', Action: 'ses:Send*', Resource: '*', Condition: { 'ForAnyValue:StringLikeIfExists': { 'ses:FromDisplayName': 'Billing*' } } }),
 ];
 
 const DOMAINS = ['example.com', 'mail.example.com', 'example.org'];

@@ -67,6 +67,12 @@ const cases: Case[] = [
   { name: 'a whitespace action in NotAction excludes nothing', identity: [[{ Effect: 'Allow', NotAction: 'ses:SendEmail ', Resource: '*' }]], decision: 'Allow' },
   { name: 'a whitespace action in a Deny denies nothing', identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: '*' }, { Effect: 'Deny', Action: 'ses: SendEmail', Resource: '*' }]], decision: 'Allow' },
   {
+    name: 'an Allow on ForAnyValue:...IfExists does not apply to a request without the key (denied)',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: '*', Condition: { 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['team'] } } }]],
+    context: {},
+    decision: 'ImplicitDeny',
+  },
+  {
     name: 'explicit deny beats allow, citing only the deny',
     identity: [[allowSend], [{ Sid: 'NoSes', Effect: 'Deny', Action: 'ses:*', Resource: '*' }]],
     decision: 'ExplicitDeny',
