@@ -35,6 +35,7 @@ export function configureActionCatalog(options: { dataRoot: string }): void {
   dataRoot = options.dataRoot;
   services = undefined;
   actionsByService.clear();
+  expansions.clear();
 }
 
 function root(): string {
@@ -105,15 +106,35 @@ export function actionMatches(pattern: string, action: string): boolean {
  * that service's actions are considered (a `*` pattern then means "all of its actions").
  */
 export function expandActionPatterns(patterns: readonly string[], service?: string): string[] {
+  if (patterns.length === 1) return [...expandOne(patterns[0]!, service)];
   const out = new Set<string>();
-  for (const pattern of patterns) {
-    if (!isLiveAction(pattern)) continue; // matches no action (action-pattern.ts)
-    for (const svc of servicesFor(pattern, service)) {
-      const matcher = compileGlob(pattern, true);
-      for (const action of actionsOfService(svc)) if (matcher(action)) out.add(action);
-    }
-  }
+  for (const pattern of patterns) for (const action of expandOne(pattern, service)) out.add(action);
   return [...out].sort();
+}
+
+/**
+ * One pattern's expansion, memoised per pattern and service: `ses:*` recurs in nearly every statement
+ * a check reads, and walking the catalogue for it each time was a large share of `sesguard check`.
+ */
+const expansions = new Map<string, readonly string[]>();
+const NONE: readonly string[] = [];
+
+function expandOne(pattern: string, service: string | undefined): readonly string[] {
+  if (!isLiveAction(pattern)) return NONE; // an inert entry matches no action (action-pattern.ts)
+  const services = servicesFor(pattern, service);
+  // Patterns of other services cost nothing to rule out; only the catalogue walk is worth remembering.
+  if (services.length === 0) return NONE;
+  const key = services.length === 1 ? `${services[0]}\u0000${pattern}` : `*\u0000${pattern}`;
+  let hit = expansions.get(key);
+  if (!hit) {
+    const matcher = compileGlob(pattern, true);
+    const out: string[] = [];
+    for (const svc of services) for (const action of actionsOfService(svc)) if (matcher(action)) out.push(action);
+    hit = services.length === 1 ? out : [...new Set(out)].sort();
+    if (expansions.size >= 50_000) expansions.clear();
+    expansions.set(key, hit);
+  }
+  return hit;
 }
 
 /** Which services a pattern could reach, so expansion reads only the files it needs. */
