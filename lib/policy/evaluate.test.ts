@@ -72,6 +72,28 @@ const cases: Case[] = [
     context: {},
     decision: 'ImplicitDeny',
   },
+  // "You can use a policy variable in the Resource element, but only in the resource portion of the ARN
+  // [after the fifth colon]" (IAM User Guide, reference_policies_variables, "Where you can use policy
+  // variables"); iam-simulate matches the segments before it literally. A variable there is text.
+  {
+    name: 'a variable before the fifth colon of a Resource ARN is not substituted (Allow grants nothing)',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:*:${aws:PrincipalAccount}:*' }]],
+    context: { 'aws:PrincipalAccount': ACCOUNT },
+    decision: 'ImplicitDeny',
+  },
+  {
+    name: 'a variable before the fifth colon of a Resource ARN is not substituted (Deny denies nothing)',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: '*' }, { Effect: 'Deny', Action: 'ses:*', Resource: 'arn:aws:ses:${aws:RequestedRegion}:*:*' }]],
+    context: { 'aws:RequestedRegion': 'us-east-1' },
+    decision: 'Allow',
+  },
+  {
+    name: 'a variable in the resource portion of the ARN is substituted',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: `arn:aws:ses:*:${ACCOUNT}:identity/\${aws:username}` }]],
+    resource: `arn:aws:ses:us-east-1:${ACCOUNT}:identity/alice`,
+    context: { 'aws:username': 'alice' },
+    decision: 'Allow',
+  },
   {
     name: 'explicit deny beats allow, citing only the deny',
     identity: [[allowSend], [{ Sid: 'NoSes', Effect: 'Deny', Action: 'ses:*', Resource: '*' }]],

@@ -2,7 +2,7 @@ import { isLiveAction } from './action-pattern.ts';
 import { compileCondition, type ConditionPredicate } from './conditions.ts';
 import { accountOfPrincipal } from './arn.ts';
 import { matchesPrincipalSet } from './principal.ts';
-import { cachedRegex, parseTemplate, renderRegexSource, type ContextLookup } from './variables.ts';
+import { cachedRegex, parseResourceTemplate, renderRegexSource, type ContextLookup } from './variables.ts';
 import { compileArnPattern, compileGlob, expandShortArn, splitArn, type Matcher } from './wildcard.ts';
 import type {
   ConditionClause,
@@ -204,7 +204,7 @@ function compileResources(patterns: readonly string[], variables: boolean): Reso
 function buildResources(patterns: readonly string[], variables: boolean): ResourceTest {
   const tests: ResourceTest[] = patterns.map((written) => {
     const p = expandShortArn(written);
-    const template = parseTemplate(p, variables);
+    const template = parseResourceTemplate(p, variables);
     if (!template.needsRendering) {
       const m = compileArnPattern(p);
       return (r) => m(r);
