@@ -184,12 +184,14 @@ function serviceDetails(service: string): ReadonlyMap<string, ActionDetails> {
     const map = new Map<string, ActionDetails>();
     if (isKnownService(key)) {
       const actions = actionDetailFile.parse(readJson('actions', `${key}.json`));
-      const types = resourceTypeFile.parse(readJson('resourceTypes', `${key}.json`));
+      // Actions name their resource types as the catalogue spells them ("Sink"); the file keys them lower-cased.
+      const byName = new Map(Object.entries(resourceTypeFile.parse(readJson('resourceTypes', `${key}.json`))).map(([k, v]) => [k.toLowerCase(), v]));
+      const typeOf = (name: string) => byName.get(name.toLowerCase());
       for (const a of Object.values(actions)) {
-        const typeKeys = a.resourceTypes.flatMap((t) => [...(t.conditionKeys ?? []), ...(types[t.name]?.conditionKeys ?? [])]);
+        const typeKeys = a.resourceTypes.flatMap((t) => [...(t.conditionKeys ?? []), ...(typeOf(t.name)?.conditionKeys ?? [])]);
         map.set(a.name.toLowerCase(), {
           action: `${key}:${a.name}`,
-          resourceTypes: a.resourceTypes.map((t) => ({ name: t.name, required: t.required, arn: types[t.name]?.arn ?? '' })),
+          resourceTypes: a.resourceTypes.map((t) => ({ name: t.name, required: t.required, arn: typeOf(t.name)?.arn ?? '' })),
           conditionKeys: [...new Set([...a.conditionKeys, ...typeKeys])],
         });
       }
@@ -248,7 +250,7 @@ export function conditionKeyInfo(key: string): { name: string; type: string; glo
   const keys = serviceConditionKeys(lower.slice(0, colon));
   const exact = keys.get(lower);
   if (exact) return { name: exact.name, type: exact.type, global: false };
-  for (const [pattern, k] of keys) if (pattern.includes('${') && keyPatternMatches(pattern, lower)) return { name: spelled(k.name, key), type: k.type, global: false };
+  for (const [pattern, k] of keys) if (keyPatternMatches(pattern, lower)) return { name: spelled(k.name, key), type: k.type, global: false };
   return undefined;
 }
 
@@ -259,11 +261,17 @@ function spelled(catalogueName: string, written: string): string {
   return catalogueName.slice(0, slash + 1) + written.slice(slash + 1);
 }
 
-/** `aws:resourcetag/${tagkey}` (catalogue) or `aws:resourcetag/tag-key` (global list) against a written key. */
-function keyPatternMatches(pattern: string, lowerKey: string): boolean {
-  const slash = pattern.indexOf('/');
-  if (slash < 0) return false;
-  return lowerKey.startsWith(pattern.slice(0, slash + 1)) && lowerKey.length > slash + 1;
+/**
+ * A catalogue key with a variable part against a written key. The catalogue writes the variable part as
+ * `${TagKey}`, `<key>` or `tag-key` (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`,
+ * `secretsmanager:ResourceTag/tag-key`).
+ */
+export function keyPatternMatches(pattern: string, lowerKey: string): boolean {
+  // The variable part follows a slash, or the second colon (`kms:EncryptionContext:${EncryptionContextKey}`).
+  const m = /^(.+[/:])(\$\{[^}]+\}|<[^>]+>|tag-key)$/.exec(pattern.toLowerCase());
+  if (!m || !m[1]!.includes(':')) return false;
+  const prefix = m[1]!;
+  return lowerKey.startsWith(prefix) && lowerKey.length > prefix.length;
 }
 
 let globalKeys: ReadonlyMap<string, { name: string; type: string }> | undefined;
@@ -276,7 +284,7 @@ function globalKey(lowerKey: string): { name: string; type: string } | undefined
   }
   const exact = globalKeys.get(lowerKey);
   if (exact) return exact;
-  for (const [pattern, k] of globalKeys) if (pattern.endsWith('/tag-key') && keyPatternMatches(pattern, lowerKey)) return k;
+  for (const [pattern, k] of globalKeys) if (keyPatternMatches(pattern, lowerKey)) return k;
   return undefined;
 }
 
@@ -295,6 +303,6 @@ export function actionCarriesKey(action: string, key: string): boolean {
   if (!details) return false;
   return details.conditionKeys.some((k) => {
     const pattern = k.toLowerCase();
-    return pattern === lower || (pattern.includes('${') && keyPatternMatches(pattern, lower));
+    return pattern === lower || keyPatternMatches(pattern, lower);
   });
 }
