@@ -73,6 +73,13 @@ describe('findReachableGrant: grants the one-probe check missed (IAM-SES-001)', 
     if (r.reachable) expect(r.assumptions.join(' ')).toMatch(/ses:FromAddress, which the action catalogue says ses:CreateEmailIdentityPolicy requests never carry/);
   });
 
+  it('another trusted account\'s resources: reachable if that resource\'s policy lets the principal in (not certain)', () => {
+    const r = reach([[{ Effect: 'Allow', Action: 'ses:*', Resource: `arn:aws:ses:*:${OTHER_ACCOUNT}:identity/*` }]], 'ses:CreateEmailIdentityPolicy', USER, {
+      space: { service: 'ses', accounts: [ACCOUNT, OTHER_ACCOUNT], partition: 'aws' },
+    });
+    expect(r).toMatchObject({ reachable: true, certain: false, resource: expect.stringContaining(`:${OTHER_ACCOUNT}:identity/`) });
+  });
+
   it('cites the statements that allow the witness', () => {
     const r = reach([[{ Sid: 'Mine', ...allowAll }], [{ Effect: 'Allow', Action: 'ses:CreateEmailIdentityPolicy', Resource: '*' }]], 'ses:CreateEmailIdentityPolicy');
     expect(r).toMatchObject({ reachable: true, statements: [{ policy: 'p0', index: 0, sid: 'Mine', effect: 'Allow' }, { policy: 'p1', index: 0, effect: 'Allow' }] });
@@ -84,7 +91,7 @@ describe('findReachableGrant: what is not reachable', () => {
     ['no statement names the action', [[{ Effect: 'Allow', Action: 'ses:Send*', Resource: '*' }]], 'ses:CreateEmailIdentityPolicy', /no Allow statement names/],
     ['an unconditional Deny on every resource', [[allowAll, { Effect: 'Deny', Action: 'ses:*', Resource: '*' }]], 'ses:CreateEmailIdentityPolicy', /denied unconditionally by p0 statement 1/],
     ['an unconditional Deny whose NotResource spares only other services', [[allowAll, { Effect: 'Deny', Action: '*', NotResource: 'arn:aws:s3:::*' }]], 'ses:CreateEmailIdentityPolicy', /denied unconditionally/],
-    ['only another account\'s resources', [[{ Effect: 'Allow', Action: 'ses:*', Resource: `arn:aws:ses:*:${OTHER_ACCOUNT}:*` }]], 'ses:CreateEmailIdentityPolicy', /outside their Resource/],
+    ['only an untrusted account\'s resources', [[{ Effect: 'Allow', Action: 'ses:*', Resource: `arn:aws:ses:*:${OTHER_ACCOUNT}:*` }]], 'ses:CreateEmailIdentityPolicy', /outside their Resource/],
     ['an Allow whose conditions are never true', [[{ ...allowAll, Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '0' } } }]], 'ses:CreateEmailIdentityPolicy', /never negative/],
     ['an Allow on a principal key that is false for this principal', [[{ ...allowAll, Condition: { StringEquals: { 'aws:username': 'bob' } } }]], 'ses:CreateEmailIdentityPolicy', /false for this principal/],
     ['a Deny on a principal key that holds for this principal is unconditional for it', [[allowAll, { Effect: 'Deny', Action: 'ses:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } } }]], 'ses:CreateEmailIdentityPolicy', /denied unconditionally/],
@@ -96,9 +103,10 @@ describe('findReachableGrant: what is not reachable', () => {
     if (!r.reachable) expect(r.why).toMatch(why);
   });
 
-  it('a principal outside the space: a request into another account needs a resource policy', () => {
+  it('a principal from another account: reachable only if the resource\'s own policy lets it in (not certain)', () => {
     const r = reach([[allowAll]], 'ses:CreateEmailIdentityPolicy', `arn:aws:iam::${OTHER_ACCOUNT}:user/bob`);
-    expect(r).toMatchObject({ reachable: false, why: expect.stringMatching(/outside the space/) });
+    expect(r).toMatchObject({ reachable: true, certain: false });
+    if (r.reachable) expect(r.assumptions.join(' ')).toMatch(/resource's own policy there must let/);
   });
 });
 

@@ -30,9 +30,9 @@ import type { ConditionClause, LabelledPolicy, Statement, StatementRef } from '.
  * on the `assumptions` listed (e.g. a conditional Deny that some request may escape), which a finding
  * should word as "may".
  *
- * Identity policies only: SES has no resource policy that can grant a perimeter action (its sending
- * authorization policies grant sending only), and a request into another account needs one, so the
- * space is restricted to the principal's own account when that account is known.
+ * Identity policies only. A request into another account of the space would also need that resource's
+ * own policy to allow it (an SES identity policy; the SES-IDP rules judge those), so such a grant is
+ * reported as reachable on that assumption, never as certain.
  */
 
 export interface ReachInput {
@@ -127,11 +127,11 @@ export function findReachableGrant(input: ReachInput): ReachResult {
   const fixed = principalVariables(input.principal);
   const fixedLookup: VariableValue = (k) => fixed.get(k);
 
+  // The principal's own account first: a request there needs only these policies. A request into another
+  // account of the space also needs that resource's own policy (an SES identity policy, judged by the
+  // SES-IDP rules) to let the principal in: still counted, but never as certain.
   const principalAccount = accountOfPrincipal(input.principal.arn);
-  const accounts = principalAccount === undefined ? [...space.accounts] : space.accounts.filter((a) => a === principalAccount);
-  if (accounts.length === 0) {
-    return { reachable: false, why: `${input.principal.arn} is in account ${principalAccount}, outside the space (${space.accounts.join(', ')}); a request into another account needs a resource policy, and SES grants no perimeter action through one` };
-  }
+  const accounts = [...space.accounts].sort((a, b) => Number(b === principalAccount) - Number(a === principalAccount));
   const cells = spaceCells(action, space, accounts);
   if (cells.length === 0) return { reachable: false, why: `the catalogue knows no resource type for ${action} in ${space.service}` };
 
@@ -219,6 +219,9 @@ export function findReachableGrant(input: ReachInput): ReachResult {
   // 3. No concrete witness: reachable on the stated assumptions.
   const first = reachable[0]!;
   const assumptions: string[] = [];
+  if (principalAccount !== undefined && first.cell.account !== principalAccount) {
+    assumptions.push(`the request goes into account ${first.cell.account}, so the resource's own policy there must let ${input.principal.arn} in as well`);
+  }
   if (first.budgetExceeded) assumptions.push('the patterns were too many to search exhaustively');
   if (first.allow.statement.conditions.length > 0) {
     const uncarried = [...new Set(first.allow.statement.conditions.filter((c) => requiresKey(c) && !actionCarriesKey(action, c.key)).map((c) => c.key))];
@@ -234,10 +237,22 @@ export function findReachableGrant(input: ReachInput): ReachResult {
     assumptions.push('an unknown policy variable takes a value that lets the Allow apply and the Deny miss');
   }
   if (assumptions.length === 0) assumptions.push('the request context that satisfies the statements could not be constructed');
+  // A readable witness: an AWS region the patterns allow, if there is one.
+  let witness = first.witness;
+  if (first.cell.arnFormat !== null && !first.budgetExceeded) {
+    const own = allowConstraints(first.allow, fixedLookup);
+    for (const region of [...regionsNamedInConditions([first.allow, ...denies]), ...preferredRegions(space.partition)]) {
+      const found = search(first.cell, region, space.partition, own, certainConstraints);
+      if (found.found) {
+        witness = found.witness;
+        break;
+      }
+    }
+  }
   return {
     reachable: true,
-    region: first.cell.arnFormat === null ? preferredRegions(space.partition)[0]! : regionOf(first.witness),
-    resource: first.witness,
+    region: first.cell.arnFormat === null ? preferredRegions(space.partition)[0]! : regionOf(witness),
+    resource: witness,
     resourceType: first.cell.type,
     typeSource: first.cell.typeSource,
     resourcePattern: describeResources(first.allow.statement),
