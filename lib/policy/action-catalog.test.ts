@@ -69,6 +69,10 @@ describe('wildcard matching', () => {
     ['the resource part may contain colons', 'arn:aws:logs:us-east-1:1:log-group:*', 'arn:aws:logs:us-east-1:1:log-group:g:log-stream:s', true],
     ['a non-ARN value never matches an ARN pattern with wildcards', 'arn:aws:ses:*:*:identity/*', 'identity/a.com', false],
     ['"*" matches anything', '*', 'whatever', true],
+    ['a short ARN ending in * spans the segments it leaves out', 'arn:aws:ses:*', 'arn:aws:ses:eu-west-1:111122223333:identity/a.com', true],
+    ['a short ARN keeps the segments it names', 'arn:aws:ses:us-*', 'arn:aws:ses:eu-west-1:111122223333:identity/a.com', false],
+    ['a short ARN keeps its service exact', 'arn:aws:ses:*', 'arn:aws:sesv2:eu-west-1:111122223333:identity/a.com', false],
+    ['a short ARN ending in an account prefix', 'arn:aws:ses:us-east-1:1111*', 'arn:aws:ses:us-east-1:111122223333:identity/a:b', true],
   ];
   it.each(arns)('matchArn: %s', (_n, pattern, value, expected) => expect(matchArn(pattern, value)).toBe(expected));
 });
