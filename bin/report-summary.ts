@@ -29,13 +29,13 @@ const DESCENDING: readonly Severity[] = [...SEVERITIES].reverse();
  * Findings counted by rule (rows, in rule-id order) and severity (columns, most severe first), with an
  * `exempt` column and a total row; empty when there are no findings.
  */
-export function severityTable(findings: readonly Pick<Finding, 'ruleId' | 'severity' | 'exemption'>[]): string[] {
+export function severityTable(findings: ReadonlyArray<Pick<Finding, 'severity' | 'exemption'> & { ruleId: string }>): string[] {
   if (findings.length === 0) return [];
   const columns = [...DESCENDING, 'exempt'] as const;
   const count = (rows: readonly Pick<Finding, 'severity' | 'exemption'>[], column: (typeof columns)[number]): number =>
     rows.filter((f) => (column === 'exempt' ? f.exemption !== undefined : f.exemption === undefined && f.severity === column)).length;
-  const rules = RULE_IDS.filter((id) => findings.some((f) => f.ruleId === id));
-  const others = [...new Set(findings.map((f) => f.ruleId))].filter((id) => !rules.includes(id as never)).sort();
+  const rules: string[] = RULE_IDS.filter((id) => findings.some((f) => f.ruleId === id));
+  const others = [...new Set(findings.map((f) => f.ruleId))].filter((id) => !rules.includes(id)).sort();
   const rows: Array<[string, number[]]> = [...rules, ...others].map((id) => [id, columns.map((c) => count(findings.filter((f) => f.ruleId === id), c))]);
   rows.push(['total', columns.map((c) => count(findings, c))]);
   const width = Math.max(...rows.map(([id]) => id.length), 'rule'.length);

@@ -11,6 +11,7 @@ import { InvalidPlanError, readTerraformPlan, recogniseTerraformPlan } from '../
 import type { IacModel, IacResource } from '../../lib/iac/types.ts';
 import { checkDocument, describeForeignInput, inferKind, RULE_ORDER, type KindInference } from './check-inputs.ts';
 import { SEVERITY_RANK, type FileReport, type LocatedFinding, type ResourceReport } from './check-format.ts';
+import { lintFindings, type LintTarget } from './check-lint.ts';
 
 /** How one `sesguard check` input is judged: the command line's choices. */
 export interface CheckOptions {
@@ -43,9 +44,21 @@ function parseSource(name: string, text: string): Parsed {
 }
 
 const bySeverityThenRule = (a: LocatedFinding, b: LocatedFinding): number =>
-  SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (RULE_ORDER.get(a.ruleId) ?? 0) - (RULE_ORDER.get(b.ruleId) ?? 0) || (a.statement?.index ?? -1) - (b.statement?.index ?? -1);
+  SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+  (RULE_ORDER.get(a.ruleId) ?? RULE_ORDER.size) - (RULE_ORDER.get(b.ruleId) ?? RULE_ORDER.size) ||
+  (a.statement?.index ?? -1) - (b.statement?.index ?? -1) ||
+  a.line - b.line;
 
-/** Judges one document of a given kind, locating each finding with `line`. */
+/** Where a lint finding's field is: `Condition.Bool.ses:RequireTLS` -> Statement[i].Condition.Bool["ses:RequireTLS"]. */
+function lintPointer(statement: number | undefined, field: string | undefined): Array<string | number> {
+  if (statement === undefined) return [];
+  const [element, operator, ...key] = (field ?? '').split('.');
+  return ['Statement', statement, ...[element, operator, key.length > 0 ? key.join('.') : undefined].filter((p): p is string => p !== undefined && p !== '')];
+}
+
+const POLICY_KINDS: ReadonlySet<string> = new Set(['identity-policy', 'iam-policy']);
+
+/** Judges one document of a given kind (and lints it when it is a policy), locating each finding with `line`. */
 function judgeDocument(
   name: string,
   kind: string,
@@ -53,10 +66,16 @@ function judgeDocument(
   target: CheckTarget,
   options: CheckOptions,
   line: (pointer: ReadonlyArray<string | number>) => number,
+  lint: Omit<LintTarget, 'kind' | 'resource'> | undefined,
 ): Pick<ResourceReport, 'resource' | 'findings' | 'errors'> {
   try {
     const checked = checkDocument(name, kind, document, target, { config: options.config, now: options.now });
-    const findings = checked.findings.map((finding): LocatedFinding => ({ ...finding, line: line(checked.pointer(finding)) })).sort(bySeverityThenRule);
+    const located = checked.findings.map((finding): LocatedFinding => ({ ...finding, line: line(checked.pointer(finding)) }));
+    if (lint && POLICY_KINDS.has(kind)) {
+      const linted = lintFindings(document, { ...lint, kind: kind as LintTarget['kind'], resource: checked.resource }, options.config);
+      located.push(...linted.map((finding): LocatedFinding => ({ ...finding, line: line(lintPointer(finding.statement?.index, finding.field)) })));
+    }
+    const findings = located.sort(bySeverityThenRule);
     return { resource: checked.resource, findings, errors: [] };
   } catch (error) {
     if (error instanceof InvalidInputError) return { findings: [], errors: error.problems };
@@ -124,7 +143,7 @@ export function checkSource(name: string, uri: string, source: SourceText, optio
     ...(options.resource !== undefined && { resource: options.resource }),
     ...(options.principals.length > 0 && { principals: options.principals }),
   };
-  Object.assign(resource, judgeDocument(name, inference.kind, value, target, options, lineOf));
+  Object.assign(resource, judgeDocument(name, inference.kind, value, target, options, lineOf, { text: source.text }));
   return report;
 }
 
@@ -172,5 +191,7 @@ function judgeIacResource(file: string, iac: IacResource, lineOf: (path: Readonl
   // Findings point at the resource; a document written as YAML/JSON inside the file gets the statement's own line.
   const documentPath = iac.documentPath;
   const locate = (pointer: ReadonlyArray<string | number>): number => (documentPath ? Math.max(lineOf([...documentPath, ...pointer]), line) : line);
-  return { ...report, ...judgeDocument(`${file} ${iac.address}`, iac.kind, iac.document, target, options, locate) };
+  // An AWS managed policy is AWS's own (and the snapshot keeps only its SES statements): judged, not linted.
+  const lint = iac.target.awsManaged ? undefined : { text: JSON.stringify(iac.document), ...(iac.target.container !== undefined && { container: iac.target.container }) };
+  return { ...report, ...judgeDocument(`${file} ${iac.address}`, iac.kind, iac.document, target, options, locate, lint) };
 }

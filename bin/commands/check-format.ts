@@ -2,6 +2,8 @@ import type { Severity } from '../../lib/config/schema.ts';
 import { RULES } from '../../lib/families/index.ts';
 import type { IacModel, IacSkipped } from '../../lib/iac/types.ts';
 import type { Finding } from '../../lib/rules/types.ts';
+import { LINT_DEFAULT_SEVERITY } from '../../lib/config/lint-settings.ts';
+import { LINT_TITLES } from './check-lint.ts';
 import { describeFix, severityTable } from '../report-summary.ts';
 import type { KindInference } from './check-inputs.ts';
 
@@ -9,10 +11,15 @@ import type { KindInference } from './check-inputs.ts';
 
 export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
-export interface LocatedFinding extends Finding {
+/** A finding of a perimeter rule, or of a LINT-* code (lint findings are reported, never repaired). */
+export type ReportFinding = Omit<Finding, 'ruleId'> & { ruleId: string };
+
+export const isLintFinding = (finding: Pick<ReportFinding, 'ruleId'>): boolean => finding.ruleId.startsWith('LINT-');
+
+export type LocatedFinding = ReportFinding & {
   /** 1-based line in the input file the finding points at. */
   line: number;
-}
+};
 
 /** One judged resource: the whole file for a single document, one resource of a Terraform plan or template. */
 export interface ResourceReport {
@@ -55,7 +62,7 @@ export interface CheckReport {
 
 const FORMAT_NAMES: Record<FileReport['format'], string> = { document: 'document', 'terraform-plan': 'Terraform plan', cloudformation: 'CloudFormation template' };
 
-function statementText(finding: Finding): string {
+function statementText(finding: ReportFinding): string {
   if (!finding.statement) return '';
   return `statement ${finding.statement.index}${finding.statement.sid ? ` (Sid "${finding.statement.sid}")` : ''}`;
 }
@@ -81,7 +88,8 @@ function summaryLine(report: CheckReport): string {
 
 function findingLines(finding: LocatedFinding, indent: string): string[] {
   const where = [statementText(finding), `line ${finding.line}`].filter(Boolean).join(', ');
-  const out = [`${indent}${finding.ruleId} ${finding.severity.toUpperCase()} ${where}`, `${indent}  ${finding.reason}`, `${indent}  fix: ${describeFix(finding.fix)} [action: ${finding.action}]`];
+  const fix = isLintFinding(finding) ? 'edit the document (a lint finding is reported, never repaired)' : `${describeFix(finding.fix)} [action: ${finding.action}]`;
+  const out = [`${indent}${finding.ruleId} ${finding.severity.toUpperCase()} ${where}`, `${indent}  ${finding.reason}`, `${indent}  fix: ${fix}`];
   if (finding.exemption) out.push(`${indent}  exempt until ${finding.exemption.expires}: ${finding.exemption.reason} (reported, not repaired)`);
   return out;
 }
@@ -181,14 +189,18 @@ function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
 }
 
 export function formatSarif(report: CheckReport, toolVersion: string): string {
-  const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
+  const descriptors = [
+    ...RULES.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.defaultSeverity, full: `${rule.title}. Default action: ${rule.defaultAction}.`, tags: ['security', 'ses'] })),
+    ...(Object.entries(LINT_TITLES) as Array<[keyof typeof LINT_TITLES, string]>).map(([id, title]) => ({ id, title, severity: LINT_DEFAULT_SEVERITY[id] as Severity, full: `${title}. Policy validation: fix the document.`, tags: ['security', 'iam', 'lint'] })),
+  ];
+  const ruleIndex = new Map<string, number>(descriptors.map((rule, index) => [rule.id, index]));
   const results = report.files.flatMap((file) =>
     file.resources.flatMap((resource) =>
       resource.findings.map((finding) => ({
         ruleId: finding.ruleId,
         ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
         level: SARIF_LEVEL[finding.severity],
-        message: { text: `${finding.reason} Fix: ${describeFix(finding.fix)}.` },
+        message: { text: isLintFinding(finding) ? finding.reason : `${finding.reason} Fix: ${describeFix(finding.fix)}.` },
         locations: [
           {
             physicalLocation: { artifactLocation: artifactLocation(file.uri), region: { startLine: finding.line } },
@@ -222,13 +234,13 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
           driver: {
             name: 'sesguard',
             version: toolVersion,
-            rules: RULES.map((rule) => ({
+            rules: descriptors.map((rule) => ({
               id: rule.id,
               name: rule.id.replace(/-/g, ''),
               shortDescription: { text: rule.title },
-              fullDescription: { text: `${rule.title}. Default action: ${rule.defaultAction}.` },
-              defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
-              properties: { 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity], tags: ['security', 'ses'] },
+              fullDescription: { text: rule.full },
+              defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
+              properties: { 'security-severity': SECURITY_SEVERITY[rule.severity], tags: rule.tags },
             })),
           },
         },

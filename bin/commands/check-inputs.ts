@@ -41,7 +41,7 @@ export function inferKind(document: unknown): Omit<KindInference, 'inferred'> | 
   return undefined;
 }
 
-const CONFIG_FIELDS = new Set(['mode', 'trustedAccounts', 'trustedOrgIds', 'trustedDomains', 'adminPrincipals', 'exemptions', 'rules', 'quarantinePolicyName', 'eventDestinationRemoval', 'alerts']);
+const CONFIG_FIELDS = new Set(['mode', 'trustedAccounts', 'trustedOrgIds', 'trustedDomains', 'adminPrincipals', 'exemptions', 'rules', 'quarantinePolicyName', 'eventDestinationRemoval', 'alerts', 'lint']);
 
 /**
  * What an input that is none of the check kinds is, with what to do instead; undefined when it is not

@@ -3,6 +3,7 @@ import { parseCommandArgs, usageError } from '../command-args.ts';
 import { loadCliConfig } from '../config-source.ts';
 import { InvalidConfigError } from '../../lib/config/load.ts';
 import { RULE_CONTRACTS } from '../../lib/config/rule-contracts.ts';
+import { LINT_DEFAULT_SEVERITY } from '../../lib/config/lint-settings.ts';
 import type { Config } from '../../lib/config/schema.ts';
 import { RULES } from '../../lib/families/index.ts';
 import { configuredAction } from '../../lib/rules/judge.ts';
@@ -20,6 +21,14 @@ Exit: 0 valid; 2 invalid or bad usage.
 
 const list = (values: readonly string[]): string => (values.length === 0 ? '(none)' : values.join(', '));
 
+function lintSummary(config: Config): string {
+  if (!config.lint.enabled) return 'off (check reports no LINT-* findings)';
+  const overrides = (Object.entries(config.lint.codes) as Array<[keyof typeof LINT_DEFAULT_SEVERITY, { enabled?: boolean; severity?: string } | undefined]>).map(([code, setting]) =>
+    setting?.enabled === false ? `${code} off` : `${code} ${setting?.severity ?? LINT_DEFAULT_SEVERITY[code]}*`,
+  );
+  return `on, ${Object.keys(LINT_DEFAULT_SEVERITY).length} codes at their default severity${overrides.length > 0 ? ` except ${overrides.join(', ')}` : ''}`;
+}
+
 /** The settings a config resolves to, as a person checks them before deploying it. */
 export function formatEffectiveConfig(config: Config, source: string, now: Date = new Date()): string {
   const out: string[] = [`config: ${source}: valid`, ''];
@@ -32,6 +41,7 @@ export function formatEffectiveConfig(config: Config, source: string, now: Date 
     ['quarantinePolicyName', config.quarantinePolicyName],
     ['eventDestinationRemoval', config.eventDestinationRemoval],
     ['alerts.notifyCompliant', String(config.alerts.notifyCompliant)],
+    ['lint', lintSummary(config)],
   ];
   const width = Math.max(...fields.map(([name]) => name.length)) + 1;
   for (const [name, value] of fields) out.push(`${`${name}:`.padEnd(width)} ${value}`);

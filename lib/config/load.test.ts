@@ -31,6 +31,7 @@ describe('parseConfig defaults', () => {
       quarantinePolicyName: 'sesguard-quarantine',
       eventDestinationRemoval: 'delete',
       alerts: { notifyCompliant: false },
+      lint: { enabled: true, codes: {} },
     });
   });
 
@@ -199,6 +200,7 @@ describe('typos get the nearest valid name', () => {
     { value: { exemptions: [{ ...validExemption, rules: ['IAM_SES_001'] }] }, issue: 'exemptions.0.rules.0: "IAM_SES_001" is not a rule id (did you mean "IAM-SES-001"?)' },
     { value: { exemptions: [{ ...validExemption, expiry: '2027-01-01' }] }, issue: 'exemptions.0: unknown field "expiry" (did you mean "expires"?)' },
     { value: { alerts: { notifyCompliants: true } }, issue: 'alerts: unknown field "notifyCompliants" (did you mean "notifyCompliant"?)' },
+    { value: { lint: { codes: { 'LINT-UNKNOWN-ACTON': { severity: 'high' } } } }, issue: 'lint.codes: unknown lint code "LINT-UNKNOWN-ACTON" (did you mean "LINT-UNKNOWN-ACTION"?)' },
   ])('$issue', ({ value, issue }) => {
     expect(issuesOf(value)).toContain(issue);
   });

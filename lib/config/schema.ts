@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { didYouMean, oneOf } from '../nearest-name.ts';
 import { oneOfValues, partialRecordOf, strictObject } from '../zod-strict.ts';
 import { LOCKED_RULES, RULE_CONTRACTS } from './rule-contracts.ts';
+import { LINT_CODES } from './lint-settings.ts';
 
 /**
  * The one config file, `sesguard.config.yml`. Field names are a public contract: configs written today
@@ -103,6 +104,14 @@ const ConfigObjectSchema = strictObject({
     /** Also alert on changes judged compliant (normally only logged). */
     notifyCompliant: z.boolean().default(false),
   }).default({ notifyCompliant: false }),
+  /**
+   * `sesguard check`'s policy lint (LINT-* findings): on by default; each code's severity can be set, or
+   * the code turned off. The lint never acts at runtime: it judges documents before they are deployed.
+   */
+  lint: strictObject({
+    enabled: z.boolean().default(true),
+    codes: partialRecordOf(LINT_CODES, strictObject({ enabled: z.boolean().optional(), severity: oneOfValues(SEVERITIES, 'severity').optional() }), 'lint code').default({}),
+  }).default({ enabled: true, codes: {} }),
 });
 
 type ConfigObject = z.infer<typeof ConfigObjectSchema>;

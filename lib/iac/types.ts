@@ -16,6 +16,10 @@ export interface IacTarget {
   /** The resource's own name when the document does not carry it (an identity policy's name). */
   name?: string;
   region?: string;
+  /** Which IAM size limit the document counts against (lint): a managed policy, or a user's, role's or group's inline policies. */
+  container?: 'managed' | 'user-inline' | 'role-inline' | 'group-inline';
+  /** An AWS managed policy (from the offline snapshot, reduced to its SES statements): judged, but not linted. */
+  awsManaged?: true;
 }
 
 export interface IacResource {

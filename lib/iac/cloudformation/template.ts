@@ -164,6 +164,7 @@ class TemplateReader {
     documentValue: unknown,
     principals: Array<string | UnknownValue>,
     source: string,
+    container: IacTarget['container'] | 'aws-managed',
     documentPath?: ReadonlyArray<string | number>,
   ): void {
     const resolved = this.resolver.resolve(documentValue);
@@ -171,14 +172,20 @@ class TemplateReader {
     const read = policyDocumentOf(resolved, 'PolicyDocument');
     if ('unknown' in read) unknown.push(read.unknown);
     else unknown.push(...unknownsIn(read.document, 'PolicyDocument'));
-    const target: IacTarget = { resource: source, region: this.options.region, principals: principals.filter((p): p is string => typeof p === 'string') };
+    const target: IacTarget = {
+      resource: source,
+      region: this.options.region,
+      principals: principals.filter((p): p is string => typeof p === 'string'),
+      ...(container === 'aws-managed' ? { awsManaged: true as const } : container !== undefined && { container }),
+    };
     // A document written as a string (JSON inside the template) has no statement lines of its own.
     const structured = documentPath !== undefined && isRecord(documentValue) && !('Fn::Sub' in documentValue);
     this.resources.push({ address, ...base, kind: 'iam-policy', document: 'document' in read ? read.document : {}, target, path, ...(structured && { documentPath }), unknown });
   }
 
   #policyResource(logicalId: string, properties: Record<string, unknown>, names: { users?: string; roles?: string; groups?: string }, base: { type: string; note?: string }): void {
-    this.#pushPolicy(logicalId, base, ['Resources', logicalId], properties['PolicyDocument'], this.#principalsOf(properties, names), logicalId, ['Resources', logicalId, 'Properties', 'PolicyDocument']);
+    // An AWS::IAM::Policy (or RolePolicy...) is inline in each principal it names; a ManagedPolicy is managed.
+    this.#pushPolicy(logicalId, base, ['Resources', logicalId], properties['PolicyDocument'], this.#principalsOf(properties, names), logicalId, inlineContainer(base.type, properties, names), ['Resources', logicalId, 'Properties', 'PolicyDocument']);
   }
 
   #principalResource(logicalId: string, properties: Record<string, unknown>, principal: { type: 'user' | 'role' | 'group'; nameProperty: string }, base: { type: string; note?: string }): void {
@@ -190,7 +197,7 @@ class TemplateReader {
         const policyName = isRecord(policy) && typeof policy['PolicyName'] === 'string' ? policy['PolicyName'] : `Policies[${i}]`;
         // The inline policy is judged as written: re-resolving an already resolved document is a no-op.
         const at = ['Resources', logicalId, 'Properties', 'Policies', i];
-        this.#pushPolicy(`${logicalId}.Policies[${i}]`, base, at, isRecord(policy) ? policy['PolicyDocument'] : undefined, [arn], `${logicalId}/${policyName}`, [...at, 'PolicyDocument']);
+        this.#pushPolicy(`${logicalId}.Policies[${i}]`, base, at, isRecord(policy) ? policy['PolicyDocument'] : undefined, [arn], `${logicalId}/${policyName}`, `${principal.type}-inline`, [...at, 'PolicyDocument']);
       });
     }
     const attached = properties['ManagedPolicyArns'];
@@ -218,14 +225,23 @@ class TemplateReader {
       return;
     }
     if (managed.kind === 'document') {
-      this.#pushPolicy(address, base, path, managed.document, principals, policyArn);
+      this.#pushPolicy(address, base, path, managed.document, principals, policyArn, 'aws-managed');
       return;
     }
     const own = this.ownPolicies.get(policyArn);
     if (own) {
-      this.#pushPolicy(address, base, path, own.document, principals, own.logicalId);
+      this.#pushPolicy(address, base, path, own.document, principals, own.logicalId, 'managed');
       return;
     }
     this.resources.push({ address, ...base, kind: 'iam-policy', document: {}, target: { region: this.options.region }, path, unknown: [`policy ARN: ${managed.reason}`] });
   }
+}
+
+/** The inline-policy limit an IAM policy resource counts against: that of the principals it names (the smallest, user, when several kinds). */
+function inlineContainer(type: string, properties: Record<string, unknown>, names: { users?: string; roles?: string; groups?: string }): IacTarget['container'] | undefined {
+  if (type === 'AWS::IAM::ManagedPolicy') return 'managed';
+  if (names.users && properties[names.users] !== undefined) return 'user-inline';
+  if (names.groups && properties[names.groups] !== undefined) return 'group-inline';
+  if (names.roles && properties[names.roles] !== undefined) return 'role-inline';
+  return undefined;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { partitionOf } from '../../aws/partition.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from '../managed-policy.ts';
-import { UnknownValue, policyDocumentOf, unknownsIn, type IacModel, type IacReadOptions, type IacResource, type IacSkipped } from '../types.ts';
+import { UnknownValue, policyDocumentOf, unknownsIn, type IacModel, type IacReadOptions, type IacResource, type IacSkipped, type IacTarget } from '../types.ts';
 
 /**
  * `terraform show -json plan.out` -> the resources the rules judge, as they will be after apply. The
@@ -186,12 +186,12 @@ class PlanReader {
       case 'aws_sesv2_configuration_set_event_destination':
         return this.#pushDestination(at, region, values['configuration_set_name'], values['event_destination_name'], v2Destination(block(values['event_destination']) ?? {}));
       case 'aws_iam_policy':
-        return this.#pushPolicy(at, values['policy'], [], change.address);
+        return this.#pushPolicy(at, values['policy'], [], change.address, 'managed');
       case 'aws_iam_user_policy':
       case 'aws_iam_role_policy':
       case 'aws_iam_group_policy': {
         const holder = INLINE[change.type] as PolicyHolder;
-        return this.#pushPolicy(at, values['policy'], [this.#principalArn(holder, values[holder])], change.address);
+        return this.#pushPolicy(at, values['policy'], [this.#principalArn(holder, values[holder])], change.address, `${holder}-inline`);
       }
       case 'aws_iam_user_policy_attachment':
       case 'aws_iam_role_policy_attachment':
@@ -211,7 +211,7 @@ class PlanReader {
         const inline = Array.isArray(values['inline_policy']) ? values['inline_policy'] : [];
         inline.forEach((policy, i) => {
           if (isRecord(policy) && policy['policy'] !== undefined && policy['policy'] !== '') {
-            this.#pushPolicy({ ...at, address: `${change.address}.inline_policy[${i}]` }, policy['policy'], [role], `${change.address}.inline_policy[${i}]`);
+            this.#pushPolicy({ ...at, address: `${change.address}.inline_policy[${i}]` }, policy['policy'], [role], `${change.address}.inline_policy[${i}]`, 'role-inline');
           }
         });
         const managed = Array.isArray(values['managed_policy_arns']) ? values['managed_policy_arns'] : [];
@@ -280,14 +280,25 @@ class PlanReader {
     this.#resources.push({ ...at, kind: 'event-destination', document, target: { region }, unknown: unknownsIn(document) });
   }
 
-  #pushPolicy(at: Omit<IacResource, 'kind' | 'document' | 'target' | 'unknown'>, policy: unknown, principals: Array<string | UnknownValue>, source: string): void {
+  #pushPolicy(
+    at: Omit<IacResource, 'kind' | 'document' | 'target' | 'unknown'>,
+    policy: unknown,
+    principals: Array<string | UnknownValue>,
+    source: string,
+    container: IacTarget['container'] | 'aws-managed',
+  ): void {
     const read = policyDocumentOf(policy, 'policy');
     const unknown = [...principals.filter((p): p is UnknownValue => p instanceof UnknownValue).map((p) => `principal: ${p.why}`), ...('unknown' in read ? [read.unknown] : [])];
     this.#resources.push({
       ...at,
       kind: 'iam-policy',
       document: 'document' in read ? read.document : {},
-      target: { resource: source, region: this.options.region, principals: principals.filter((p): p is string => typeof p === 'string') },
+      target: {
+        resource: source,
+        region: this.options.region,
+        principals: principals.filter((p): p is string => typeof p === 'string'),
+        ...(container === 'aws-managed' ? { awsManaged: true as const } : container !== undefined && { container }),
+      },
       unknown,
     });
   }
@@ -309,18 +320,18 @@ class PlanReader {
 
   #attachment(at: Omit<IacResource, 'kind' | 'document' | 'target' | 'unknown'>, change: ResourceChange, expressions: Record<string, unknown> | undefined, arn: unknown, principals: Array<string | UnknownValue>): void {
     const own = this.#planPolicy(change, expressions, arn);
-    if (own) return this.#pushPolicy(at, own.policy, principals, own.address);
+    if (own) return this.#pushPolicy(at, own.policy, principals, own.address, 'managed');
     if (typeof arn === 'string' && isAwsManagedPolicyArn(arn)) {
       const managed = awsManagedPolicy(arn);
       if (managed.kind === 'nothing-in-ses') {
         this.#skipped.push({ address: at.address, type: at.type, reason: managed.reason });
         return;
       }
-      if (managed.kind === 'document') return this.#pushPolicy(at, managed.document, principals, arn);
-      return this.#pushPolicy(at, new UnknownValue(managed.reason), principals, arn);
+      if (managed.kind === 'document') return this.#pushPolicy(at, managed.document, principals, arn, 'aws-managed');
+      return this.#pushPolicy(at, new UnknownValue(managed.reason), principals, arn, 'aws-managed');
     }
     const why = arn instanceof UnknownValue ? arn.why : typeof arn === 'string' ? `${arn} is neither an AWS managed policy nor a policy of this plan; its document is unknown offline` : 'policy_arn is not set';
-    this.#pushPolicy(at, new UnknownValue(why), principals, typeof arn === 'string' ? arn : at.address);
+    this.#pushPolicy(at, new UnknownValue(why), principals, typeof arn === 'string' ? arn : at.address, 'managed');
   }
 }
 
