@@ -86,7 +86,7 @@ function judgeDocument(
 export function checkSource(name: string, uri: string, source: SourceText, options: CheckOptions): FileReport {
   const report: FileReport = { file: name, uri, format: 'document', resources: [], skipped: [], errors: [], ...(source.hadByteOrderMark && { note: 'a UTF-8 byte-order mark at the start was ignored' }) };
   if (/\.tf$/i.test(name)) {
-    report.errors.push(`${name}: Terraform configuration (HCL) is not read; check the plan instead: terraform plan -out plan.out && terraform show -json plan.out > plan.json`);
+    report.errors.push(`Terraform configuration (HCL) is not read; check the plan instead: terraform plan -out plan.out && terraform show -json plan.out > plan.json`);
     return report;
   }
   const parsed = parseSource(name, source.text);
@@ -100,7 +100,7 @@ export function checkSource(name: string, uri: string, source: SourceText, optio
   const template = plan ? undefined : recogniseCloudFormation(value);
   if (plan || template) {
     if (options.givenKind) {
-      report.errors.push(`${name}: --kind ${options.givenKind} names one document, but this is a ${plan ? 'Terraform plan' : 'CloudFormation template'} (${plan ?? template}); drop --kind to judge each resource`);
+      report.errors.push(`--kind ${options.givenKind} names one document, but this is a ${plan ? 'Terraform plan' : 'CloudFormation template'} (${plan ?? template}); drop --kind to judge each resource`);
       return report;
     }
     return checkIac(report, value, plan ? 'terraform-plan' : 'cloudformation', lineOf, options);
@@ -111,22 +111,22 @@ export function checkSource(name: string, uri: string, source: SourceText, optio
   if (options.givenKind) {
     const looksLike = inferKind(value);
     if (foreign) {
-      report.errors.push(`${name}: ${foreign}`);
+      report.errors.push(foreign);
       return report;
     }
     if (looksLike && looksLike.kind !== options.givenKind) {
-      report.errors.push(`${name}: --kind ${options.givenKind} was given, but this looks like ${looksLike.kind} (${looksLike.because}); pass --kind ${looksLike.kind} or drop --kind`);
+      report.errors.push(`--kind ${options.givenKind} was given, but this looks like ${looksLike.kind} (${looksLike.because}); pass --kind ${looksLike.kind} or drop --kind`);
       return report;
     }
     inference = { kind: options.givenKind, because: '--kind', inferred: false };
   } else {
     if (foreign) {
-      report.errors.push(`${name}: ${foreign}`);
+      report.errors.push(foreign);
       return report;
     }
     const inferred = inferKind(value);
     if (!inferred) {
-      report.errors.push(`${name}: cannot tell what this is (no Statement, event destination, FromEmailAddress, Terraform plan or CloudFormation Resources); pass --kind`);
+      report.errors.push(`cannot tell what this is (no Statement, event destination, FromEmailAddress, Terraform plan or CloudFormation Resources); pass --kind`);
       return report;
     }
     inference = { ...inferred, inferred: true };
@@ -155,7 +155,7 @@ function checkIac(report: FileReport, value: unknown, format: IacModel['format']
     model = format === 'terraform-plan' ? readTerraformPlan(value, read) : readCloudFormationTemplate(value, { ...read, parameters: options.parameters });
   } catch (error) {
     if (error instanceof InvalidPlanError || error instanceof InvalidTemplateError) {
-      report.errors.push(`${report.file}: ${error.message}`);
+      report.errors.push(error.message);
       return report;
     }
     throw error;

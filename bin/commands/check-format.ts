@@ -216,7 +216,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
     ),
   );
   const notifications = report.files.flatMap((file) => [
-    ...file.errors.map((error) => ({ level: 'error' as const, message: { text: error }, locations: [{ physicalLocation: { artifactLocation: artifactLocation(file.uri) } }] })),
+    ...file.errors.map((error) => ({ level: 'error' as const, message: { text: `${file.file}: ${error}` }, locations: [{ physicalLocation: { artifactLocation: artifactLocation(file.uri) } }] })),
     ...file.resources.flatMap((resource) =>
       resource.errors.map((error) => ({
         level: 'error' as const,

@@ -151,7 +151,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
       files.push(checkSource(input.name, artifactUri(input.name), await readInput(input, io), options));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      files.push({ file: input.name, uri: artifactUri(input.name), format: 'document', resources: [], skipped: [], errors: [`${input.name}: ${error.message}`] });
+      files.push({ file: input.name, uri: artifactUri(input.name), format: 'document', resources: [], skipped: [], errors: [error.message] });
     }
   }
 

@@ -4,7 +4,7 @@ import { loadCliConfig } from '../config-source.ts';
 import { InvalidConfigError } from '../../lib/config/load.ts';
 import { RULE_CONTRACTS } from '../../lib/config/rule-contracts.ts';
 import { LINT_DEFAULT_SEVERITY } from '../../lib/config/lint-settings.ts';
-import type { Config } from '../../lib/config/schema.ts';
+import { RULE_IDS, type Config } from '../../lib/config/schema.ts';
 import { RULES } from '../../lib/families/index.ts';
 import { configuredAction } from '../../lib/rules/judge.ts';
 import { exemptionEndsAt } from '../../lib/rules/exemptions.ts';
@@ -46,7 +46,7 @@ export function formatEffectiveConfig(config: Config, source: string, now: Date 
   const width = Math.max(...fields.map(([name]) => name.length)) + 1;
   for (const [name, value] of fields) out.push(`${`${name}:`.padEnd(width)} ${value}`);
   out.push('');
-  const rows = RULES.map((rule) => {
+  const rows = [...RULES].sort((a, b) => RULE_IDS.indexOf(a.id) - RULE_IDS.indexOf(b.id)).map((rule) => {
     const override = config.rules[rule.id];
     const enabled = override?.enabled !== false;
     const contract = RULE_CONTRACTS[rule.id];

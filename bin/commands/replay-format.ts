@@ -69,7 +69,8 @@ export function formatReplayText(entry: ReplayEntry): string {
       const outcome = result ? result.outcome : 'not run';
       lines.push(`    ${outcome.padEnd(8)} ${step.id} ${step.action.type}: ${step.reason}${result?.detail ? ` [${result.detail}]` : ''}`);
     }
-    for (const n of decision.plan.notRepaired) lines.push(`    not repaired ${n.ruleId}: ${n.reason}`);
+    // A reason the explanation already gives is not printed a second time.
+    for (const n of decision.plan.notRepaired) if (!decision.plan.explanation.includes(n.reason)) lines.push(`    not repaired ${n.ruleId}: ${n.reason}`);
   }
   for (const e of decision.errors) lines.push(`  ERROR: ${e}`);
   return lines.join('\n') + '\n\n';

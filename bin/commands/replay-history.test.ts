@@ -171,3 +171,10 @@ describe('replay --live without AWS_REGION reads each event in its own region', 
     expect(code).toBe(0);
   });
 });
+
+describe('each sentence of a decision is printed once', () => {
+  it('a reason the plan explanation gives is not repeated as a not-repaired line', async () => {
+    const { stdout } = await runCommand(runReplay, ['events/custom-verification/send-by-administrator.json']);
+    expect(stdout.split('is an IAM Identity Center role; change its permission set instead')).toHaveLength(2);
+  });
+});
