@@ -1,5 +1,6 @@
 import type { CliIo } from './io.ts';
 import { toolVersion } from './version.ts';
+import { didYouMean } from '../lib/nearest-name.ts';
 
 const USAGE = `sesguard — runtime enforcement guard for the Amazon SES data perimeter
 
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr.write(`sesguard: unknown command "${name}"\n\n${USAGE}`);
+    io.stderr.write(`sesguard: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n\n${USAGE}`);
     return 2;
   }
   const command = await load();

@@ -9,7 +9,7 @@ import type { KindInference } from './check-inputs.ts';
 
 /** The three renderings of one `sesguard check` run. */
 
-export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+export { SEVERITY_RANK } from '../fail-on.ts';
 
 /** A finding of a perimeter rule, or of a LINT-* code (lint findings are reported, never repaired). */
 export type ReportFinding = Omit<Finding, 'ruleId'> & { ruleId: string };

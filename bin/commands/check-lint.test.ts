@@ -1,20 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCheck } from './check.ts';
-import { runCommand } from './test-io.ts';
+import { runCommand, scratchFiles } from './test-io.ts';
 
 const check = (...args: string[]) => runCommand(runCheck, args);
-let dir: string;
-async function file(name: string, content: unknown): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-}
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sesguard-check-lint-'));
-});
+const scratch = scratchFiles('check-lint');
+const file = scratch.file;
 
 /** The seed guide's mistakes: a misspelt action, condition keys SES does not have, an S3 ARN in an SES grant. */
 const SEED_GUIDE_POLICY = {

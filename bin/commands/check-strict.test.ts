@@ -1,23 +1,14 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCheck } from './check.ts';
-import { runCommand } from './test-io.ts';
+import { runCommand, scratchFiles } from './test-io.ts';
 
 const CONFIG = 'examples/sesguard.config.yml';
 const check = (args: string[], stdin?: string) => runCommand(runCheck, args, stdin === undefined ? {} : { stdin });
 
-let dir: string;
-async function file(name: string, content: unknown): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sesguard-check-strict-'));
-});
+const scratch = scratchFiles('check-strict');
+const file = scratch.file;
 
 describe('check fails closed: junk is never compliant (issue 14)', () => {
   it.each([
@@ -93,7 +84,7 @@ describe('check fails closed: junk is never compliant (issue 14)', () => {
   });
 
   it('a UTF-8 byte-order mark is ignored and said so: the document is still judged', async () => {
-    const path = join(dir, 'bom.json');
+    const path = join(scratch.dir(), 'bom.json');
     await writeFile(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: 'arn:aws:ses:us-east-1:111122223333:identity/example.com' }] }))]));
     const { code, stdout } = await check([path, '--config', CONFIG]);
     expect(stdout).toContain('note: a UTF-8 byte-order mark at the start was ignored');
@@ -111,14 +102,14 @@ describe('check fails closed: junk is never compliant (issue 14)', () => {
 
 describe('check inputs: files, directories, globs and stdin, with one error style', () => {
   it('2: a path that does not exist is a usage error on stderr, not a stack trace or EISDIR', async () => {
-    const { code, stdout, stderr } = await check([join(dir, 'nope.json'), '--config', CONFIG]);
-    expect(stderr).toBe(`sesguard check: no such file or directory: ${join(dir, 'nope.json')}\n`);
+    const { code, stdout, stderr } = await check([join(scratch.dir(), 'nope.json'), '--config', CONFIG]);
+    expect(stderr).toBe(`sesguard check: no such file or directory: ${join(scratch.dir(), 'nope.json')}\n`);
     expect(stdout).toBe('');
     expect(code).toBe(2);
   });
 
   it('a directory is read recursively; --include picks the files', async () => {
-    const tree = join(dir, 'tree');
+    const tree = join(scratch.dir(), 'tree');
     await mkdir(join(tree, 'nested'), { recursive: true });
     await writeFile(join(tree, 'nested', 'open.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: 'arn:aws:ses:us-east-1:111122223333:identity/example.com' }] }));
     await writeFile(join(tree, 'notes.txt'), 'not an input');

@@ -1,25 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCheck } from './check.ts';
-import { runCommand } from './test-io.ts';
+import { runCommand, scratchFiles } from './test-io.ts';
 
 const EXAMPLES_CONFIG = 'examples/sesguard.config.yml';
 
 const check = (...args: string[]) => runCommand(runCheck, args);
 
-let dir: string;
-async function file(name: string, content: unknown): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sesguard-check-'));
-});
+const scratch = scratchFiles('check');
+const file = scratch.file;
 
 /**
  * The SARIF 2.1.0 JSON schema as shipped by Microsoft's @microsoft/jest-sarif (draft-04), validated

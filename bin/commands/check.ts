@@ -6,10 +6,11 @@ import { loadCliConfig } from '../config-source.ts';
 import { collectInputs, InputError, readInput } from '../input-files.ts';
 import { toolVersion } from '../version.ts';
 import { InvalidConfigError } from '../../lib/config/load.ts';
-import { SEVERITIES, type Config, type Severity } from '../../lib/config/schema.ts';
+import type { Config } from '../../lib/config/schema.ts';
 import { CHECK_KINDS, describeKinds } from './check-inputs.ts';
 import { checkSource, type CheckOptions } from './check-file.ts';
-import { allFindings, formatJson, formatSarif, formatText, SEVERITY_RANK, type CheckReport, type FileReport } from './check-format.ts';
+import { allFindings, formatJson, formatSarif, formatText, type CheckReport, type FileReport } from './check-format.ts';
+import { failsOn, parseFailOn } from '../fail-on.ts';
 import { validateConfigCommand } from './config.ts';
 
 const DEFAULT_INCLUDE = ['*.json', '*.yaml', '*.yml', '*.template'];
@@ -100,8 +101,8 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const usage = (message: string): number => usageError('check', io, message);
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
-  const failOn = values['fail-on'] as Severity;
-  if (!SEVERITIES.includes(failOn)) return usage(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${values['fail-on']}"`);
+  const failOn = parseFailOn(values['fail-on']);
+  if (typeof failOn !== 'string') return usage(failOn.error);
   const givenKind = values.kind;
   if (givenKind !== undefined && !CHECK_KINDS.includes(givenKind)) return usage(`--kind must be one of ${CHECK_KINDS.join(', ')}, not "${values.kind}"`);
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) return usage(`--account must be a 12-digit AWS account id, not "${values.account}"`);
@@ -157,7 +158,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
 
   const invalid = files.some((f) => f.errors.length > 0 || f.resources.some((r) => r.errors.length > 0));
   const report: CheckReport = { configSource, failOn, files, exitCode: 0, quiet: values.quiet };
-  const failing = allFindings(report).some((finding) => !finding.exemption && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]);
+  const failing = failsOn(allFindings(report), failOn);
   report.exitCode = invalid ? 2 : failing ? 1 : 0;
   if (format === 'json') io.stdout.write(formatJson(report));
   else if (format === 'sarif') io.stdout.write(formatSarif(report, toolVersion()));

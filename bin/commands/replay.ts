@@ -3,7 +3,7 @@ import { parseCommandArgs, usageError } from '../command-args.ts';
 import { loadCliConfig } from '../config-source.ts';
 import { collectInputs, InputError } from '../input-files.ts';
 import { silenceSdkNodeVersionWarning } from '../aws-sdk-setup.ts';
-import { SEVERITIES, type Config, type Severity } from '../../lib/config/schema.ts';
+import type { Config } from '../../lib/config/schema.ts';
 import { InvalidConfigError } from '../../lib/config/load.ts';
 import { createAwsClients, createServiceClient, InvalidAwsSettingsError, resolveAwsSettings } from '../../lib/aws/client-factory.ts';
 import { MemoryBaselineStore } from '../../lib/baseline/memory-store.ts';
@@ -20,7 +20,7 @@ import type { Family, FamilyConnection } from '../../lib/families/family.ts';
 import { parseStateSidecar, type StateSidecar } from '../../lib/families/iam-grant/sidecar.ts';
 import type { ResourceState } from '../../lib/rules/types.ts';
 import { FAMILY_LIST, SUPPORTED_EVENTS } from '../../lib/families/index.ts';
-import { SEVERITY_RANK } from './check-format.ts';
+import { failsOn, parseFailOn } from '../fail-on.ts';
 import { formatReplayJson, formatReplayText, formatReplayTotals, verdictOf, type ReplayEntry } from './replay-format.ts';
 import { inTimeOrder, itemsOf, SIDECAR_SUFFIX, type ReplayItem } from './replay-inputs.ts';
 import { ALERT_FORMATS, formatAlert, type AlertFormat } from './replay-alerts.ts';
@@ -107,8 +107,8 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
   const usage = (message: string): number => usageError('replay', io, message);
   const format = values.format as Format;
   if (!FORMATS.includes(format)) return usage(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
-  const failOn = values['fail-on'] as Severity | undefined;
-  if (failOn !== undefined && !SEVERITIES.includes(failOn)) return usage(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${values['fail-on']}"`);
+  const failOn = values['fail-on'] === undefined ? undefined : parseFailOn(values['fail-on']);
+  if (failOn !== undefined && typeof failOn !== 'string') return usage(failOn.error);
   if (values.apply && !values.live) return usage('--apply needs --live: offline replay never changes anything');
   if (values['baseline-table'] && !values.live) return usage('--baseline-table needs --live');
   if (positionals.length === 0) return usage('name at least one event file or directory (e.g. events/), or - for stdin');
@@ -215,7 +215,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
 
   const decisions = entries.flatMap((e) => (e.kind === 'decision' ? [e.decision] : []));
   if (decisions.some((d) => d.verdict === 'invalid' || d.verdict === 'error')) return 2;
-  if (failOn !== undefined && decisions.some((d) => d.findings.some((f) => !f.exemption && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]))) return 1;
+  if (failOn !== undefined && failsOn(decisions.flatMap((d) => d.findings), failOn)) return 1;
   return 0;
 }
 

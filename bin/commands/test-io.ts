@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliIo } from '../io.ts';
 
@@ -19,4 +23,18 @@ export async function runCommand(command: (args: string[], io: CliIo) => Promise
   stdin.end(options.stdin ?? '');
   const code = await command(args, { stdin, stdout, stderr, env: options.env ?? {} });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** A scratch folder for a test file's inputs, made on first use: `file(name, content)` writes one and returns its path. */
+export function scratchFiles(prefix: string): { dir: () => string; file: (name: string, content: unknown) => Promise<string> } {
+  let dir: string | undefined;
+  const ensure = (): string => (dir ??= mkdtempSync(join(tmpdir(), `sesguard-${prefix}-`)));
+  return {
+    dir: ensure,
+    async file(name, content) {
+      const path = join(ensure(), name);
+      await writeFile(path, typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content, null, 2));
+      return path;
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { StateSidecar } from '../families/iam-grant/sidecar.ts';
+import { isRecord } from '../json-value.ts';
 
 /**
  * What a replayed run of CloudTrail history has shown about IAM, so a later event is judged with what an
@@ -16,7 +17,6 @@ interface VersionSeen {
   isDefault: boolean;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 const INLINE: Record<string, Holder> = { PutUserPolicy: 'user', PutRolePolicy: 'role', PutGroupPolicy: 'group' };

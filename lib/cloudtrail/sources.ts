@@ -1,4 +1,5 @@
 import { CLOUDTRAIL_API_CALL, eventBridgeSourceOf } from './record.ts';
+import { isRecord } from '../json-value.ts';
 
 /**
  * CloudTrail history as it is stored and exported, turned into the EventBridge envelopes the guard's
@@ -35,7 +36,6 @@ export interface HistoryEntry {
   problem?: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function isEnvelope(value: unknown): value is Record<string, unknown> {
   return isRecord(value) && 'detail-type' in value && 'detail' in value;

@@ -2,13 +2,12 @@ import { accountOfArn, parsePolicy } from '../policy/index.ts';
 import type { Policy, PolicyError } from '../policy/types.ts';
 import { didYouMean, unknownKeysMessage } from '../nearest-name.ts';
 import { describePolicyError } from './policy-document.ts';
+import { isRecord } from '../json-value.ts';
 import { InvalidInputError, type CheckTarget } from './family.ts';
 
 /** Helpers the families' `sesguard check` inputs share. */
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from '../json-value.ts';
 
 /** The statements of a policy-shaped document (a single-object Statement counts as one). */
 export function statementsOf(document: unknown): unknown[] {

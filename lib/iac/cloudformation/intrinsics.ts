@@ -1,5 +1,6 @@
 import { partitionOf } from '../../aws/partition.ts';
 import { UnknownValue } from '../types.ts';
+import { isRecord as isJsonRecord } from '../../json-value.ts';
 
 /**
  * Evaluates CloudFormation intrinsic functions offline, as far as the template itself decides them:
@@ -31,7 +32,8 @@ export interface TemplateContext {
 
 type Resolved = unknown;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof UnknownValue);
+/** An object of the template (an UnknownValue is a marker, not template content). */
+const isRecord = (value: unknown): value is Record<string, unknown> => isJsonRecord(value) && !(value instanceof UnknownValue);
 
 /** The one intrinsic function a value calls, when it is `{ "Fn::X": args }` or `{ "Ref": name }`. */
 function intrinsicOf(value: Record<string, unknown>): { name: string; args: unknown } | undefined {

@@ -1,6 +1,7 @@
 import { UnknownValue, policyDocumentOf, unknownsIn, type IacModel, type IacReadOptions, type IacResource, type IacSkipped, type IacTarget } from '../types.ts';
 import { awsManagedPolicy } from '../managed-policy.ts';
 import { NO_VALUE, TemplateResolver, type TemplateResource } from './intrinsics.ts';
+import { isRecord } from '../../json-value.ts';
 
 /**
  * A CloudFormation template (JSON, or YAML read with the intrinsic tags) -> the resources the rules judge:
@@ -20,7 +21,6 @@ export interface CloudFormationOptions extends IacReadOptions {
   stackName?: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Why `value` looks like a CloudFormation template, or undefined. */
 export function recogniseCloudFormation(value: unknown): string | undefined {

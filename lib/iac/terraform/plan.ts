@@ -3,6 +3,7 @@ import { partitionOf } from '../../aws/partition.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from '../managed-policy.ts';
 import { UnknownValue, policyDocumentOf, unknownsIn, type IacModel, type IacReadOptions, type IacResource, type IacSkipped, type IacTarget } from '../types.ts';
+import { isRecord } from '../../json-value.ts';
 
 /**
  * `terraform show -json plan.out` -> the resources the rules judge, as they will be after apply. The
@@ -15,7 +16,6 @@ import { UnknownValue, policyDocumentOf, unknownsIn, type IacModel, type IacRead
  * https://developer.hashicorp.com/terraform/internals/json-format
  */
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const ResourceChangeSchema = z.object({
   address: z.string().min(1),
