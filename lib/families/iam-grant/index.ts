@@ -8,6 +8,7 @@ import { IAM_GRANT_EVENTS } from './events.ts';
 import { offlineIamGrant } from './offline.ts';
 import { planIamGrantRepair } from './plan.ts';
 import { IAM_GRANT_RULES } from './rules.ts';
+import { grantDocument, grantNotes } from './grant-truth.ts';
 import { readIamGrant } from './state.ts';
 import { IAM_GRANT_STEPS } from './steps.ts';
 import type { IamGrantChange, IamGrantState } from './types.ts';
@@ -37,7 +38,8 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
   states: {
     'iam-grant': {
       resource: (state) => state.changedPolicy?.source ?? state.principals[0]?.arn ?? 'iam',
-      document: (state) => state.changedPolicy?.rawDocument ?? null,
+      document: grantDocument,
+      notes: grantNotes,
       unreadable: (state) => {
         const policies = [state.changedPolicy, ...(state.gainedPolicies ?? []), ...state.principals.flatMap((p) => p.policies)];
         const seen = new Set<string>();

@@ -198,3 +198,31 @@ describe('AddUserToGroup: the membership is the grant', () => {
     expect(membership([ALICE])).toEqual([]);
   });
 });
+
+describe('late events: a grant that no longer exists is not judged as if it were in place', () => {
+  it('AttachUserPolicy delivered after the detach: the user no longer holds the policy, so nothing is gained', () => {
+    const changed = iamPolicy(MANAGED, doc(allowAll));
+    const state = iamGrantState(changed, [{ arn: ALICE }]);
+    const detached = { ...state, principals: state.principals.map((p) => ({ ...p, policies: [] })) };
+    expect(judge(detached, ctx())).toEqual([]);
+  });
+
+  it('AddUserToGroup delivered after the removal: the group policies do not count for a user outside the group', () => {
+    const groupPolicy = { ...iamPolicy('inline:group/mail-admins/ses-all', doc(allowAll)), viaGroup: 'mail-admins' };
+    const state = { kind: 'iam-grant' as const, changedPolicy: null, gainedPolicies: [groupPolicy], principals: [{ principal: { type: 'user' as const, name: 'alice' }, arn: ALICE, policies: [], groups: [] }] };
+    expect(judge(state, ctx())).toEqual([]);
+  });
+
+  it('a state that says the grant is no longer in effect is judged compliant, whatever the documents say', () => {
+    const changed = iamPolicy(MANAGED, doc(allowAll));
+    expect(judge({ ...iamGrantState(changed, [{ arn: ALICE }]), notInEffect: 'policy ses-ops is no longer attached to user alice' }, ctx())).toEqual([]);
+  });
+
+  it('the same policy held directly still counts when only the group membership went away', () => {
+    const direct = iamPolicy(MANAGED, doc(allowAll));
+    const viaGroup = { ...direct, viaGroup: 'mail-admins' };
+    const state = { kind: 'iam-grant' as const, changedPolicy: null, gainedPolicies: [viaGroup], principals: [{ principal: { type: 'user' as const, name: 'alice' }, arn: ALICE, policies: [direct] }] };
+    // The membership is the grant; without it the user holds the policy anyway, but not through this change.
+    expect(judge(state, ctx())).toEqual([]);
+  });
+});

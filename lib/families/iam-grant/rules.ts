@@ -35,9 +35,18 @@ function statementRef(grant: StatementGrant): { index: number; sid?: string } {
   return { index: grant.ref.index, ...(grant.ref.sid !== undefined && { sid: grant.ref.sid }) };
 }
 
-function parsedPolicies(principal: IamPrincipalState, changed: IamPolicyInEffect): LabelledPolicy[] {
-  const policies = principal.policies.some((p) => p.source === changed.source) ? principal.policies : [...principal.policies, changed];
-  return policies.flatMap((p) => (p.document ? [{ label: p.source, policy: p.document }] : []));
+/** The principal's effective set as IAM reported it: nothing is added on the event's word. */
+function parsedPolicies(principal: IamPrincipalState): LabelledPolicy[] {
+  return principal.policies.flatMap((p) => (p.document ? [{ label: p.source, policy: p.document }] : []));
+}
+
+/**
+ * Whether the principal holds the granting policy NOW, through the link the change made: an attachment
+ * still listed, a group membership still in place (a policy that comes through a group counts only via
+ * that group). A late or duplicate event must not be judged as if its grant were still there.
+ */
+function holds(principal: IamPrincipalState, granting: IamPolicyInEffect): boolean {
+  return principal.policies.some((p) => p.source === granting.source && (granting.viaGroup === undefined || p.viaGroup === granting.viaGroup));
 }
 
 /**
@@ -79,6 +88,7 @@ function grantingPolicies(state: IamGrantState): Array<IamPolicyInEffect & { doc
 }
 
 function evaluatePerimeterGrant(state: IamGrantState, ctx: RuleContext): RawFinding[] {
+  if (state.notInEffect !== undefined) return [];
   return grantingPolicies(state).flatMap((changed) => perimeterGrantsOf(state, changed, ctx));
 }
 
@@ -86,8 +96,8 @@ function perimeterGrantsOf(state: IamGrantState, changed: IamPolicyInEffect & { 
   const grants = analyzePolicy(changed.document, changed.source, 'ses').filter((g) => g.ref.effect === 'Allow');
   const findings: RawFinding[] = [];
   for (const principal of state.principals) {
-    if (actsWithAuthority({ arn: principal.arn }, ctx)) continue;
-    const policies = parsedPolicies(principal, changed);
+    if (!holds(principal, changed) || actsWithAuthority({ arn: principal.arn }, ctx)) continue;
+    const policies = parsedPolicies(principal);
     for (const grant of grants) {
       const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
       if (candidates.length === 0) continue;
@@ -125,8 +135,15 @@ function reachesEveryIdentity(grant: StatementGrant, ctx: RuleContext): boolean 
 }
 
 function evaluateUnrestrictedSending(state: IamGrantState, ctx: RuleContext): RawFinding[] {
-  if (onlyAdministrators(state, ctx)) return [];
-  return grantingPolicies(state).flatMap((changed) => unrestrictedSendsOf(changed, ctx));
+  if (state.notInEffect !== undefined) return [];
+  return grantingPolicies(state).flatMap((changed) => {
+    // A policy attached to nobody is judged as a document (whoever it is attached to later gains it); one
+    // whose principals no longer hold it through this change grants them nothing now.
+    const holders = state.principals.filter((p) => holds(p, changed));
+    if (state.principals.length > 0 && holders.length === 0) return [];
+    if (holders.length > 0 && holders.every((p) => actsWithAuthority({ arn: p.arn }, ctx))) return [];
+    return unrestrictedSendsOf(changed, ctx);
+  });
 }
 
 function unrestrictedSendsOf(changed: IamPolicyInEffect & { document: Policy }, ctx: RuleContext): RawFinding[] {
@@ -144,11 +161,6 @@ function unrestrictedSendsOf(changed: IamPolicyInEffect & { document: Policy }, 
       },
     ];
   });
-}
-
-/** True when the policy reaches principals and every one of them is an administrator. */
-function onlyAdministrators(state: IamGrantState, ctx: RuleContext): boolean {
-  return state.principals.length > 0 && state.principals.every((p) => actsWithAuthority({ arn: p.arn }, ctx));
 }
 
 export const IAM_GRANT_RULES: readonly Rule<IamGrantState>[] = [
