@@ -38,6 +38,11 @@ export function recordDuplicateDelivery(metrics: MetricsSink): void {
   metrics.addMetric('DuplicateDelivery', MetricUnit.Count, 1);
 }
 
+/** A repair step kept failing transiently: the invocation fails on purpose so Lambda retries the event. */
+export function recordRepairRetry(metrics: MetricsSink): void {
+  metrics.addMetric('RepairRetried', MetricUnit.Count, 1);
+}
+
 /** The guard failed before or while deciding (its own bug, or AWS refused a read): count it apart. */
 export function recordGuardFailure(metrics: MetricsSink): void {
   metrics.addMetric('GuardFailure', MetricUnit.Count, 1);

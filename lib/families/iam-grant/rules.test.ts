@@ -226,3 +226,60 @@ describe('late events: a grant that no longer exists is not judged as if it were
     expect(judge(state, ctx())).toEqual([]);
   });
 });
+
+/**
+ * Grants the one-probe rule judged compliant (each reproduced against it first): the probe was one
+ * resource in the event's region (IAM events always arrive in us-east-1), built from the policy's own
+ * pattern, with an empty context. The rule now asks whether the principal can gain the action on ANY SES
+ * resource of a trusted account in ANY region, variables unknown, and says where.
+ */
+describe('IAM-SES-001 judges every region and resource a grant can reach', () => {
+  const findingsFor = (changed: object, principal = ALICE) =>
+    judge(iamGrantState(iamPolicy(MANAGED, changed), [{ arn: principal }]), ctx()).filter((f) => f.ruleId === 'IAM-SES-001');
+
+  it.each([
+    {
+      name: 'Resource arn:aws:ses:*:*:identity/* (the probe took account * for a cross-account request)',
+      changed: doc({ Effect: 'Allow', Action: 'ses:PutIdentityPolicy', Resource: 'arn:aws:ses:*:*:identity/*' }),
+      where: /ses:PutIdentityPolicy .*Resource "arn:aws:ses:\*:\*:identity\/\*"/,
+    },
+    {
+      name: 'ses:* on arn:aws:ses:*:*:* (only the alert-only IAM-SES-002 remained)',
+      changed: doc({ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:*:*:*' }),
+      where: /every SES action/,
+    },
+    {
+      name: 'NotResource arn:aws:ses:us-east-1:*:* (the one region probed is the one excluded)',
+      changed: doc({ Effect: 'Allow', Action: 'ses:*', NotResource: 'arn:aws:ses:us-east-1:*:*' }),
+      where: /in us-east-2/,
+    },
+    {
+      name: 'Allow ses:* and Deny ses:* on us-east-1 only',
+      changed: doc({ Effect: 'Allow', Action: 'ses:*', Resource: '*' }, { Effect: 'Deny', Action: 'ses:*', Resource: 'arn:aws:ses:us-east-1:*:*' }),
+      where: /in us-east-2/,
+    },
+    {
+      name: 'a Resource with ${aws:username}, attached to a user named like an identity',
+      changed: doc({ Effect: 'Allow', Action: 'ses:UpdateEmailIdentityPolicy', Resource: `arn:aws:ses:*:${OWN_ACCOUNT}:identity/\${aws:username}` }),
+      principal: `arn:aws:iam::${OWN_ACCOUNT}:user/example.com`,
+      where: /identity\/example\.com/,
+    },
+  ])('$name', ({ changed, principal, where }) => {
+    const findings = findingsFor(changed, principal);
+    expect(findings.map((f) => `${f.ruleId}@${f.statement?.index}`)).toEqual(['IAM-SES-001@0']);
+    expect(findings[0]?.reason).toMatch(where);
+  });
+
+  it('a grant on another account only (not trusted) gains nothing in the perimeter', () => {
+    expect(findingsFor(doc({ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:*:444455556666:*' }))).toEqual([]);
+  });
+
+  it('a Deny of the whole service on every resource cancels it', () => {
+    expect(findingsFor(doc({ Effect: 'Allow', Action: 'ses:*', NotResource: 'arn:aws:ses:us-east-1:*:*' }, { Effect: 'Deny', Action: 'ses:*', Resource: '*' }))).toEqual([]);
+  });
+
+  it('a Deny on every SES ARN leaves the v1 policy actions, which IAM authorizes on "*" (they have no resource type)', () => {
+    const findings = findingsFor(doc({ Effect: 'Allow', Action: 'ses:*', NotResource: 'arn:aws:ses:us-east-1:*:*' }, { Effect: 'Deny', Action: 'ses:*', Resource: 'arn:aws:ses:*:*:*' }));
+    expect(findings[0]?.reason).toMatch(/gains ses:PutIdentityPolicy, ses:DeleteIdentityPolicy through statement 0 .*on any resource \(\*\)/);
+  });
+});
