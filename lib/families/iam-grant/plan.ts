@@ -1,7 +1,6 @@
 import { decodePolicyDocumentText, parsePolicy } from '../../policy/index.ts';
-import { planDocumentRepair, splitByAction } from '../../remediation/document-repair.ts';
-import { describeFindings, resourceFindings, uniqueRuleIds } from '../../remediation/compliance.ts';
-import { describeStatements, stripStatements, UnstrippableDocumentError } from '../../remediation/policy-document.ts';
+import { planDocumentRepair, splitByAction, stripViolations } from '../../remediation/document-repair.ts';
+import { resourceFindings, uniqueRuleIds } from '../../remediation/compliance.ts';
 import type { Policy } from '../../policy/types.ts';
 import { draftStep } from '../../remediation/step.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan, type FamilyPlanInput } from '../../remediation/types.ts';
@@ -72,14 +71,27 @@ export function planIamGrantRepair(input: Input): FamilyPlan {
 }
 
 /** The grant state as it would be with the inline policy's document replaced. */
-function withInlineDocument(state: IamGrantState, changed: IamPolicyInEffect, rawDocument: string): IamGrantState | { unusable: string } {
+function withInlineDocument(state: IamGrantState, rawDocument: string): IamGrantState | { unusable: string } {
   const parsed = parsePolicy(rawDocument);
   if (!parsed.ok) return { unusable: `it does not parse (${parsed.errors.map(describePolicyError).join('; ')})` };
-  const replaced: IamPolicyInEffect = { source: changed.source, kind: changed.kind, rawDocument, document: parsed.policy, ...(changed.viaGroup !== undefined && { viaGroup: changed.viaGroup }) };
+  return withDocument(state, { rawDocument, document: parsed.policy });
+}
+
+/**
+ * The grant state as it would be with the changed policy's document replaced, for every principal that
+ * holds it (directly or through a group): what the planner judges before it writes a candidate back.
+ */
+function withDocument(state: IamGrantState, replacement: { rawDocument: string; document: Policy; versionId?: string }): IamGrantState {
+  const source = state.changedPolicy?.source;
+  const swap = (policy: IamPolicyInEffect): IamPolicyInEffect => {
+    if (policy.source !== source) return policy;
+    const { parseErrors: _stale, ...rest } = policy;
+    return { ...rest, ...replacement };
+  };
   return {
     ...state,
-    changedPolicy: replaced,
-    principals: state.principals.map((p) => ({ ...p, policies: p.policies.map((policy) => (policy.source === changed.source ? replaced : policy)) })),
+    changedPolicy: state.changedPolicy ? swap(state.changedPolicy) : null,
+    principals: state.principals.map((p) => ({ ...p, policies: p.policies.map(swap) })),
   };
 }
 
@@ -100,7 +112,7 @@ function planInlineRepair(
       state: input.state,
       current: changed.rawDocument,
       strippable: true,
-      withDocument: (document) => withInlineDocument(input.state, changed, document),
+      withDocument: (document) => withInlineDocument(input.state, document),
       // IAM returns documents URL-encoded and the write call takes plain JSON.
       write: (document, reason) =>
         draftStep(PUT_INLINE_POLICY, { type: 'iam.put-inline-policy', ...target, document: decodePolicyDocumentText(document) ?? document }, { ruleIds, reason }),
@@ -116,13 +128,7 @@ export const MAX_POLICY_VERSIONS = 5;
 
 /** The grant state as it would be with the managed policy's default document replaced by `version`'s. */
 function withVersion(state: IamGrantState, version: PolicyVersion & { rawDocument: string; document: Policy }): IamGrantState {
-  const swap = (policy: IamPolicyInEffect): IamPolicyInEffect =>
-    policy.source === state.changedPolicy?.source ? { ...policy, versionId: version.versionId, rawDocument: version.rawDocument, document: version.document } : policy;
-  return {
-    ...state,
-    changedPolicy: state.changedPolicy ? swap(state.changedPolicy) : null,
-    principals: state.principals.map((p) => ({ ...p, policies: p.policies.map(swap) })),
-  };
+  return withDocument(state, { rawDocument: version.rawDocument, document: version.document, versionId: version.versionId });
 }
 
 /** "v2 is not compliant under today's rules (IAM-SES-001)", "v3: its document was not read". */
@@ -185,7 +191,7 @@ function planVersionRollback(
   }
 
   const none = `No version of ${policyArn} is compliant under today's rules (${[`${bad} is the one in effect`, ...rejected].join('; ')}).`;
-  const stripped = stripIntoNewVersion(input, policyArn, inEffect, findings);
+  const stripped = stripIntoNewVersion(input, inEffect, findings);
   if ('document' in stripped) {
     const room = versions.length >= MAX_POLICY_VERSIONS ? versions.filter((v) => v.versionId !== bad).at(-1) : undefined;
     const makeRoom = room
@@ -201,32 +207,27 @@ function planVersionRollback(
 }
 
 /** The in-effect document without the statements the findings name, if that leaves a compliant document. */
-function stripIntoNewVersion(input: Input, policyArn: string, inEffect: PolicyVersion, findings: Finding[]): { document: string; listed: string } | { why: string } {
+function stripIntoNewVersion(input: Input, inEffect: PolicyVersion, findings: Finding[]): { document: string; listed: string } | { why: string } {
   const raw = inEffect.rawDocument ?? input.state.changedPolicy?.rawDocument;
   if (raw === undefined) return { why: `The document of ${inEffect.versionId} was not read, so its statements cannot be removed.` };
-  const indices = new Set<number>();
-  for (const finding of findings) {
-    const index = finding.fix.kind === 'revert-grant' ? finding.fix.statementIndex : finding.statement?.index;
-    if (index === undefined) return { why: `${finding.ruleId} judges the whole document, so removing statements cannot repair it.` };
-    indices.add(index);
+  const candidate = (document: string): IamGrantState | { unusable: string } => {
+    const parsed = parsePolicy(document);
+    if (!parsed.ok) return { unusable: parsed.errors.map(describePolicyError).join('; ') };
+    return withVersion(input.state, { versionId: 'new', isDefault: true, rawDocument: document, document: parsed.policy });
+  };
+  const stripped = stripViolations(raw, findings, candidate, input.judge);
+  if (stripped.ok) return { document: decodePolicyDocumentText(stripped.document) ?? stripped.document, listed: stripped.listed };
+  switch (stripped.failure) {
+    case 'whole-document':
+      return { why: `${stripped.why}, so removing statements cannot repair it.` };
+    case 'unstrippable':
+      return { why: `Statements cannot be removed because ${stripped.why}.` };
+    case 'nothing-left':
+      // IAM rejects a policy without statements: a version needs at least one.
+      return { why: `Every statement of ${inEffect.versionId} violates the perimeter (${stripped.listed}), so no compliant version can be made from it.` };
+    case 'still-noncompliant':
+      return { why: `Without ${stripped.listed} it ${stripped.why}.` };
   }
-  const listed = describeStatements(indices);
-  let result;
-  try {
-    result = stripStatements(raw, indices);
-  } catch (error) {
-    if (!(error instanceof UnstrippableDocumentError)) throw error;
-    return { why: `Statements cannot be removed because ${error.message}.` };
-  }
-  // IAM rejects a policy without statements: a version needs at least one.
-  if (result.document === null) return { why: `Every statement of ${inEffect.versionId} violates the perimeter (${listed}), so no compliant version can be made from it.` };
-  const document = decodePolicyDocumentText(result.document) ?? result.document;
-  const parsed = parsePolicy(document);
-  if (!parsed.ok) return { why: `Without ${listed} the document does not parse (${parsed.errors.map(describePolicyError).join('; ')}).` };
-  const candidate = withVersion(input.state, { versionId: 'new', isDefault: true, rawDocument: document, document: parsed.policy });
-  const remaining = resourceFindings(input.judge(candidate));
-  if (remaining.length > 0) return { why: `Without ${listed} it still has findings (${describeFindings(remaining)}).` };
-  return { document, listed: `${listed}` };
 }
 
 /**
