@@ -311,7 +311,8 @@ class SweepRun {
       if (wouldDo > 0) addNotable(tally, 'wouldRepair', { family: family.id, resource, detail: `${rules}: ${decision.plan?.explanation ?? ''}` });
       else if (done > 0 && failed.length === 0) addNotable(tally, 'repaired', { family: family.id, resource, detail: `${rules}: ${decision.plan?.explanation ?? ''}` });
     }
-    if (failed.length > 0 || decision.errors.length > 0) {
+    // An invalid decision's errors say why its document does not parse: it is listed as invalid, not as a failure.
+    if (failed.length > 0 || (decision.errors.length > 0 && decision.verdict !== 'invalid')) {
       addNotable(tally, 'failed', { family: family.id, resource, detail: [...failed.map((r) => `${r.action}: ${r.detail ?? 'failed'}`), ...decision.errors].join('; ') });
     }
     if (decision.verdict === 'invalid') addNotable(tally, 'invalid', { family: family.id, resource, detail: decision.errors.join('; ') });
