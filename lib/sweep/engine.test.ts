@@ -80,7 +80,11 @@ afterEach(() => {
 });
 
 const written = (sim: SimulatedAccount) =>
-  new Set([UpdateEmailIdentityPolicyCommand, CreateEmailIdentityPolicyCommand, DeleteEmailIdentityPolicyCommand].flatMap((c) => sim.sesv2.commandCalls(c).map((call) => call.args[0].input.EmailIdentity)));
+  new Set([
+    ...sim.sesv2.commandCalls(UpdateEmailIdentityPolicyCommand).map((call) => call.args[0].input.EmailIdentity),
+    ...sim.sesv2.commandCalls(CreateEmailIdentityPolicyCommand).map((call) => call.args[0].input.EmailIdentity),
+    ...sim.sesv2.commandCalls(DeleteEmailIdentityPolicyCommand).map((call) => call.args[0].input.EmailIdentity),
+  ]);
 
 async function sweepToEnd(deps: ReturnType<typeof sweepDeps>, holder = 'exec-1', max = 20) {
   for (let i = 0; i < max; i++) {

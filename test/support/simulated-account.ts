@@ -37,7 +37,6 @@ import { fakeIam, type FakeIamAccount } from './fake-iam.ts';
  */
 export interface SimulatedAccountOptions {
   accountId?: string;
-  region?: string;
   clock: Clock;
   /** Calls per second per API (SES's documented 1/s); undefined: no limit. */
   callsPerSecond?: number;
@@ -84,7 +83,6 @@ function pageOf<T>(items: readonly T[], token: string | undefined, size: number)
 
 export function simulatedAccount(options: SimulatedAccountOptions): SimulatedAccount {
   const accountId = options.accountId ?? '111122223333';
-  const region = options.region ?? 'eu-west-1';
   const random = prng(options.seed ?? 42);
   const calls = new Map<string, number>();
   const throttled = new Map<string, number>();
