@@ -34,7 +34,7 @@ export class TokenBucket {
     if (!(options.rate > 0)) throw new RangeError(`rate must be positive, got ${options.rate}`);
     this.rate = options.rate;
     this.#capacity = Math.max(1, options.capacity ?? 1);
-    this.#baseBackoffMs = options.baseBackoffMs ?? 1_000;
+    this.#baseBackoffMs = options.baseBackoffMs ?? 500;
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.#clock = clock;
     this.#tokens = this.#capacity;
@@ -48,12 +48,11 @@ export class TokenBucket {
     return turn;
   }
 
-  /** The call was throttled: empty the bucket and pause it; returns the pause in ms. */
+  /** The call was throttled: pause the bucket (every caller waits); returns the pause in ms. */
   throttled(): number {
     this.#consecutiveThrottles++;
     const pause = Math.min(this.#maxBackoffMs, this.#baseBackoffMs * 2 ** (this.#consecutiveThrottles - 1));
-    this.#refill();
-    this.#tokens = 0;
+    // The pause is the wait; the tokens earned meanwhile stay, so the retry goes out the moment it ends.
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + pause);
     return pause;
   }
