@@ -14,7 +14,7 @@ import { SimulatedClock } from '../lib/sweep/clock.ts';
 import { runSweepInvocation, type SweepOutcome } from '../lib/sweep/engine.ts';
 import { estimateSweep } from '../lib/sweep/plan.ts';
 import { MemorySweepStore } from '../lib/sweep/run-record.ts';
-import { ACCOUNT, REGION, compliantPolicy, openPolicy, sweepDeps } from '../lib/sweep/test-fixtures.ts';
+import { ACCOUNT, compliantPolicy, openPolicy, sweepDeps } from '../lib/sweep/test-fixtures.ts';
 import { simulatedAccount } from '../test/support/simulated-account.ts';
 import type { FakeIamAccount } from '../test/support/fake-iam.ts';
 

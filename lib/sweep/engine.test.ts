@@ -6,7 +6,17 @@ import {
   ListEmailIdentitiesCommand,
   UpdateEmailIdentityPolicyCommand,
 } from '@aws-sdk/client-sesv2';
-import { DeleteUserPolicyCommand, DetachGroupPolicyCommand, GetAccountAuthorizationDetailsCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  DeleteUserPolicyCommand,
+  DetachGroupPolicyCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetGroupCommand,
+  GetRoleCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  ListAttachedUserPoliciesCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import type { Decision } from '../guard/decision.ts';
 import { SimulatedClock } from './clock.ts';
 import { runSweepInvocation, resumeIndex } from './engine.ts';
@@ -159,6 +169,9 @@ describe('the sweep over a simulated account (SES + IAM behind the SDK mock, 1 c
     expect(written(sim).size).toBe(0);
     expect(sim.iam.commandCalls(DeleteUserPolicyCommand)).toHaveLength(0);
     expect(sim.iam.commandCalls(DetachGroupPolicyCommand)).toHaveLength(0);
+    // IAM judged from GetAccountAuthorizationDetails alone: no principal read one by one.
+    const perPrincipal = [GetUserCommand, GetGroupCommand, GetRoleCommand, GetUserPolicyCommand, ListAttachedUserPoliciesCommand] as const;
+    expect(perPrincipal.map((read) => sim.iam.commandCalls(read as typeof GetUserCommand).length)).toEqual([0, 0, 0, 0, 0]);
     expect(outcome.record.tally.lists.wouldRepair.length).toBe(ids.open.size + 2);
     expect(outcome.record.tally.rules['SES-IDP-001']).toMatchObject({ findings: ids.open.size, wouldRepair: ids.open.size, repaired: 0 });
   });

@@ -3,11 +3,7 @@ import { MemoryBaselineStore } from '../baseline/memory-store.ts';
 import { parseConfig } from '../config/validate.ts';
 import type { ConfigInput } from '../config/schema.ts';
 import type { Family } from '../families/family.ts';
-import customVerification from '../families/custom-verification/index.ts';
-import eventDestination from '../families/event-destination/index.ts';
-import guardIntegrity from '../families/guard-integrity/index.ts';
-import iamGrant from '../families/iam-grant/index.ts';
-import identityPolicy from '../families/identity-policy/index.ts';
+import { FAMILY_LIST } from '../families/index.ts';
 import type { Clock } from './clock.ts';
 import type { SweepDeps } from './engine.ts';
 import type { SweepStore } from './run-record.ts';
@@ -15,7 +11,7 @@ import type { SweepStore } from './run-record.ts';
 /** Shared by the sweep's tests and bench/sweep.ts: the deps of a sweep over a simulated account. */
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
-export const SWEEP_FAMILIES: readonly Family[] = [guardIntegrity, iamGrant, customVerification, eventDestination, identityPolicy] as readonly Family[];
+export const SWEEP_FAMILIES: readonly Family[] = FAMILY_LIST;
 
 const TEST_ENV = { AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_MAX_ATTEMPTS: '1' };
 
