@@ -2,7 +2,7 @@ import type { Severity } from '../../lib/config/schema.ts';
 import { RULES } from '../../lib/families/index.ts';
 import type { Decision } from '../../lib/guard/decision.ts';
 import { summaryText, type SweepSummary } from '../../lib/sweep/summary.ts';
-import { describeFix, SARIF_LEVEL, SARIF_SCHEMA_URI, SECURITY_SEVERITY } from './check-format.ts';
+import { describeFix, SARIF_LEVEL, SARIF_SCHEMA_URI, sarifDriver } from './check-format.ts';
 
 /** The renderings of `sesguard sweep`: one JSON object per resource, text grouped by severity, SARIF. */
 export interface SweptResource {
@@ -82,19 +82,7 @@ export function formatSweepSarif(items: readonly SweptResource[], toolVersion: s
       version: '2.1.0',
       runs: [
         {
-          tool: {
-            driver: {
-              name: 'sesguard',
-              version: toolVersion,
-              rules: RULES.map((rule) => ({
-                id: rule.id,
-                name: rule.id.replace(/-/g, ''),
-                shortDescription: { text: rule.title },
-                defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
-                properties: { 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity], tags: ['security', 'ses'] },
-              })),
-            },
-          },
+          tool: { driver: sarifDriver(toolVersion) },
           invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
           results,
         },
