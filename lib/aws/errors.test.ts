@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConcurrentModificationException, IAMServiceException, LimitExceededException, MalformedPolicyDocumentException, NoSuchEntityException, ServiceFailureException } from '@aws-sdk/client-iam';
 import { BadRequestException, NotFoundException, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import { classifyAwsError, isNotFound, isTransient, type AwsErrorKind } from './errors.ts';
+import { classifyAwsError, isAccessDenied, isNotFound, isThrottling, isTransient, type AwsErrorKind } from './errors.ts';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 
@@ -41,5 +41,20 @@ describe('classifyAwsError: what a retry can change (transient) and what it cann
     expect(classifyAwsError(error)).toBe(kind);
     expect(isTransient(error)).toBe(kind === 'transient');
     expect(isNotFound(error)).toBe(kind === 'not-found');
+  });
+});
+
+describe('isThrottling and isAccessDenied: the narrower questions callers ask', () => {
+  it('throttling is transient; a 5xx is transient but not throttling', () => {
+    expect(isThrottling(unmodelled('Throttling', 400))).toBe(true);
+    expect(isThrottling(new TooManyRequestsException({ message: 'slow down', ...meta(429) }))).toBe(true);
+    expect(isThrottling(new ServiceFailureException({ message: 'oops', ...meta(500) }))).toBe(false);
+  });
+
+  it('AccessDenied is a refusal', () => {
+    const denied = unmodelled('AccessDenied', 403);
+    expect(isAccessDenied(denied)).toBe(true);
+    expect(classifyAwsError(denied)).toBe('refused');
+    expect(isAccessDenied(new MalformedPolicyDocumentException({ message: 'bad', ...meta(400) }))).toBe(false);
   });
 });

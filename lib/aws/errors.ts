@@ -46,7 +46,7 @@ export type AwsErrorKind = 'not-found' | 'transient' | 'refused' | 'failed';
  * https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
  */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+const THROTTLING: ReadonlySet<string> = new Set([
   'Throttling',
   'ThrottlingException',
   'ThrottledException',
@@ -56,8 +56,12 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'RequestThrottledException',
   'SlowDown',
   'BandwidthLimitExceeded',
-  'PriorRequestNotComplete',
   'ProvisionedThroughputExceededException',
+]);
+
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  ...THROTTLING,
+  'PriorRequestNotComplete',
   'TransactionInProgressException',
   'ConcurrentModification',
   'ConcurrentModificationException',
@@ -84,6 +88,21 @@ interface SdkErrorShape {
   $retryable?: unknown;
   code?: unknown;
   cause?: unknown;
+}
+
+/** AWS refused the call for its rate: worth waiting (longer than for other transient failures) and trying again. */
+export function isThrottling(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as SdkErrorShape).$metadata?.httpStatusCode;
+  return THROTTLING.has(error.name) || THROTTLING.has(codeOf(error) ?? '') || status === 429;
+}
+
+const ACCESS_DENIED: ReadonlySet<string> = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'NotAuthorized']);
+
+/** The caller's role may not make the call: retrying does not help; a person must grant it or accept the gap. */
+export function isAccessDenied(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return ACCESS_DENIED.has(error.name) || ACCESS_DENIED.has(codeOf(error) ?? '');
 }
 
 export function classifyAwsError(error: unknown, depth = 0): AwsErrorKind {
