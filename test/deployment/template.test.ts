@@ -246,6 +246,16 @@ describe('packaged template: least privilege, derived from each bundle', () => {
     },
   );
 
+  it.each(GUARD_FUNCTIONS.map((fn) => [fn.name, fn] as const))('%s: an event function carries no inventory (the sweep\'s listing calls stay out of its role)', async (_name, fn) => {
+    const metafile = JSON.parse(await readFile(join('.build/bundles', fn.name, 'meta.json'), 'utf8')) as Metafile;
+    const inventories = Object.entries(metafile.inputs).filter(([path]) => /lib\/families\/[^/]+\/inventory\.ts$/.test(path));
+    // The stub keeps the export names and nothing else: no SDK import survives.
+    for (const [path, input] of inventories) expect(input.imports.filter((i) => !i.path.startsWith('<define:')), path).toEqual([]);
+    const sweepOnly = ['sesv2:ListEmailIdentities', 'sesv2:ListConfigurationSets', 'sesv2:ListCustomVerificationEmailTemplates', 'iam:GetAccountAuthorizationDetails'];
+    const sent = sdkCommandsInBundle(metafile).commands.map((c) => `${c.service}:${c.operation}`);
+    expect(sent.filter((c) => sweepOnly.includes(c))).toEqual([]);
+  });
+
   it('uses one role per function, named with the guard prefix', () => {
     for (const fn of ALL_FUNCTIONS) {
       const lambda = resource(`${logicalIdStem(fn.name)}LambdaFunction`);
