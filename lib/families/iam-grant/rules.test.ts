@@ -117,6 +117,23 @@ const SENDING: Case[] = [
     expected: ['IAM-SES-002@0'],
   },
   {
+    name: 'NotResource excluding only the region IAM events arrive in still sends as any identity elsewhere',
+    changed: doc({ Effect: 'Allow', Action: 'ses:SendEmail', NotResource: 'arn:aws:ses:us-east-1:*:*' }),
+    expected: ['IAM-SES-002@0'],
+    reason: /as any identity of the account in every region its NotResource does not exclude/,
+  },
+  {
+    name: 'every identity of one other region is every identity there',
+    changed: doc({ Effect: 'Allow', Action: 'ses:SendRawEmail', Resource: `arn:aws:ses:eu-west-1:${OWN_ACCOUNT}:identity/*` }),
+    expected: ['IAM-SES-002@0'],
+    reason: /in region eu-west-1/,
+  },
+  {
+    name: 'every identity of another account is not this account\'s identities',
+    changed: doc({ Effect: 'Allow', Action: 'ses:SendEmail', Resource: 'arn:aws:ses:*:999988887777:identity/*' }),
+    expected: [],
+  },
+  {
     name: 'templated sending is not SendEmail/SendRawEmail',
     changed: doc({ Effect: 'Allow', Action: 'ses:SendTemplatedEmail', Resource: '*' }),
     expected: [],

@@ -158,11 +158,24 @@ function evaluatePerimeterGrant(state: IamGrantState, ctx: RuleContext): RawFind
 const SENDS = new Set(['ses:sendemail', 'ses:sendrawemail']);
 const SEND_RESTRICTING_KEYS = new Set(['ses:fromaddress', 'ses:recipients']);
 
-/** Whether a statement's resources reach any identity of the account (probed with a name nobody uses). */
-function reachesEveryIdentity(grant: StatementGrant, ctx: RuleContext): boolean {
-  const probe = sesArn(ctx.region, ctx.accountId, 'identity/sesguard-probe.invalid');
-  if (grant.notResources.length > 0) return !grant.notResources.some((pattern) => matchArn(pattern, probe));
-  return grant.resources.some((pattern) => matchArn(pattern, probe));
+/** A region no pattern names: a statement reaching an identity there reaches it only through a wildcard. */
+const UNNAMED_REGION = 'sesguard-probe-1';
+
+/**
+ * Where a statement's resources reach every identity of the account (probed with a name nobody uses), in
+ * words, or undefined. Every region counts, not only the one the event came from: IAM events all arrive in
+ * us-east-1, so probing only there would miss `NotResource: arn:aws:ses:us-east-1:*:*`.
+ */
+function regionReachingEveryIdentity(grant: StatementGrant, ctx: RuleContext): string | undefined {
+  const named = [...grant.resources, ...grant.notResources].map((pattern) => pattern.split(':')[3] ?? '').filter((r) => r !== '' && !/[*?$]/.test(r));
+  for (const region of new Set([UNNAMED_REGION, ctx.region, ...named])) {
+    const probe = sesArn(region, ctx.accountId, 'identity/sesguard-probe.invalid');
+    const reached = grant.notResources.length > 0 ? !grant.notResources.some((pattern) => matchArn(pattern, probe)) : grant.resources.some((pattern) => matchArn(pattern, probe));
+    if (!reached) continue;
+    if (region !== UNNAMED_REGION) return `region ${region}`;
+    return grant.notResources.length > 0 ? 'every region its NotResource does not exclude' : 'every region';
+  }
+  return undefined;
 }
 
 function evaluateUnrestrictedSending(state: IamGrantState, ctx: RuleContext): RawFinding[] {
@@ -181,13 +194,14 @@ function unrestrictedSendsOf(changed: IamPolicyInEffect & { document: Policy }, 
   return analyzePolicy(changed.document, changed.source, 'ses').flatMap((grant) => {
     if (grant.ref.effect !== 'Allow') return [];
     const sends = grant.allActions ? ['ses:SendEmail', 'ses:SendRawEmail'] : grant.actions.filter((a) => SENDS.has(a.toLowerCase()));
-    if (sends.length === 0 || !reachesEveryIdentity(grant, ctx)) return [];
+    const region = sends.length === 0 ? undefined : regionReachingEveryIdentity(grant, ctx);
+    if (region === undefined) return [];
     if (grant.conditions.some((clause) => SEND_RESTRICTING_KEYS.has(clause.key.toLowerCase()) && clauseRestricts(clause))) return [];
     return [
       {
         resource: changed.source,
         statement: statementRef(grant),
-        reason: `${statementLabel(grant)} of ${changed.source} allows ${sends.join(', ')} as any identity of the account with no ses:FromAddress or ses:Recipients condition.`,
+        reason: `${statementLabel(grant)} of ${changed.source} allows ${sends.join(', ')} as any identity of the account in ${region} with no ses:FromAddress or ses:Recipients condition.`,
         fix: { kind: 'revert-grant', policySource: changed.source, statementIndex: grant.ref.index },
       },
     ];
