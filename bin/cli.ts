@@ -17,6 +17,9 @@ Usage:
   sesguard simulate --policy FILE --action A --resource R [--context k=v ...]
       Evaluate requests against IAM policies with AWS's semantics.
 
+  sesguard sweep --live [--apply] [--region R ...] [--family F ...] [--config FILE] [--format text|json|sarif] [--fail-on SEVERITY]
+      Judge every SES and IAM resource of an account (dry-run unless --apply and mode: enforce).
+
 Run "sesguard <command> --help" for a command's options. "sesguard --version" prints the version.
 
 Exit codes (every command): 0 done, nothing at or above --fail-on; 1 a finding at or above --fail-on;
@@ -31,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).runCheck,
   config: async () => (await import('./commands/config.ts')).runConfig,
   simulate: async () => (await import('./commands/simulate.ts')).runSimulate,
+  sweep: async () => (await import('./commands/sweep.ts')).runSweep,
 };
 
 /** The exit code of a bug: distinct from 2 (the input's fault) so CI can tell them apart. */

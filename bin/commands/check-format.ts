@@ -5,6 +5,9 @@ import type { Finding } from '../../lib/rules/types.ts';
 import { LINT_DEFAULT_SEVERITY } from '../../lib/config/lint-settings.ts';
 import { LINT_TITLES } from './check-lint.ts';
 import { describeFix, severityTable } from '../report-summary.ts';
+
+// describeFix's home is bin/report-summary.ts; the sweep's formatter imports it from here.
+export { describeFix };
 import type { KindInference } from './check-inputs.ts';
 
 /** The three renderings of one `sesguard check` run. */
@@ -178,7 +181,7 @@ export function formatJson(report: CheckReport): string {
  * SARIF levels: critical and high block (error), medium warns, low is a note. `security-severity`
  * is the CVSS-like score GitHub code scanning uses to rank security alerts.
  */
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -188,12 +191,30 @@ function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
   return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: '%SRCROOT%' };
 }
 
+/** Every rule SARIF can name: the perimeter rules (in registry order, so their indices are stable), then the LINT codes. */
+const SARIF_RULES = [
+  ...RULES.map((rule) => ({ id: rule.id as string, title: rule.title, severity: rule.defaultSeverity, full: `${rule.title}. Default action: ${rule.defaultAction}.`, tags: ['security', 'ses'] })),
+  ...(Object.entries(LINT_TITLES) as Array<[keyof typeof LINT_TITLES, string]>).map(([id, title]) => ({ id: id as string, title, severity: LINT_DEFAULT_SEVERITY[id] as Severity, full: `${title}. Policy validation: fix the document.`, tags: ['security', 'iam', 'lint'] })),
+];
+
+/** The SARIF tool driver: sesguard and every rule it can report (check and sweep share it). */
+export function sarifDriver(toolVersion: string): Record<string, unknown> {
+  return {
+    name: 'sesguard',
+    version: toolVersion,
+    rules: SARIF_RULES.map((rule) => ({
+      id: rule.id,
+      name: rule.id.replace(/-/g, ''),
+      shortDescription: { text: rule.title },
+      fullDescription: { text: rule.full },
+      defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
+      properties: { 'security-severity': SECURITY_SEVERITY[rule.severity], tags: rule.tags },
+    })),
+  };
+}
+
 export function formatSarif(report: CheckReport, toolVersion: string): string {
-  const descriptors = [
-    ...RULES.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.defaultSeverity, full: `${rule.title}. Default action: ${rule.defaultAction}.`, tags: ['security', 'ses'] })),
-    ...(Object.entries(LINT_TITLES) as Array<[keyof typeof LINT_TITLES, string]>).map(([id, title]) => ({ id, title, severity: LINT_DEFAULT_SEVERITY[id] as Severity, full: `${title}. Policy validation: fix the document.`, tags: ['security', 'iam', 'lint'] })),
-  ];
-  const ruleIndex = new Map<string, number>(descriptors.map((rule, index) => [rule.id, index]));
+  const ruleIndex = new Map<string, number>(SARIF_RULES.map((rule, index) => [rule.id, index]));
   const results = report.files.flatMap((file) =>
     file.resources.flatMap((resource) =>
       resource.findings.map((finding) => ({
@@ -230,20 +251,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'sesguard',
-            version: toolVersion,
-            rules: descriptors.map((rule) => ({
-              id: rule.id,
-              name: rule.id.replace(/-/g, ''),
-              shortDescription: { text: rule.title },
-              fullDescription: { text: rule.full },
-              defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
-              properties: { 'security-severity': SECURITY_SEVERITY[rule.severity], tags: rule.tags },
-            })),
-          },
-        },
+        tool: { driver: sarifDriver(toolVersion) },
         invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
         results,
       },

@@ -38,6 +38,8 @@ type Resource = { Type: string; Condition?: string; DependsOn?: string[]; Proper
 /** The CloudFormation condition a function's resources carry: IAM grants live only in the global stack. */
 export function conditionOf(fn: DeployedFunction): string | undefined {
   if (fn.kind === 'notifier') return SHARED.hasSlackNotifier;
+  // The sweep runs in every region's stack (IAM is swept only in the global one).
+  if (fn.kind === 'sweep') return undefined;
   return fn.globalOnly ? SHARED.isGlobalRegion : undefined;
 }
 
@@ -218,7 +220,7 @@ export function stackArns(quarantinePolicyName: string): {
   return {
     alertTopic: { Ref: SHARED.alertTopic },
     alertKey: { 'Fn::GetAtt': [SHARED.alertKey, 'Arn'] },
-    tables: [{ 'Fn::GetAtt': [SHARED.baselineTable, 'Arn'] }, { 'Fn::GetAtt': [SHARED.idempotencyTable, 'Arn'] }],
+    tables: [{ 'Fn::GetAtt': [SHARED.baselineTable, 'Arn'] }, { 'Fn::GetAtt': [SHARED.idempotencyTable, 'Arn'] }, { 'Fn::GetAtt': ['SweepTable', 'Arn'] }],
     // The parameter name is a deploy-time param; its ARN omits the leading slash of a path name.
     slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${param:slackWebhookParameter}' },
     quarantinePolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` },

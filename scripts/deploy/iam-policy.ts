@@ -29,6 +29,9 @@ const IAM_SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   sns: 'sns',
   ssm: 'ssm',
   dynamodb: 'dynamodb',
+  // The sweep's guard-integrity reads (lib/families/guard-integrity/inventory.ts).
+  eventbridge: 'events',
+  lambda: 'lambda',
 };
 
 /**

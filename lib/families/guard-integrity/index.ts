@@ -1,5 +1,6 @@
 import type { Family } from '../family.ts';
 import { GUARD_INTEGRITY_EVENTS } from './events.ts';
+import { guardIntegrityInventory } from './inventory.ts';
 import { GUARD_INTEGRITY_RULES } from './rules.ts';
 import type { GuardIntegrityChange, GuardIntegrityState } from './types.ts';
 
@@ -31,6 +32,7 @@ export const guardIntegrity: Family<GuardIntegrityChange, GuardIntegrityState> =
   connect: () => ({ read: (change) => Promise.resolve(fromEvent(change)), senders: new Map() }),
   offlineState: fromEvent,
   checks: [],
+  inventory: guardIntegrityInventory,
 };
 
 export default guardIntegrity;

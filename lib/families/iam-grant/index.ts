@@ -5,9 +5,11 @@ import { QUARANTINE_STEPS } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
 import { IAM_POLICY_CHECK } from './check.ts';
 import { IAM_GRANT_EVENTS } from './events.ts';
+import { iamGrantInventory } from './inventory.ts';
 import { offlineIamGrant } from './offline.ts';
 import { planIamGrantRepair } from './plan.ts';
 import { IAM_GRANT_RULES } from './rules.ts';
+import { grantDocument, grantNotes } from './grant-truth.ts';
 import { readIamGrant } from './state.ts';
 import { IAM_GRANT_STEPS } from './steps.ts';
 import type { IamGrantChange, IamGrantState } from './types.ts';
@@ -37,7 +39,8 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
   states: {
     'iam-grant': {
       resource: (state) => state.changedPolicy?.source ?? state.principals[0]?.arn ?? 'iam',
-      document: (state) => state.changedPolicy?.rawDocument ?? null,
+      document: grantDocument,
+      notes: grantNotes,
       unreadable: (state) => {
         const policies = [state.changedPolicy, ...(state.gainedPolicies ?? []), ...state.principals.flatMap((p) => p.policies)];
         const seen = new Set<string>();
@@ -61,6 +64,7 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
   },
   offlineState: offlineIamGrant,
   checks: [IAM_POLICY_CHECK],
+  inventory: iamGrantInventory,
 };
 
 export default iamGrant;

@@ -31,9 +31,23 @@ export interface IamPrincipalState {
   principal: IamPrincipalRef;
   arn: string;
   policies: IamPolicyInEffect[];
+  /** Users: the groups IAM lists them in now (ListGroupsForUser), whether or not a group holds policies. */
+  groups?: string[];
 }
 
-export type PolicyVersion = { versionId: string; isDefault: boolean; createDate?: string };
+/**
+ * The link an attach or AddUserToGroup made, as IAM shows it NOW: events arrive late and twice, and a
+ * detach or a removal may already have undone it. `present: false` means the grant no longer exists.
+ */
+export type GrantLink =
+  | { kind: 'attachment'; principal: IamPrincipalRef; principalArn: string; policyArn: string; present: boolean }
+  | { kind: 'membership'; userName: string; userArn: string; groupName: string; present: boolean };
+
+/**
+ * A managed policy version. The document is read for every version (at most five), so the rollback can
+ * judge each candidate under today's rules before making it the default; absent when it was not read.
+ */
+export type PolicyVersion = { versionId: string; isDefault: boolean; createDate?: string; rawDocument?: string; document?: Policy | null; parseErrors?: string[] };
 
 export interface IamGrantState {
   kind: 'iam-grant';
@@ -48,6 +62,13 @@ export interface IamGrantState {
    * the group's policies the user gains through it (each with viaGroup set). Judge each of them.
    */
   gainedPolicies?: IamPolicyInEffect[];
+  /** attach / add-to-group: the attachment or membership, as IAM shows it now. */
+  link?: GrantLink;
+  /**
+   * Why the grant the change made is no longer in effect (detached, removed from the group, deleted): then
+   * nothing is judged and the decision is compliant, saying this.
+   */
+  notInEffect?: string;
 }
 
 /** Source id of an inline policy, as IamPolicyInEffect.source defines it. */
