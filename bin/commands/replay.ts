@@ -18,6 +18,8 @@ import type { Change } from '../../lib/cloudtrail/types.ts';
 import type { Family, FamilyConnection } from '../../lib/families/family.ts';
 import type { ResourceState } from '../../lib/rules/types.ts';
 import { FAMILY_LIST } from '../../lib/families/index.ts';
+import { ownRoleArnProblem } from '../../lib/cloudtrail/own-role.ts';
+import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 import { formatReplayJson, formatReplayText, formatReplayTotals } from './replay-format.ts';
 
 const HELP = `sesguard replay FILE|DIR... [options]
@@ -33,7 +35,9 @@ Options:
   --live                 read the current state through the AWS SDK (AWS_REGION, AWS_ENDPOINT_URL... decide where)
   --apply                with --live only: execute the plan (config mode must be enforce)
   --baseline-table NAME  with --live: the DynamoDB baseline table (default: an in-memory one for this run)
-  --own-role PATTERN     ARN pattern of the guard's own roles, repeatable (default: arn:aws:iam::*:role/sesguard-*)
+  --own-role ARN         exact ARN of one of the guard's own roles, repeatable; their calls are skipped as the
+                         guard's repairs (default: none). Patterns are refused: a name pattern would also cover
+                         any role merely named like the guard's
   --resource-prefix P    name prefix of the guard's resources (default: sesguard-)
 
 Exit: 0 all decided; 1 an event was invalid or the guard failed on one; 2 bad usage or config.
@@ -61,6 +65,11 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
   if (values.apply && !values.live) return usage('--apply needs --live: offline replay never changes anything');
   if (values['baseline-table'] && !values.live) return usage('--baseline-table needs --live');
   if (positionals.length === 0) return usage('name at least one event file or directory (e.g. events/)');
+  const ownRoleArns = values['own-role'] ?? [];
+  for (const arn of ownRoleArns) {
+    const problem = ownRoleArnProblem(arn);
+    if (problem) return usage(`--own-role ${problem}`);
+  }
 
   let config: Config;
   try {
@@ -104,7 +113,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       config: effectiveConfig,
       baseline,
       live,
-      ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
+      ownRoleArns,
       resourcePrefix: values['resource-prefix'],
       execute: (plan, context) => executePlan(plan, { senders, ...context, now: () => new Date() }),
     });
@@ -193,7 +202,11 @@ async function replayFile(file: string, deps: ReplayDeps): Promise<Decision> {
       readState,
       baseline: deps.baseline,
       execute: deps.execute,
-      parseOptions: { ownRoleArns: deps.ownRoleArns, guardResourcePrefix: deps.resourcePrefix },
+      parseOptions: {
+        ownRoleArns: deps.ownRoleArns,
+        guardResourcePrefix: deps.resourcePrefix,
+        guardPolicyNames: [deps.config.quarantinePolicyName, revokeSessionsPolicyName(deps.config.quarantinePolicyName)],
+      },
       now: () => new Date(),
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { iamPrincipalArn } from '../../aws/arns.ts';
 import { readPolicyInput } from '../policy-document.ts';
 import { InvalidStateSidecarError, StateUnavailableOfflineError } from '../state-errors.ts';
+import { offlineRoleTrust } from './trust-state.ts';
 import { parseStateSidecar, type SidecarPrincipal, type StateSidecar } from './sidecar.ts';
 import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState } from './types.ts';
 
@@ -77,6 +78,10 @@ class OfflineIam {
           gainedPolicies: this.#ownPolicies({ type: 'group', name: change.groupName }).map((policy) => ({ ...policy, viaGroup: change.groupName })),
         };
       }
+      case 'update-trust':
+      case 'create-role':
+        // A new role holds nothing until something is attached; an existing one holds what the sidecar lists.
+        return offlineRoleTrust(change, this.#entry({ type: 'role', name: change.roleName }) ? this.#principalsReachedBy([{ type: 'role', name: change.roleName }])[0] : undefined);
     }
   }
 

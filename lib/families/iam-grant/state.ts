@@ -25,6 +25,7 @@ import { collectPages } from '../../aws/pagination.ts';
 import { readPolicyDocument } from '../policy-document.ts';
 import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState, type PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
+import { readRoleTrust } from './trust-state.ts';
 
 /**
  * Reads what an IAM change grants, and to whom, from IAM itself. A grant is judged by what each
@@ -97,6 +98,9 @@ class IamStateReading {
           gainedPolicies: groupPolicies.map((policy) => ({ ...policy, viaGroup: change.groupName })),
         };
       }
+      case 'update-trust':
+      case 'create-role':
+        return readRoleTrust(this.iam, change, (name) => this.role(name));
     }
   }
 
