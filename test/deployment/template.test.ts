@@ -642,6 +642,14 @@ describe('packaged template: resources', () => {
   });
 });
 
+describe('docs/permissions.md is the build', () => {
+  it('lists every role exactly as the build writes it (regenerate with npx tsx scripts/deploy/write-docs.ts)', async () => {
+    const { renderPermissionsDoc, DOC_BUILD } = await import('../../scripts/deploy/docs.ts');
+    expect({ stage: STAGE, guardRegions: [...GUARD_REGIONS].sort() }).toEqual({ stage: DOC_BUILD.stage, guardRegions: [...DOC_BUILD.guardRegions].sort() });
+    expect(await readFile('docs/permissions.md', 'utf8')).toBe(renderPermissionsDoc(build));
+  });
+});
+
 describe('artifacts and bundles', () => {
   it('zips each bundle where its handler path says, with the iam-data catalogue where its loader looks', async () => {
     for (const f of build.functions) {

@@ -34,6 +34,14 @@ interface Described {
 /** `string`: the call is not on a guard resource, and why (the parser's notMine). */
 type Description = Described | string;
 
+/** What GUARD-001 watches, row by row, for the README's coverage table (scripts/deploy/write-docs.ts). */
+export interface GuardCoverageRow {
+  eventSource: string;
+  eventName: string;
+  resourceType: ResourceType;
+}
+const coverage: GuardCoverageRow[] = [];
+
 function guardEvent<T>(
   eventSource: string,
   eventName: string,
@@ -41,6 +49,7 @@ function guardEvent<T>(
   schema: z.ZodType<T>,
   describe: (params: T, ctx: ParseContext) => Description,
 ): EventParser<GuardIntegrityChange> {
+  coverage.push({ eventSource, eventName, resourceType });
   return {
     eventSource,
     eventName,
@@ -436,3 +445,5 @@ export const GUARD_INTEGRITY_EVENTS: readonly EventParser<GuardIntegrityChange>[
   ...DYNAMODB_PARSERS,
   ...CLOUDTRAIL_PARSERS,
 ];
+
+export const GUARD_INTEGRITY_COVERAGE: readonly GuardCoverageRow[] = coverage;
