@@ -11,6 +11,9 @@ Usage:
   sesguard simulate --policy FILE --action A --resource R [--context k=v ...]
       Evaluate requests against IAM policies with AWS's semantics.
 
+  sesguard sweep --live [--apply] [--region R ...] [--family F ...] [--config FILE] [--format text|json|sarif]
+      Judge every SES and IAM resource of an account (dry-run unless --apply and mode: enforce).
+
 Run "sesguard <command> --help" for a command's options.
 `;
 
@@ -21,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   replay: async () => (await import('./commands/replay.ts')).runReplay,
   check: async () => (await import('./commands/check.ts')).runCheck,
   simulate: async () => (await import('./commands/simulate.ts')).runSimulate,
+  sweep: async () => (await import('./commands/sweep.ts')).runSweep,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -114,7 +114,7 @@ export function formatJson(report: CheckReport): string {
  * SARIF levels: critical and high block (error), medium warns, low is a note. `security-severity`
  * is the CVSS-like score GitHub code scanning uses to rank security alerts.
  */
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -122,6 +122,22 @@ export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Relative URIs resolve against the checkout root (%SRCROOT%); a file outside it keeps its absolute file: URI. */
 function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
   return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: '%SRCROOT%' };
+}
+
+/** The SARIF tool driver: sesguard and every rule it can report (check and sweep share it). */
+export function sarifDriver(toolVersion: string): Record<string, unknown> {
+  return {
+    name: 'sesguard',
+    version: toolVersion,
+    rules: RULES.map((rule) => ({
+      id: rule.id,
+      name: rule.id.replace(/-/g, ''),
+      shortDescription: { text: rule.title },
+      fullDescription: { text: `${rule.title}. Default action: ${rule.defaultAction}.` },
+      defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
+      properties: { 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity], tags: ['security', 'ses'] },
+    })),
+  };
 }
 
 export function formatSarif(report: CheckReport, toolVersion: string): string {
@@ -158,20 +174,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'sesguard',
-            version: toolVersion,
-            rules: RULES.map((rule) => ({
-              id: rule.id,
-              name: rule.id.replace(/-/g, ''),
-              shortDescription: { text: rule.title },
-              fullDescription: { text: `${rule.title}. Default action: ${rule.defaultAction}.` },
-              defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
-              properties: { 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity], tags: ['security', 'ses'] },
-            })),
-          },
-        },
+        tool: { driver: sarifDriver(toolVersion) },
         invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
         results,
       },

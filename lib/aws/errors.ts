@@ -25,3 +25,45 @@ export function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return NOT_FOUND.has(error.name) || NOT_FOUND.has(codeOf(error) ?? '');
 }
+
+// Throttling codes across the SDK's protocols: SES v2 answers TooManyRequestsException, IAM (query protocol)
+// Throttling, others ThrottlingException / RequestLimitExceeded.
+// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+const THROTTLING: ReadonlySet<string> = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+]);
+
+/** AWS refused the call for its rate: worth waiting and trying again. */
+export function isThrottling(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return THROTTLING.has(error.name) || THROTTLING.has(codeOf(error) ?? '') || status === 429;
+}
+
+const ACCESS_DENIED: ReadonlySet<string> = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'NotAuthorized']);
+
+/** The caller's role may not make the call: retrying does not help; a person must grant it or accept the gap. */
+export function isAccessDenied(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return ACCESS_DENIED.has(error.name) || ACCESS_DENIED.has(codeOf(error) ?? '');
+}
+
+const TRANSIENT_NETWORK: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED']);
+
+/** A failure that says nothing about the request: throttling, a 5xx, a timeout or a dropped connection. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (isThrottling(error)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  const code = (error as { code?: unknown }).code;
+  return TRANSIENT_NETWORK.has(error.name) || (typeof code === 'string' && TRANSIENT_NETWORK.has(code));
+}

@@ -29,6 +29,7 @@ describe('parseConfig defaults', () => {
       rules: {},
       quarantinePolicyName: 'sesguard-quarantine',
       eventDestinationRemoval: 'delete',
+      sweep: { schedule: 'rate(6 hours)', sesCallsPerSecond: 0.8, iamCallsPerSecond: 2, resourceAlerts: 'each' },
       alerts: { notifyCompliant: false },
     });
   });

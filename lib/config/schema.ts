@@ -68,6 +68,21 @@ export const ConfigSchema = z.strictObject({
     .default('sesguard-quarantine'),
   /** Event destinations: delete the offending one, or only disable it (keeps its definition for review). */
   eventDestinationRemoval: z.enum(['delete', 'disable']).default('delete'),
+  /** The scheduled sweep (lib/sweep): when it runs, how fast it may call AWS, whether each finding is alerted. */
+  sweep: z
+    .strictObject({
+      // An EventBridge Scheduler expression: rate(6 hours), or cron(0 0/6 * * ? *).
+      schedule: z
+        .string()
+        .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/, 'must be an EventBridge Scheduler expression like rate(6 hours) or cron(0 0/6 * * ? *)')
+        .default('rate(6 hours)'),
+      /** SES allows one control-plane call per second per account and region, shared with the event path: stay below. */
+      sesCallsPerSecond: z.number().gt(0).max(1, 'SES allows at most 1 call per second (the sweep should leave headroom for the event path)').default(0.8),
+      iamCallsPerSecond: z.number().gt(0).max(20).default(2),
+      /** each: every noncompliant or invalid resource is alerted on its own, plus the summary; summary: the summary only. */
+      resourceAlerts: z.enum(['each', 'summary']).default('each'),
+    })
+    .default({ schedule: 'rate(6 hours)', sesCallsPerSecond: 0.8, iamCallsPerSecond: 2, resourceAlerts: 'each' }),
   alerts: z
     .strictObject({
       /** Also alert on changes judged compliant (normally only logged). */

@@ -22,14 +22,17 @@ describe('the Family contract', () => {
     const { rules: _rules, ...withoutRules } = widget;
     const { states: _states, ...withoutStates } = widget;
     const { connect: _connect, ...withoutConnect } = widget;
+    const { inventory: _inventory, ...withoutInventory } = widget;
+    // @ts-expect-error a family without its inventory is not a Family: the sweep would never see its resources
+    const missingInventory: Family<WidgetChange, WidgetState> = withoutInventory;
     // @ts-expect-error a family without its rules is not a Family
     const missingRules: Family<WidgetChange, WidgetState> = withoutRules;
     // @ts-expect-error a family without the facets of its state kinds is not a Family
     const missingStates: Family<WidgetChange, WidgetState> = withoutStates;
     // @ts-expect-error a family without its AWS side (reader, repair senders) is not a Family
     const missingConnect: Family<WidgetChange, WidgetState> = withoutConnect;
-    const incomplete: unknown[] = [missingRules, missingStates, missingConnect];
-    expect(incomplete).toHaveLength(3);
+    const incomplete: unknown[] = [missingRules, missingStates, missingConnect, missingInventory];
+    expect(incomplete).toHaveLength(4);
   });
 
   it('a state kind without its facet does not compile', () => {

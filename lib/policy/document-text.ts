@@ -7,7 +7,11 @@
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html
  */
 export function decodePolicyDocumentText(text: string): string | null {
-  const trimmed = text.trimStart();
+  // Only JSON's own whitespace (RFC 8259 §2) may precede the document. String.prototype.trimStart would
+  // also drop a byte order mark (U+FEFF), which IAM rejects: its PolicyDocument parameters accept only
+  // [\u0009\u000A\u000D\u0020-\u00FF] (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html),
+  // and JSON text must not begin with one (RFC 8259 §8.1). Left in place, JSON.parse rejects it.
+  const trimmed = text.replace(/^[ \t\n\r]+/, '');
   if (!trimmed.startsWith('%')) return text;
   try {
     return decodeURIComponent(trimmed);

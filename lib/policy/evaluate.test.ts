@@ -52,6 +52,48 @@ const cases: Case[] = [
     resource: `arn:aws:ses:us-east-1:${ACCOUNT}:identity:example.com`,
     decision: 'ImplicitDeny',
   },
+  { name: 'a short ARN: its trailing * spans the remaining segments', identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:*' }]], decision: 'Allow' },
+  { name: 'a short ARN ending in a region prefix matches that region', identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:us-*' }]], decision: 'Allow' },
+  { name: 'a short ARN ending in a region prefix does not match another region', identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:eu-*' }]], decision: 'ImplicitDeny' },
+  { name: 'a short ARN names its service exactly', identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:sns:*' }]], decision: 'ImplicitDeny' },
+  { name: 'a short ARN in NotResource excludes what it spans', identity: [[{ Effect: 'Allow', Action: 'ses:*', NotResource: 'arn:aws:ses:us-*' }]], decision: 'ImplicitDeny' },
+  { name: 'a short ARN in a Deny denies what it spans', identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: '*' }, { Effect: 'Deny', Action: 'ses:*', Resource: 'arn:aws:ses:*' }]], decision: 'ExplicitDeny' },
+  // iam-simulate (src/action/action.ts, core engine case edgeCases/whitespaceActions.json): an action with
+  // whitespace matches no request action; AWS later removed the stray spaces from SecurityAudit v7,
+  // ReadOnlyAccess v63 and ViewOnlyAccess v2, the fixes one makes to actions that had no effect.
+  { name: 'an Action with a trailing space grants nothing', identity: [[{ Effect: 'Allow', Action: 'ses:SendEmail ', Resource: '*' }]], decision: 'ImplicitDeny' },
+  { name: 'an Action with a space after the colon grants nothing', identity: [[{ Effect: 'Allow', Action: 'ses: *', Resource: '*' }]], decision: 'ImplicitDeny' },
+  { name: 'an empty action after the prefix grants nothing', identity: [[{ Effect: 'Allow', Action: 'ses:', Resource: '*' }]], decision: 'ImplicitDeny' },
+  { name: 'a whitespace action in NotAction excludes nothing', identity: [[{ Effect: 'Allow', NotAction: 'ses:SendEmail ', Resource: '*' }]], decision: 'Allow' },
+  { name: 'a whitespace action in a Deny denies nothing', identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: '*' }, { Effect: 'Deny', Action: 'ses: SendEmail', Resource: '*' }]], decision: 'Allow' },
+  {
+    name: 'an Allow on ForAnyValue:...IfExists does not apply to a request without the key (denied)',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: '*', Condition: { 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['team'] } } }]],
+    context: {},
+    decision: 'ImplicitDeny',
+  },
+  // "You can use a policy variable in the Resource element, but only in the resource portion of the ARN
+  // [after the fifth colon]" (IAM User Guide, reference_policies_variables, "Where you can use policy
+  // variables"); iam-simulate matches the segments before it literally. A variable there is text.
+  {
+    name: 'a variable before the fifth colon of a Resource ARN is not substituted (Allow grants nothing)',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:*:${aws:PrincipalAccount}:*' }]],
+    context: { 'aws:PrincipalAccount': ACCOUNT },
+    decision: 'ImplicitDeny',
+  },
+  {
+    name: 'a variable before the fifth colon of a Resource ARN is not substituted (Deny denies nothing)',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: '*' }, { Effect: 'Deny', Action: 'ses:*', Resource: 'arn:aws:ses:${aws:RequestedRegion}:*:*' }]],
+    context: { 'aws:RequestedRegion': 'us-east-1' },
+    decision: 'Allow',
+  },
+  {
+    name: 'a variable in the resource portion of the ARN is substituted',
+    identity: [[{ Effect: 'Allow', Action: 'ses:*', Resource: `arn:aws:ses:*:${ACCOUNT}:identity/\${aws:username}` }]],
+    resource: `arn:aws:ses:us-east-1:${ACCOUNT}:identity/alice`,
+    context: { 'aws:username': 'alice' },
+    decision: 'Allow',
+  },
   {
     name: 'explicit deny beats allow, citing only the deny',
     identity: [[allowSend], [{ Sid: 'NoSes', Effect: 'Deny', Action: 'ses:*', Resource: '*' }]],

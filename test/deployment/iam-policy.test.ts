@@ -16,6 +16,7 @@ const stack: StackArns = {
   alertKey: { 'Fn::GetAtt': ['AlertKey', 'Arn'] },
   baselineTable: { 'Fn::GetAtt': ['BaselineTable', 'Arn'] },
   idempotencyTable: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+  sweepTable: { 'Fn::GetAtt': ['SweepTable', 'Arn'] },
   slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/sesguard/slack' },
   quarantinePolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine' },
   revokeSessionsPolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine-revoke-sessions' },

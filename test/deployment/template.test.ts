@@ -8,7 +8,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../lib/config/load.ts';
 import { buildDeployment, type DeploymentBuild } from '../../scripts/deploy/build-deployment.ts';
-import { bundlesOverBudget, readBundleBudgetKb } from '../../scripts/deploy/bundle-budget.ts';
+import { bundlesOverBudget, readBundleBudgetKb, readSweepBundleBudgetKb } from '../../scripts/deploy/bundle-budget.ts';
 import { matchesEventPattern } from '../../scripts/deploy/event-pattern-matcher.ts';
 import type { SupportedEvent } from '../../scripts/deploy/event-patterns.ts';
 import { PLATFORM_SIDS, functionName, roleLogicalId, ruleLogicalId } from '../../scripts/deploy/function-resources.ts';
@@ -20,6 +20,8 @@ import { stackArns } from '../../scripts/deploy/function-resources.ts';
 import { functionScope } from '../../scripts/deploy/function-scope.ts';
 import { isRevokeSessionsDocument } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 import { SAMPLE_PARSE_OPTIONS } from '../support/sample-options.ts';
+import { STEP_DEFINITIONS } from '../../lib/families/index.ts';
+import { sweepNeverSends } from '../../scripts/deploy/sweep-resources.ts';
 
 /**
  * The packaged CloudFormation template is a build artefact under test (DESIGN.md §7): build and
@@ -73,7 +75,9 @@ const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** Every EventBridge rule in the template with the function its target invokes. */
 function rules(): { id: string; fn: string; pattern: unknown; condition?: string }[] {
-  return resourcesOfType('AWS::Events::Rule').map(([id, r]) => {
+  // Rules that invoke a guard function (the sweep's after-deploy rule starts its state machine instead).
+  const invokesFunction = ([, r]: [string, Resource]) => String((r.Properties['Targets'] as { Arn: { 'Fn::GetAtt'?: [string] } }[])[0]?.Arn['Fn::GetAtt']?.[0] ?? '').endsWith('LambdaFunction');
+  return resourcesOfType('AWS::Events::Rule').filter(invokesFunction).map(([id, r]) => {
     const targets = r.Properties['Targets'] as { Arn: { 'Fn::GetAtt': [string, string] } }[];
     const fnLogicalId = targets[0]!.Arn['Fn::GetAtt'][0];
     const fn = ALL_FUNCTIONS.find((f) => `${logicalIdStem(f.name)}LambdaFunction` === fnLogicalId);
@@ -195,6 +199,8 @@ describe('packaged template: EventBridge rules route every sample event to the f
         expect(target['RetryPolicy'], id).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 });
         expect(target['DeadLetterConfig'], id).toEqual({ Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } });
       }
+      // A rule that starts the sweep's state machine does so with a role, not a Lambda permission.
+      if ((r.Properties['Targets'] as Record<string, unknown>[]).every((t) => t['RoleArn'] !== undefined)) continue;
       const permission = resource(`${id}Permission`);
       expect(permission.Properties['SourceArn']).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
       expect(permission.Condition).toBe(r.Condition);
@@ -216,7 +222,9 @@ describe('packaged template: least privilege, derived from each bundle', () => {
 
   it.each(ALL_FUNCTIONS.map((fn) => [fn.name, fn] as const))('%s: its role allows exactly the calls its bundle can send', async (_name, fn) => {
     const metafile = JSON.parse(await readFile(join('.build/bundles', fn.name, 'meta.json'), 'utf8')) as Metafile;
-    const { commands } = sdkCommandsInBundle(metafile);
+    const found = sdkCommandsInBundle(metafile).commands;
+    // The sweep's bundle carries the families' quarantine senders, which it never binds (sweep-resources.ts).
+    const commands = fn.kind === 'sweep' ? sweepNeverSends(found, new Set(STEP_DEFINITIONS.filter((s) => !s.actsOnActor).flatMap((s) => s.commands))) : found;
     expect(commands.length, `${fn.name} sends no AWS call at all?`).toBeGreaterThan(0);
     const derived = new Set<string>();
     for (const command of commands) for (const grant of await grantsForCommand(command, stackArns('unused'), functionScope(fn))) grant.actions.forEach((a) => derived.add(a));
@@ -235,11 +243,21 @@ describe('packaged template: least privilege, derived from each bundle', () => {
       const sent = sdkCommandsInBundle(metafile).commands.map((c) => `${c.service}:${c.operation}`);
       // Reads of state, the baseline and idempotency tables and the alert publish are not repair steps;
       // the CloudTrail lookup before a quarantine is a step (it reads, but only to decide whether to act).
-      const writes = sent.filter((c) => !/^(sesv2|iam):(Get|List)/.test(c) && !/^(dynamodb|sns):/.test(c));
-      const readingSteps = [...declared].filter((c) => /^(iam):(Get|List)/.test(c));
-      expect(writes.sort()).toEqual([...declared].filter((c) => !readingSteps.includes(c)).sort());
+      const isRead = (c: string) => /^[a-z0-9]+:(Get|List|Describe)/.test(c);
+      const writes = sent.filter((c) => !isRead(c) && !/^(dynamodb|sns):/.test(c));
+      expect(writes.sort()).toEqual([...declared].filter((c) => !isRead(c)).sort());
     },
   );
+
+  it.each(GUARD_FUNCTIONS.map((fn) => [fn.name, fn] as const))('%s: an event function carries no inventory (the sweep\'s listing calls stay out of its role)', async (_name, fn) => {
+    const metafile = JSON.parse(await readFile(join('.build/bundles', fn.name, 'meta.json'), 'utf8')) as Metafile;
+    const inventories = Object.entries(metafile.inputs).filter(([path]) => /lib\/families\/[^/]+\/inventory\.ts$/.test(path));
+    // The stub keeps the export names and nothing else: no SDK import survives.
+    for (const [path, input] of inventories) expect(input.imports.filter((i) => !i.path.startsWith('<define:')), path).toEqual([]);
+    const sweepOnly = ['sesv2:ListEmailIdentities', 'sesv2:ListConfigurationSets', 'sesv2:ListCustomVerificationEmailTemplates', 'iam:GetAccountAuthorizationDetails'];
+    const sent = sdkCommandsInBundle(metafile).commands.map((c) => `${c.service}:${c.operation}`);
+    expect(sent.filter((c) => sweepOnly.includes(c))).toEqual([]);
+  });
 
   it('uses one role per function, named with the guard prefix', () => {
     for (const fn of ALL_FUNCTIONS) {
@@ -309,6 +327,9 @@ const RESOLVED_ARNS: Record<string, string> = {
   BaselineTable: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}baseline`,
   IdempotencyTable: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}idempotency`,
   DeadLetterQueue: `arn:aws:sqs:${REGION}:${ACCOUNT}:${PREFIX}dead-letter`,
+  SweepTable: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PREFIX}sweep`,
+  SweepLambdaFunction: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${PREFIX}sweep`,
+  SweepStateMachine: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${PREFIX}sweep`,
 };
 
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -442,7 +463,8 @@ describe("packaged roles: no guard role can make a principal an administrator", 
     }
   });
 
-  it.each(ALL_FUNCTIONS.filter((fn) => fn.name !== 'iam-grant').map((fn) => [fn.name, fn] as const))(
+  // iam-grant reverts inline policies, and the sweep runs the same repairs (never a quarantine).
+  it.each(ALL_FUNCTIONS.filter((fn) => fn.name !== 'iam-grant' && fn.kind !== 'sweep').map((fn) => [fn.name, fn] as const))(
     '%s: writes no inline policy and no policy version outside the guard\'s revoke-sessions policy',
     async (_name, fn) => {
       for (const action of ['iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:PutGroupPolicy']) expect(allows(fn, action), `${fn.name} ${action}`).toBe(false);
@@ -466,22 +488,21 @@ describe("packaged roles: no guard role can make a principal an administrator", 
     expect(allows(fn, 'cloudtrail:LookupEvents')).toBe(true);
   });
 
-  it('iam-grant: inline repairs reach any non-guard principal (IAM cannot condition a document), never a guard role of any region; a look-alike role is repairable', async () => {
-    const fn = ALL_FUNCTIONS.find((f) => f.name === 'iam-grant')!;
+  it.each(ALL_FUNCTIONS.filter((f) => f.name === 'iam-grant' || f.kind === 'sweep').map((f) => [f.name, f] as const))('%s: inline repairs reach any non-guard principal (IAM cannot condition a document), never a guard role of any region; a look-alike role is repairable', async (_name, fn) => {
+    const roleWrites = ['iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:UpdateAssumeRolePolicy'].filter((a) => allows(fn, a));
+    expect(roleWrites.length, fn.name).toBeGreaterThan(0);
     for (const region of GUARD_REGIONS) {
       for (const guard of guardFunctions()) {
         const arn = `arn:aws:iam::${ACCOUNT}:role/${PREFIX}${guard.name}-${region}`;
-        for (const action of ['iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:UpdateAssumeRolePolicy']) {
-          expect(await simulate(fn, action, arn), `${action} ${arn}`).toBe('ExplicitlyDenied');
-        }
+        for (const action of roleWrites) expect(await simulate(fn, action, arn), `${action} ${arn}`).toBe('ExplicitlyDenied');
       }
     }
     // The attack: a role named like the guard's must be as repairable as any other.
-    for (const action of ['iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:UpdateAssumeRolePolicy']) {
+    for (const action of roleWrites) {
       expect(await simulate(fn, action, `arn:aws:iam::${ACCOUNT}:role/${PREFIX}backdoor`), action).toBe('Allowed');
     }
     // Its policy rollbacks never touch the quarantine policy.
-    for (const action of ['iam:SetDefaultPolicyVersion', 'iam:DeletePolicyVersion']) {
+    for (const action of ['iam:SetDefaultPolicyVersion', 'iam:DeletePolicyVersion'].filter((a) => allows(fn, a))) {
       expect(await simulate(fn, action, `arn:aws:iam::${ACCOUNT}:policy/${quarantinePolicyName}`), action).toBe('ExplicitlyDenied');
     }
   });
@@ -553,7 +574,7 @@ describe('packaged template: resources', () => {
       expect(p['Architectures']).toEqual(['arm64']);
       const env = (p['Environment'] as { Variables: Record<string, unknown> }).Variables;
       expect(env['NODE_OPTIONS']).toBe('--enable-source-maps');
-      if (fn.kind === 'guard') {
+      if (fn.kind !== 'notifier') {
         expect(env['SESGUARD_RESOURCE_PREFIX']).toBe(PREFIX);
         // Exactly the guard's roles: this stack's by !GetAtt (conditional roles only where they exist), and in
         // the us-east-1 stack the other region's by the name its stack gives them. Never a pattern.
@@ -563,7 +584,7 @@ describe('packaged template: resources', () => {
           ...ALL_FUNCTIONS.map((f) => {
             const arn = { 'Fn::GetAtt': [roleLogicalId(f), 'Arn'] };
             if (f.kind === 'notifier') return { 'Fn::If': ['HasSlackNotifier', arn, ''] };
-            return f.globalOnly ? { 'Fn::If': ['IsGlobalRegion', arn, ''] } : arn;
+            return f.kind === 'guard' && f.globalOnly ? { 'Fn::If': ['IsGlobalRegion', arn, ''] } : arn;
           }),
           ...ALL_FUNCTIONS.map((f) => ({ 'Fn::If': ['IsGlobalRegion', { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${PREFIX}${f.name}-eu-west-1` }, ''] })),
         ]);
@@ -585,7 +606,7 @@ describe('packaged template: resources', () => {
     expect(resourcesOfType('AWS::Lambda::EventInvokeConfig')).toHaveLength(ALL_FUNCTIONS.length);
     const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
     for (const [id, alarm] of alarms) expect(alarm.Properties['AlarmActions'], id).toEqual([{ Ref: 'AlertTopic' }]);
-    expect(alarms.map(([id]) => id).sort()).toEqual([...ALL_FUNCTIONS.map((f) => `${logicalIdStem(f.name)}ErrorsAlarm`), 'DeadLetterQueueAlarm'].sort());
+    expect(alarms.map(([id]) => id).sort()).toEqual([...ALL_FUNCTIONS.map((f) => `${logicalIdStem(f.name)}ErrorsAlarm`), 'DeadLetterQueueAlarm', 'SweepFailedAlarm', 'SweepMissedAlarm'].sort());
   });
 
   it('encrypts the alert topic with a key CloudWatch alarms may use', () => {
@@ -670,7 +691,9 @@ describe('artifacts and bundles', () => {
     const budgetKb = await readBundleBudgetKb();
     const sizes = build.functions.map((f) => ({ name: f.fn.name, bytes: f.bundle.bytes }));
     console.log(sizes.map((s) => `${s.name}: ${(s.bytes / 1024).toFixed(1)} KB`).join(', '));
-    expect(bundlesOverBudget(sizes, budgetKb)).toEqual([]);
+    expect(bundlesOverBudget(sizes.filter((s) => s.name !== 'sweep'), budgetKb)).toEqual([]);
+    // The sweep carries every family and is off the event path: its own budget (sesguard.sweepBundleBudgetKb).
+    expect(bundlesOverBudget(sizes.filter((s) => s.name === 'sweep'), await readSweepBundleBudgetKb())).toEqual([]);
   });
 
   it('bundles the validated config (a deployed function carries the config it was packaged with)', async () => {
@@ -695,5 +718,134 @@ describe('config validation at build time', () => {
 
   it('refuses a stage whose prefix would claim another stage\u2019s resources', async () => {
     await expect(buildDeployment({ stage: 'prod-eu' })).rejects.toThrow(/stage "prod-eu" must match/);
+  });
+});
+
+describe('packaged template: the sweep', () => {
+  const statementsOf = (logicalId: string): Statement[] =>
+    (resource(logicalId).Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+  const sweepFn = ALL_FUNCTIONS.find((f) => f.kind === 'sweep')!;
+
+  it('deploys the sweep function in every region with 15 minutes per invocation, its table and the guard resources it checks', () => {
+    const p = resource('SweepLambdaFunction').Properties;
+    expect(resource('SweepLambdaFunction').Condition).toBeUndefined();
+    expect(p['Timeout']).toBe(900);
+    const env = (p['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env['SESGUARD_SWEEP_TABLE']).toEqual({ Ref: 'SweepTable' });
+    expect(env['SESGUARD_GLOBAL_REGION']).toBe('us-east-1');
+    const [, globalList, regionalList] = (env['SESGUARD_GUARD_FUNCTIONS'] as { 'Fn::If': [string, string, string] })['Fn::If'];
+    expect(globalList.split(',').sort()).toEqual([...GUARD_FUNCTIONS.map((f) => `${PREFIX}${f.name}`), `${PREFIX}sweep`].sort());
+    expect(regionalList.split(',')).not.toContain(`${PREFIX}iam-grant`);
+    const [, globalRules] = (env['SESGUARD_GUARD_RULES'] as { 'Fn::If': [string, string, string] })['Fn::If'];
+    expect(globalRules.split(',').sort()).toEqual([...resourcesOfType('AWS::Events::Rule').map(([, r]) => String(r.Properties['Name']))].sort());
+    expect(resource('SweepTable').Properties).toMatchObject({ TableName: `${PREFIX}sweep`, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] });
+  });
+
+  it('its role allows exactly the inventory reads, the state re-reads and the resource repairs, and never a quarantine', async () => {
+    const actions = statementsOf(roleLogicalId(sweepFn)).filter((s) => s.Effect === 'Allow' && !(s.Sid && PLATFORM_SIDS.has(s.Sid))).flatMap((s) => asArray(s.Action));
+    const inventoryReads = [
+      'ses:ListEmailIdentities',
+      'ses:GetEmailIdentityPolicies',
+      'ses:ListConfigurationSets',
+      'ses:GetConfigurationSetEventDestinations',
+      'ses:ListCustomVerificationEmailTemplates',
+      'ses:GetCustomVerificationEmailTemplate',
+      'iam:GetAccountAuthorizationDetails',
+      'events:DescribeRule',
+      'lambda:GetFunctionConfiguration',
+      'lambda:GetFunctionConcurrency',
+      'sns:GetTopicAttributes',
+      'sns:ListSubscriptionsByTopic',
+    ];
+    expect(actions).toEqual(expect.arrayContaining(inventoryReads));
+    const repairs = STEP_DEFINITIONS.filter((s) => !s.actsOnActor).flatMap((s) => s.commands).map((c) => c.replace(/^sesv2:/, 'ses:'));
+    expect(actions).toEqual(expect.arrayContaining(repairs));
+    expect(actions.filter((a) => /^iam:Attach/.test(a))).toEqual([]);
+    // Its reads of the guard's topic are scoped to the topic, like its publish.
+    for (const s of statementsOf(roleLogicalId(sweepFn)).filter((st) => asArray(st.Action).some((a) => a.startsWith('sns:')))) expect(s.Resource).toEqual([{ Ref: 'AlertTopic' }]);
+  });
+
+  it('runs on an EventBridge Scheduler schedule named sesguard-<stage>-sweep, at sweep.schedule, through its state machine', async () => {
+    const config = parseConfigText(await readFile('sesguard.config.yml', 'utf8'));
+    const schedule = resource('SweepSchedule').Properties;
+    expect(schedule).toMatchObject({ Name: `${PREFIX}sweep`, GroupName: 'default', ScheduleExpression: config.sweep.schedule, State: 'ENABLED' });
+    expect(schedule['Target']).toMatchObject({
+      Arn: { Ref: 'SweepStateMachine' },
+      RoleArn: { 'Fn::GetAtt': ['SweepStarterRole', 'Arn'] },
+      Input: '{"trigger":"schedule"}',
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+    });
+    const machine = resource('SweepStateMachine').Properties;
+    expect(machine['StateMachineName']).toBe(`${PREFIX}sweep`);
+    const states = (machine['Definition'] as { States: Record<string, { Next?: string; Choices?: { StringEquals: string; Next: string }[]; Retry?: unknown[] }> }).States;
+    expect(states['Sweep']?.Next).toBe('Continue?');
+    expect(states['Sweep']?.Retry?.length).toBeGreaterThan(0);
+    expect(states['Continue?']?.Choices).toEqual(expect.arrayContaining([expect.objectContaining({ StringEquals: 'continue', Next: 'Sweep' })]));
+    expect(machine['DefinitionSubstitutions']).toEqual({ SweepFunctionArn: { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] } });
+  });
+
+  it('the schedule and the state machine can start and invoke exactly the sweep, nothing else', async () => {
+    expect(statementsOf('SweepStateMachineRole').flatMap((s) => asArray(s.Action))).toEqual(['lambda:InvokeFunction']);
+    expect(statementsOf('SweepStateMachineRole')[0]?.Resource).toEqual([{ 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] }]);
+    expect(statementsOf('SweepStarterRole').map((s) => [asArray(s.Action), s.Resource])).toEqual([
+      [['states:StartExecution'], [{ Ref: 'SweepStateMachine' }]],
+      [['sqs:SendMessage'], [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }]],
+    ]);
+    const trust = (resource('SweepStarterRole').Properties['AssumeRolePolicyDocument'] as { Statement: { Principal: { Service: string[] }; Condition: unknown }[] }).Statement[0]!;
+    expect(trust.Principal.Service.sort()).toEqual(['events.amazonaws.com', 'scheduler.amazonaws.com']);
+    expect(trust.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+  });
+
+  it('runs once right after each deploy: the rule matches this stack completing a create or an update, not a rollback or another stack', () => {
+    const stackId = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/sesguard-${STAGE}/0f1e2d3c-0000-4000-8000-000000000001`;
+    const pattern = JSON.parse(JSON.stringify(resource('SweepAfterDeployRule').Properties['EventPattern']).replace('{"Ref":"AWS::StackId"}', JSON.stringify(stackId))) as unknown;
+    const event = (status: string, stack = stackId) => ({
+      version: '0',
+      id: 'e0000000-0000-4000-8000-000000000001',
+      'detail-type': 'CloudFormation Stack Status Change',
+      source: 'aws.cloudformation',
+      account: ACCOUNT,
+      region: REGION,
+      resources: [stack],
+      detail: { 'stack-id': stack, 'status-details': { status, 'status-reason': '' } },
+    });
+    expect(matchesEventPattern(pattern, event('UPDATE_COMPLETE'))).toBe(true);
+    expect(matchesEventPattern(pattern, event('CREATE_COMPLETE'))).toBe(true);
+    expect(matchesEventPattern(pattern, event('UPDATE_ROLLBACK_COMPLETE'))).toBe(false);
+    expect(matchesEventPattern(pattern, event('UPDATE_COMPLETE', stackId.replace(`sesguard-${STAGE}`, 'someone-else')))).toBe(false);
+    const target = (resource('SweepAfterDeployRule').Properties['Targets'] as Record<string, unknown>[])[0];
+    expect(target).toMatchObject({ Arn: { Ref: 'SweepStateMachine' }, Input: '{"trigger":"deploy"}' });
+  });
+
+  it('alarms when a sweep execution fails and when no sweep completes within two schedule periods', () => {
+    const missed = resource('SweepMissedAlarm').Properties;
+    expect(missed).toMatchObject({ AlarmName: `${PREFIX}sweep-missed`, MetricName: 'SweepCompleted', TreatMissingData: 'breaching', AlarmActions: [{ Ref: 'AlertTopic' }] });
+    expect(Number(missed['EvaluationPeriods']) * Number(missed['Period'])).toBeGreaterThanOrEqual(12 * 3600);
+    expect(resource('SweepFailedAlarm').Properties).toMatchObject({ AlarmName: `${PREFIX}sweep-failed`, AlarmActions: [{ Ref: 'AlertTopic' }] });
+  });
+
+  it('GUARD-001 covers it: changes to the sweep function, its role and its after-deploy rule reach guard-integrity and parse as tampering', async () => {
+    const { parseCloudTrailEvent } = await import('../../lib/cloudtrail/parse.ts');
+    const { familyById } = await import('../../lib/families/index.ts');
+    const sample = async (file: string, edit: (detail: { requestParameters: Record<string, unknown> }) => void) => {
+      const envelope = JSON.parse(await readFile(join('events', 'guard-integrity', file), 'utf8')) as { detail: { requestParameters: Record<string, unknown> } };
+      edit(envelope.detail);
+      return envelope;
+    };
+    const cases = [
+      await sample('lambda-update-function-code-by-arn.json', (d) => void (d.requestParameters['functionName'] = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${PREFIX}sweep`)),
+      await sample('iam-put-role-policy-guard-role.json', (d) => void (d.requestParameters['roleName'] = `${PREFIX}sweep-${REGION}`)),
+      await sample('iam-put-role-policy-guard-role.json', (d) => void (d.requestParameters['roleName'] = `${PREFIX}sweep-start-${REGION}`)),
+      await sample('events-disable-rule.json', (d) => void (d.requestParameters['name'] = `${PREFIX}sweep-after-deploy`)),
+    ];
+    for (const envelope of cases) {
+      const matched = rules().filter((r) => matchesEventPattern(r.pattern, envelope)).map((r) => r.fn);
+      // IAM role calls also reach iam-grant (its parser declines the guard's own roles).
+      expect(matched, JSON.stringify(envelope.detail.requestParameters)).toContain('guard-integrity');
+      const parsed = parseCloudTrailEvent(envelope, familyById('guard-integrity')!.events, { ownRoleArns: [], guardResourcePrefix: PREFIX });
+      expect('skip' in parsed ? parsed.detail : parsed.family).toBe('guard-integrity');
+    }
+    // The schedule is named for GUARD-001's scheduler rules (UpdateSchedule / DeleteSchedule of sesguard-<stage>-sweep).
+    expect(resource('SweepSchedule').Properties['Name']).toBe(`${PREFIX}sweep`);
   });
 });

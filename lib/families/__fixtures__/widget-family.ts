@@ -98,6 +98,20 @@ export function widgetFamily(store: WidgetStore): Family<WidgetChange, WidgetSta
     connect: () => ({ read: async (change) => read(change.target.name), senders: bindSteps([DELETE_WIDGET], { store }) }),
     offlineState: (change) => read(change.target.name),
     checks: [],
+    inventory: {
+      scope: 'regional',
+      connect: (_make, where) => ({
+        page: () =>
+          Promise.resolve({
+            entries: [...store.keys()].sort().map((name) => ({
+              key: name,
+              resource: `widget/${name}`,
+              items: () => Promise.resolve([{ change: { ...where.changeBase(name), family: 'widget' as const, target: { name } }, state: read(name) }]),
+            })),
+            sorted: true,
+          }),
+      }),
+    },
   };
 }
 

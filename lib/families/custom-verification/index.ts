@@ -1,6 +1,7 @@
 import { QUARANTINE_STEPS } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
 import { sesConnection } from '../ses-connection.ts';
+import { customVerificationInventory } from './inventory.ts';
 import { VERIFICATION_TEMPLATE_CHECK } from './check.ts';
 import { CUSTOM_VERIFICATION_EVENTS } from './events.ts';
 import { planCustomVerificationRepair } from './plan.ts';
@@ -38,6 +39,7 @@ export const customVerification: Family<CustomVerificationChange, CustomVerifica
   connect: (make) => sesConnection(make, readCustomVerification, STEPS),
   offlineState: offlineCustomVerification,
   checks: [VERIFICATION_TEMPLATE_CHECK],
+  inventory: customVerificationInventory,
 };
 
 export default customVerification;

@@ -1,6 +1,7 @@
 import { QUARANTINE_STEPS } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
 import { sesConnection } from '../ses-connection.ts';
+import { eventDestinationInventory } from './inventory.ts';
 import { EVENT_DESTINATION_CHECK } from './check.ts';
 import { EVENT_DESTINATION_EVENTS } from './events.ts';
 import { planEventDestinationRepair } from './plan.ts';
@@ -32,6 +33,7 @@ export const eventDestination: Family<EventDestinationChange, EventDestinationSt
   connect: (make) => sesConnection(make, readEventDestination, STEPS),
   offlineState: offlineEventDestination,
   checks: [EVENT_DESTINATION_CHECK],
+  inventory: eventDestinationInventory,
 };
 
 export default eventDestination;

@@ -4,6 +4,7 @@ import { ATTACH_QUARANTINE_POLICY } from '../../remediation/quarantine/steps.ts'
 import type { Family } from '../family.ts';
 import { GUARD_INTEGRITY_EVENTS } from './events.ts';
 import { planGuardIntegrityRepair } from './plan.ts';
+import { guardIntegrityInventory } from './inventory.ts';
 import { GUARD_INTEGRITY_RULES } from './rules.ts';
 import type { GuardIntegrityChange, GuardIntegrityState } from './types.ts';
 
@@ -35,6 +36,7 @@ export const guardIntegrity: Family<GuardIntegrityChange, GuardIntegrityState> =
   connect: (make) => ({ read: (change) => Promise.resolve(fromEvent(change)), senders: bindSteps(STEPS, { iam: make(IAMClient, 'IAM') }) }),
   offlineState: fromEvent,
   checks: [],
+  inventory: guardIntegrityInventory,
 };
 
 export default guardIntegrity;

@@ -5,6 +5,7 @@ import { QUARANTINE_STEPS, quarantineClients } from '../../remediation/quarantin
 import type { Family } from '../family.ts';
 import { IAM_POLICY_CHECK } from './check.ts';
 import { IAM_GRANT_EVENTS } from './events.ts';
+import { iamGrantInventory } from './inventory.ts';
 import { offlineIamGrant } from './offline.ts';
 import { planIamGrantRepair } from './plan.ts';
 import { IAM_GRANT_RULES } from './rules.ts';
@@ -69,6 +70,7 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
   },
   offlineState: offlineIamGrant,
   checks: [IAM_POLICY_CHECK],
+  inventory: iamGrantInventory,
 };
 
 export default iamGrant;

@@ -3,6 +3,7 @@ import type { Family } from '../family.ts';
 import { sesConnection } from '../ses-connection.ts';
 import { IDENTITY_POLICY_CHECK } from './check.ts';
 import { IDENTITY_POLICY_EVENTS } from './events.ts';
+import { identityPolicyInventory } from './inventory.ts';
 import { planIdentityPolicyRepair } from './plan.ts';
 import { IDENTITY_POLICY_RULES } from './rules.ts';
 import { identityArn, offlineIdentityPolicy, readIdentityPolicy } from './state.ts';
@@ -31,6 +32,7 @@ export const identityPolicy: Family<IdentityPolicyChange, IdentityPolicyState> =
   connect: (make) => sesConnection(make, readIdentityPolicy, STEPS),
   offlineState: offlineIdentityPolicy,
   checks: [IDENTITY_POLICY_CHECK],
+  inventory: identityPolicyInventory,
 };
 
 export default identityPolicy;

@@ -30,7 +30,13 @@ export async function readIdentityPolicy(sesv2: SESv2Client, change: IdentityPol
     if (isNotFound(error)) return { ...base, rawDocument: null, document: null };
     throw error;
   }
-  const raw = Object.hasOwn(policies, base.policyName) ? policies[base.policyName] : undefined;
+  return identityPolicyState(change.region, change.accountId, base.identity, base.policyName, policies);
+}
+
+/** One policy of an identity, from the map GetEmailIdentityPolicies returns (the live reader's and the sweep's). */
+export function identityPolicyState(region: string, accountId: string, identity: string, policyName: string, policies: Record<string, string>): IdentityPolicyState {
+  const base = { kind: 'identity-policy' as const, identity, identityArn: identityArn(region, accountId, identity), policyName };
+  const raw = Object.hasOwn(policies, policyName) ? policies[policyName] : undefined;
   if (raw === undefined) return { ...base, rawDocument: null, document: null };
   return { ...base, ...readPolicyDocument(raw) };
 }

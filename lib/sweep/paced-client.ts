@@ -1,0 +1,110 @@
+import type { ClientConstructor, MakeClient } from '../aws/client-factory.ts';
+import type { AwsServiceKey } from '../aws/client-factory.ts';
+import { isThrottling, isTransient } from '../aws/errors.ts';
+import type { Clock } from './clock.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+/**
+ * Every AWS call the sweep makes (listing, reading, the executor's re-reads and repairs) goes through a
+ * bucket of its service and region. The sweep's clients are built with the SDK's own retries off
+ * (AWS_MAX_ATTEMPTS=1) so that each attempt, retries included, waits for a token; the retrying happens here.
+ */
+export interface PacingOptions {
+  /** SES calls per second per region (below SES's 1/s so the event path keeps headroom). */
+  sesRate: number;
+  /** IAM calls per second (IAM publishes no rate; it throttles bursts). */
+  iamRate: number;
+  /** Attempts per call, the first included, before a throttled or transient failure is given up. */
+  maxAttempts?: number;
+}
+
+/** Calls, throttles and retries, by family and operation: the sweep's cost in API calls. */
+export interface CallStats {
+  calls: number;
+  throttles: number;
+  retries: number;
+  byOperation: Record<string, number>;
+}
+
+export function emptyCallStats(): CallStats {
+  return { calls: 0, throttles: 0, retries: 0, byOperation: {} };
+}
+
+interface Sender {
+  send(command: unknown, ...rest: unknown[]): Promise<unknown>;
+}
+
+export class Pacer {
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #options: Required<PacingOptions>;
+  readonly #clock: Clock;
+  readonly stats = new Map<string, CallStats>();
+
+  constructor(options: PacingOptions, clock: Clock) {
+    this.#options = { maxAttempts: 8, ...options };
+    this.#clock = clock;
+  }
+
+  /** SES buckets are per region (its quota is per account and region); IAM is global, one bucket. */
+  bucket(service: AwsServiceKey, region: string): TokenBucket {
+    const key = service === 'IAM' ? 'IAM' : `${service}:${region}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket({ rate: service === 'IAM' ? this.#options.iamRate : this.#options.sesRate }, this.#clock);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  statsOf(family: string): CallStats {
+    let stats = this.stats.get(family);
+    if (!stats) {
+      stats = emptyCallStats();
+      this.stats.set(family, stats);
+    }
+    return stats;
+  }
+
+  /** `client` with its `send` paced and retried; everything else (config, region) is the client's own. */
+  wrap<C extends object>(client: C, service: AwsServiceKey, region: string, family: string): C {
+    const bucket = this.bucket(service, region);
+    const stats = this.statsOf(family);
+    const clock = this.#clock;
+    const maxAttempts = this.#options.maxAttempts;
+    const target = client as unknown as Sender;
+    const send = async (command: unknown, ...rest: unknown[]): Promise<unknown> => {
+      const operation = (command as { constructor?: { name?: string } }).constructor?.name?.replace(/Command$/, '') ?? 'unknown';
+      for (let attempt = 1; ; attempt++) {
+        await bucket.take();
+        stats.calls++;
+        stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+        try {
+          const output = await target.send(command, ...rest);
+          bucket.succeeded();
+          return output;
+        } catch (error) {
+          if (attempt >= maxAttempts || !isTransient(error)) throw error;
+          stats.retries++;
+          if (isThrottling(error)) {
+            stats.throttles++;
+            bucket.throttled();
+          } else {
+            // A 5xx or a dropped connection: wait a little, without slowing the other callers.
+            await clock.sleep(Math.min(20_000, 250 * 2 ** (attempt - 1)));
+          }
+        }
+      }
+    };
+    return new Proxy(client, {
+      get(object, property, receiver) {
+        if (property === 'send') return send;
+        return Reflect.get(object, property, receiver) as unknown;
+      },
+    });
+  }
+
+  /** A MakeClient whose clients are paced for `region` and counted under `family`. */
+  makeClient(make: MakeClient, region: string, family: string): MakeClient {
+    return <C>(Client: ClientConstructor<C>, service: AwsServiceKey): C => this.wrap(make(Client, service) as C & object, service, region, family);
+  }
+}
