@@ -21,40 +21,31 @@ function ownRole(roleName: string, ctx: ParseContext): { notMine: string } | und
   return isOwnRole({ arn }, ctx.options.ownRoleArns) ? { notMine: `role ${roleName} is one of the guard's own roles (GUARD-001 judges changes to it)` } : undefined;
 }
 
-function parseUpdateTrust(ctx: ParseContext): ParserResult<IamGrantChange> {
-  const p = parseParameters(UpdateTrustParams, ctx);
-  if (!p.ok) return p.skip;
-  const mine = ownRole(p.value.roleName, ctx);
-  if (mine) return mine;
-  const change: IamGrantChange = {
-    ...ctx.base,
-    family: 'iam-grant',
-    operation: 'update-trust',
-    roleName: p.value.roleName,
-    ...(p.value.policyDocument !== undefined && { requestedTrustPolicy: p.value.policyDocument }),
+/** The role and its trust policy as sent (UpdateAssumeRolePolicy `policyDocument`, CreateRole `assumeRolePolicyDocument`). */
+function trustParser(operation: 'update-trust' | 'create-role') {
+  return (ctx: ParseContext): ParserResult<IamGrantChange> => {
+    if (operation === 'update-trust') {
+      const p = parseParameters(UpdateTrustParams, ctx);
+      if (!p.ok) return p.skip;
+      return ownRole(p.value.roleName, ctx) ?? trustChange(ctx, { operation, roleName: p.value.roleName }, p.value.policyDocument);
+    }
+    const p = parseParameters(CreateRoleParams, ctx);
+    if (!p.ok) return p.skip;
+    const path = p.value.path !== undefined ? { path: p.value.path } : {};
+    return ownRole(p.value.roleName, ctx) ?? trustChange(ctx, { operation, roleName: p.value.roleName, ...path }, p.value.assumeRolePolicyDocument);
   };
-  return change;
 }
 
-function parseCreateRole(ctx: ParseContext): ParserResult<IamGrantChange> {
-  const p = parseParameters(CreateRoleParams, ctx);
-  if (!p.ok) return p.skip;
-  const mine = ownRole(p.value.roleName, ctx);
-  if (mine) return mine;
-  const change: IamGrantChange = {
-    ...ctx.base,
-    family: 'iam-grant',
-    operation: 'create-role',
-    roleName: p.value.roleName,
-    ...(p.value.path !== undefined && { path: p.value.path }),
-    ...(p.value.assumeRolePolicyDocument !== undefined && { requestedTrustPolicy: p.value.assumeRolePolicyDocument }),
-  };
+type TrustTarget = { operation: 'update-trust'; roleName: string } | { operation: 'create-role'; roleName: string; path?: string };
+
+function trustChange(ctx: ParseContext, target: TrustTarget, document: unknown): IamGrantChange {
+  const change: IamGrantChange = { ...ctx.base, family: 'iam-grant', ...target, ...(document !== undefined && { requestedTrustPolicy: document }) };
   return change;
 }
 
 export const IAM_TRUST_EVENTS: readonly EventParser<IamGrantChange>[] = [
-  { eventSource: IAM, eventName: 'UpdateAssumeRolePolicy', family: 'iam-grant', parse: parseUpdateTrust },
-  { eventSource: IAM, eventName: 'CreateRole', family: 'iam-grant', parse: parseCreateRole },
+  { eventSource: IAM, eventName: 'UpdateAssumeRolePolicy', family: 'iam-grant', parse: trustParser('update-trust') },
+  { eventSource: IAM, eventName: 'CreateRole', family: 'iam-grant', parse: trustParser('create-role') },
 ];
 
 /** The trust operations of the iam-grant family. */

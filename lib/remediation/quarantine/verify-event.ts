@@ -1,6 +1,7 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { z } from 'zod';
 import { UserIdentitySchema } from '../../cloudtrail/actor.ts';
+import type { Actor, ChangeBase } from '../../cloudtrail/types.ts';
 
 /**
  * Quarantine acts on a principal because an event says that principal did something. The event reaches
@@ -17,16 +18,10 @@ import { UserIdentitySchema } from '../../cloudtrail/actor.ts';
  * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
  */
 
-/** What the delivered event claims, and what the guard will act on. */
-export interface EventClaim {
-  eventId: string;
-  eventName: string;
-  eventSource: string;
-  eventTime: string;
-  region: string;
-  accountId: string;
-  actor: { type: string; arn?: string; sessionIssuerArn?: string };
-}
+/** What the delivered event claims, and what the guard will act on: the change's ids and its actor. */
+export type EventClaim = Pick<ChangeBase, 'eventId' | 'eventName' | 'eventSource' | 'eventTime' | 'region' | 'accountId'> & {
+  actor: Pick<Actor, 'arn' | 'sessionIssuerArn'> & { type: string };
+};
 
 /** The verification could not confirm the event: the quarantine that depends on it does not run. */
 export class EventNotVerifiedError extends Error {
