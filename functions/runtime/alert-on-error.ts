@@ -5,7 +5,7 @@ import { undecidedDecision, type Decision } from '../../lib/guard/decision.ts';
 import { describeError } from '../../lib/aws/errors.ts';
 import { IdempotencyAlreadyInProgressError } from '../../lib/guard/idempotency.ts';
 import { UndecidedEventError } from '../../lib/guard/event-handling.ts';
-import { recordGuardFailure, type MetricsSink } from '../../lib/guard/decision-metrics.ts';
+import { recordGuardFailure, recordRepairRetry, type MetricsSink } from '../../lib/guard/decision-metrics.ts';
 import type { GuardRuntime } from './guard-runtime.ts';
 
 interface EventIds {
@@ -41,8 +41,15 @@ export function alertOnUnexpectedError(options: {
         options.logger.warn('duplicate delivery while the event is still being decided; retrying later', { ...ids });
         return;
       }
-      options.logger.error('guard failed', { error, ...ids });
-      recordGuardFailure(options.metrics);
+      if (error instanceof UndecidedEventError && error.decision.retry !== undefined) {
+        // Not a guard defect: AWS kept failing a repair step transiently. Failing the invocation is what
+        // makes Lambda retry the event (and keeps the failed decision out of the idempotency store).
+        options.logger.warn('a repair step failed transiently; failing the invocation so Lambda retries the event', { retry: error.decision.retry, ...ids });
+        recordRepairRetry(options.metrics);
+      } else {
+        options.logger.error('guard failed', { error, ...ids });
+        recordGuardFailure(options.metrics);
+      }
       const runtime = options.runtime();
       if (!runtime) return; // cold start failed (bad config/env): the function error alarm is the alert.
       const decision: Decision =

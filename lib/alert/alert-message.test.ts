@@ -9,6 +9,12 @@ const cases: Array<{ name: string; decision: Decision; outcome: AlertOutcome; se
   { name: 'dry-run turns every action into would-do -> would-repair (DESIGN §4)', decision: decisions.wouldRepair, outcome: 'would-repair', severity: 'high' },
   { name: 'a failed step is a repair failure, raised to at least high', decision: decisions.repairFailed, outcome: 'repair-failed', severity: 'high' },
   { name: 'executor aborted before reporting on planned steps -> repair-failed', decision: decisions.repairAborted, outcome: 'repair-failed', severity: 'high' },
+  { name: 'a step failed transiently (the invocation is retried) -> repair-failed', decision: decisions.repairFailedTransient, outcome: 'repair-failed', severity: 'high' },
+  { name: 'AWS took the write but the re-read is still open -> repair-incomplete, critical', decision: decisions.repairIncomplete, outcome: 'repair-incomplete', severity: 'critical' },
+  { name: 'the re-read after the repair could not be made -> repair-incomplete, critical (never "repaired" unseen)', decision: decisions.repairUnverified, outcome: 'repair-incomplete', severity: 'critical' },
+  { name: 'a done step with no re-read reported at all -> repair-incomplete', decision: { ...decisions.repaired, verification: undefined }, outcome: 'repair-incomplete', severity: 'critical' },
+  { name: 'someone fixed it while the guard decided -> raced, low', decision: decisions.racedNowCompliant, outcome: 'raced', severity: 'low' },
+  { name: 'changed again and still open (judged on its own event) -> raced at the finding severity', decision: decisions.racedChangedAgain, outcome: 'raced', severity: 'high' },
   { name: 'every finding covered by an exemption -> exempt, low (no paging)', decision: decisions.exempt, outcome: 'exempt', severity: 'low' },
   { name: 'rule configured to alert -> alert-only at the finding severity', decision: decisions.alertOnly, outcome: 'alert-only', severity: 'medium' },
   { name: 'compliant change -> compliant, info', decision: decisions.compliant, outcome: 'compliant', severity: 'info' },
@@ -29,6 +35,44 @@ describe('buildAlert: outcome and severity for every verdict and failure kind', 
     expect(alert.severity).toBe(severity);
     expect(alert.verdict).toBe(decision.verdict);
     expect(alert.dryRun).toBe(decision.dryRun);
+  });
+});
+
+describe('buildAlert: titles and summaries say what was and was not done', () => {
+  it('a repaired alert names only the rules a done step answered; an alert-only rule beside it is "not repaired"', () => {
+    expect(buildAlert(decisions.repaired).title).toBe('Repaired SES-IDP-001 on identity/example.com; not repaired: SES-IDP-005');
+  });
+
+  it('repaired says the re-read confirmed it', () => {
+    expect(buildAlert(decisions.repaired).summary).toContain('the state re-read afterwards is compliant');
+  });
+
+  it('repair-incomplete says what is still open and carries the re-read', () => {
+    const alert = buildAlert(decisions.repairIncomplete);
+    expect(alert.title).toBe('REPAIR INCOMPLETE: SES-IDP-001 still open on identity/example.com');
+    expect(alert.summary).toContain('still noncompliant: SES-IDP-001: Statement PublicSend allows ses:SendEmail');
+    expect(alert.verification).toEqual({ status: 'open', open: [{ ruleId: 'SES-IDP-001', statement: { index: 1, sid: 'PublicSend' }, reason: expect.stringContaining('PublicSend') }], why: null });
+  });
+
+  it('an unverified repair says it could not be confirmed, and why', () => {
+    const alert = buildAlert(decisions.repairUnverified);
+    expect(alert.title).toBe('REPAIR NOT CONFIRMED: SES-IDP-001 on identity/example.com (the state could not be re-read)');
+    expect(alert.summary).toContain('could not be confirmed (could not re-read the state after the repair: TooManyRequestsException');
+  });
+
+  it('a race says it was a race (not "the configured action is alert-only")', () => {
+    const now = buildAlert(decisions.racedNowCompliant);
+    expect(now.summary).toContain('changed while the guard was deciding and is now compliant');
+    expect(now.summary).not.toContain('alert-only');
+    expect(now.race).toEqual({ kind: 'now-compliant', detail: 'state changed since it was read and is now compliant' });
+    expect(buildAlert(decisions.racedChangedAgain).summary).toContain('that newer change is judged on its own event');
+  });
+
+  it('a transient failure says the event is retried; a refusal says a retry cannot change it', () => {
+    const transient = buildAlert(decisions.repairFailedTransient);
+    expect(transient.retry).toBe('a repair step failed transiently: s1 (ses.put-identity-policy): Throttling: Rate exceeded');
+    expect(transient.summary).toContain('Lambda retries the event');
+    expect(buildAlert(decisions.repairFailed).summary).toContain('which a retry cannot change');
   });
 });
 

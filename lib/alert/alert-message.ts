@@ -67,6 +67,10 @@ export function buildAlert(decision: Decision, ctx: AlertContext = {}): AlertMes
     },
     skip: decision.skip ? { reason: decision.skip.reason, detail: decision.skip.detail } : null,
     errors: [...decision.errors],
+    notes: [...(decision.notes ?? [])],
+    verification: verificationOf(decision),
+    race: decision.race ? { kind: decision.race.kind, detail: decision.race.detail } : null,
+    retry: decision.retry ?? null,
     timings: {
       eventTime: decision.timings.eventTime ?? null,
       decidedAt: decision.timings.decidedAt,
@@ -81,6 +85,16 @@ export function buildAlert(decision: Decision, ctx: AlertContext = {}): AlertMes
   };
   // Our own output must satisfy our own contract; a failure here is a bug, and loud beats a bad message.
   return AlertMessageSchema.parse(alert);
+}
+
+function verificationOf(decision: Decision): AlertMessage['verification'] {
+  const v = decision.verification;
+  if (!v) return null;
+  return {
+    status: v.status,
+    open: v.status === 'open' ? v.findings.map((f) => ({ ruleId: f.ruleId, statement: f.statement ? { index: f.statement.index, sid: f.statement.sid ?? null } : null, reason: f.reason })) : [],
+    why: v.status === 'unverified' ? v.why : null,
+  };
 }
 
 function linkForResource(decision: Decision): string | null {
@@ -150,16 +164,47 @@ function shortResource(decision: Decision): string {
   return parts.length >= 6 ? parts.slice(5).join(':') : r;
 }
 
+/** Rule ids of the planned steps whose result matches `which` (in plan order, each once). */
+function stepRules(decision: Decision, which: (outcome: string | undefined) => boolean): string[] {
+  const results = new Map(decision.results.map((r) => [r.stepId, r.outcome]));
+  const ids = (decision.plan?.steps ?? []).filter((s) => which(results.get(s.id))).flatMap((s) => s.ruleIds);
+  return [...new Set(ids)];
+}
+
+/** "SES-IDP-001 " or "" — a title names only the rules it is about; the others are added as "also". */
+function titleRules(ids: readonly string[]): string {
+  return ids.length > 0 ? `${ids.join(', ')} ` : '';
+}
+
+function alsoReported(all: readonly string[], named: readonly string[]): string {
+  const others = all.filter((id) => !named.includes(id));
+  return others.length > 0 ? `; not repaired: ${others.join(', ')}` : '';
+}
+
 function titleOf(decision: Decision, outcome: AlertOutcome, rules: string[]): string {
   const on = shortResource(decision);
-  const ruleText = rules.length > 0 ? `${rules.join(', ')} ` : '';
+  const ruleText = titleRules(rules);
   switch (outcome) {
-    case 'repaired':
-      return `Repaired ${ruleText}on ${on}`;
-    case 'would-repair':
-      return `Would repair (dry-run) ${ruleText}on ${on}`;
-    case 'repair-failed':
-      return `REPAIR FAILED ${ruleText}on ${on}`;
+    case 'repaired': {
+      // Only the rules a done step answered were repaired; an alert-only rule beside them was not.
+      const repaired = stepRules(decision, (o) => o === 'done');
+      return `Repaired ${titleRules(repaired)}on ${on}${alsoReported(rules, repaired)}`;
+    }
+    case 'would-repair': {
+      const planned = stepRules(decision, () => true);
+      return `Would repair (dry-run) ${titleRules(planned)}on ${on}${alsoReported(rules, planned)}`;
+    }
+    case 'repair-failed': {
+      const unrepaired = stepRules(decision, (o) => o !== 'done');
+      return `REPAIR FAILED ${titleRules(unrepaired.length > 0 ? unrepaired : rules)}on ${on}`;
+    }
+    case 'repair-incomplete': {
+      const v = decision.verification;
+      if (v?.status === 'open') return `REPAIR INCOMPLETE: ${titleRules([...new Set(v.findings.map((f) => f.ruleId))])}still open on ${on}`;
+      return `REPAIR NOT CONFIRMED: ${titleRules(stepRules(decision, (o) => o === 'done'))}on ${on} (the state could not be re-read)`;
+    }
+    case 'raced':
+      return `Not repaired, changed meanwhile: ${ruleText}on ${on}`;
     case 'alert-only':
       return `Noncompliant, not repaired: ${ruleText}on ${on}`;
     case 'exempt':
@@ -186,26 +231,41 @@ function summaryOf(decision: Decision, outcome: AlertOutcome): string {
   const done = decision.results.filter((r) => r.outcome === 'done').length;
   switch (outcome) {
     case 'repaired':
-      return `${event} by ${actor} widened the SES perimeter; the guard repaired it (${done} of ${stepCount} step(s) done).`;
+      return `${event} by ${actor} widened the SES perimeter; the guard repaired it (${done} of ${stepCount} step(s) done) and the state re-read afterwards is compliant.`;
     case 'would-repair':
       return `${event} by ${actor} widened the SES perimeter. Dry-run: nothing was changed; enforcement would take ${stepCount} step(s).`;
-    case 'repair-failed':
-      return `${event} by ${actor} widened the SES perimeter and the repair did NOT complete: the resource may still be open. Fix it by hand.`;
-    case 'alert-only': {
-      // Planned steps that were all skipped (the re-read found the resource compliant again, or changed
-      // again): saying "the configured action is alert-only" would send a person to fix a rule that is fine.
-      const skipped = decision.results.filter((r) => r.outcome === 'skipped');
-      if (stepCount > 0 && skipped.length > 0 && skipped.length === decision.results.length) {
-        return `${event} by ${actor} was noncompliant; the planned repair was not sent: ${skipped[0]?.detail ?? 'every step was skipped'}.`;
+    case 'repair-failed': {
+      if (decision.retry !== undefined) {
+        return `${event} by ${actor} widened the SES perimeter and the repair did NOT complete: ${decision.retry}. The invocation fails so Lambda retries the event with a fresh read; the dead-letter queue keeps it if it keeps failing. Until then the resource may still be open.`;
       }
-      return `${event} by ${actor} is noncompliant; the configured action is alert-only, so nothing was changed.`;
+      const failed = decision.results.find((r) => r.outcome === 'failed');
+      const why = failed ? `step ${failed.stepId} (${failed.action}) failed (${failed.detail ?? 'no detail'}), which a retry cannot change` : 'the repair stopped before every step was reported';
+      return `${event} by ${actor} widened the SES perimeter and the repair did NOT complete: ${why}. The resource may still be open: fix it by hand.`;
     }
+    case 'repair-incomplete': {
+      const v = decision.verification;
+      if (v?.status === 'open') {
+        return `${event} by ${actor} widened the SES perimeter; the guard's repair was sent (${done} of ${stepCount} step(s) done) but the state re-read afterwards is still noncompliant: ${v.findings.map((f) => `${f.ruleId}: ${f.reason}`).join(' ')} Fix it by hand.`;
+      }
+      const why = v?.status === 'unverified' ? v.why : 'no re-read was reported';
+      return `${event} by ${actor} widened the SES perimeter; the guard's repair was sent (${done} of ${stepCount} step(s) done) but could not be confirmed (${why}). Check the resource by hand.`;
+    }
+    case 'raced': {
+      const quarantined = done > 0 ? ` (${done} step(s) on the actor were still done)` : '';
+      return decision.race?.kind === 'now-compliant'
+        ? `${event} by ${actor} was noncompliant, but the resource changed while the guard was deciding and is now compliant: the repair was not sent${quarantined}.`
+        : `${event} by ${actor} was noncompliant, and the resource changed again before the guard could write: it is still noncompliant, and that newer change is judged on its own event, so this repair was not sent (it would overwrite the newer document)${quarantined}.`;
+    }
+    case 'alert-only':
+      return `${event} by ${actor} is noncompliant; the configured action is alert-only, so nothing was changed.`;
     case 'exempt':
       return `${event} by ${actor} is noncompliant but covered by an exemption; nothing was changed.`;
-    case 'compliant':
+    case 'compliant': {
+      const note = decision.notes && decision.notes.length > 0 ? ` ${decision.notes.join(' ')}` : '';
       return decision.errors.length > 0
-        ? `${event} by ${actor} is compliant, but the guard hit an error recording it (see errors).`
-        : `${event} by ${actor} was judged compliant.`;
+        ? `${event} by ${actor} is compliant, but the guard hit an error recording it (see errors).${note}`
+        : `${event} by ${actor} was judged compliant.${note}`;
+    }
     case 'invalid-event':
       return `The guard could not judge ${event}: ${decision.skip?.detail ?? decision.errors[0] ?? 'the event or document did not parse'}. Someone must look.`;
     case 'guard-error':

@@ -16,6 +16,10 @@ export const ALERT_OUTCOMES = [
   'repaired',
   'would-repair',
   'repair-failed',
+  /** The repair was sent, but the state re-read afterwards is still noncompliant or could not be read. */
+  'repair-incomplete',
+  /** The repair was not sent: the resource changed between the guard's read and its write. */
+  'raced',
   'alert-only',
   'exempt',
   'compliant',
@@ -105,6 +109,21 @@ export const AlertDocumentSchema = z.object({
   truncated: z.boolean(),
 });
 
+/** What the state re-read after the repair showed: `repaired` is said only when it is `compliant`. */
+export const AlertVerificationSchema = z.object({
+  status: z.enum(['compliant', 'open', 'unverified']),
+  /** `open`: the findings the re-read still has. */
+  open: z.array(z.object({ ruleId: z.string(), statement: z.object({ index: z.number().int().nonnegative(), sid: nullableString }).nullable(), reason: z.string() })),
+  /** `unverified`: why the state could not be re-read or judged. */
+  why: nullableString,
+});
+
+export const AlertRaceSchema = z.object({
+  /** now-compliant: someone fixed it meanwhile; changed-again: a newer noncompliant change, judged on its own event. */
+  kind: z.enum(['now-compliant', 'changed-again']),
+  detail: z.string(),
+});
+
 export const AlertTimingsSchema = z.object({
   eventTime: nullableString,
   decidedAt: z.string(),
@@ -143,6 +162,14 @@ export const AlertMessageSchema = z.object({
   skip: z.object({ reason: z.string(), detail: z.string() }).nullable(),
   /** Things that went wrong while deciding or repairing. Non-empty means someone must look. */
   errors: z.array(z.string()),
+  /** Added in v1: facts that are not errors (e.g. the grant an event made no longer exists). */
+  notes: z.array(z.string()).default([]),
+  /** Added in v1: the re-read after the repair; null when nothing was sent. */
+  verification: AlertVerificationSchema.nullable().default(null),
+  /** Added in v1: set when the repair was not sent because the resource changed meanwhile. */
+  race: AlertRaceSchema.nullable().default(null),
+  /** Added in v1: why the invocation fails and the event is retried (a transient repair failure); null otherwise. */
+  retry: nullableString.default(null),
   timings: AlertTimingsSchema,
   links: AlertLinksSchema,
 });
@@ -152,3 +179,4 @@ export type AlertFinding = z.infer<typeof AlertFindingSchema>;
 export type AlertStep = z.infer<typeof AlertStepSchema>;
 export type AlertDiff = z.infer<typeof AlertDiffSchema>;
 export type AlertActor = z.infer<typeof AlertActorSchema>;
+export type AlertVerification = z.infer<typeof AlertVerificationSchema>;

@@ -125,6 +125,12 @@ export function nextStepsFor(alert: AlertMessage): string[] {
       steps.push('The resource may still be open: apply the failed steps by hand now.');
       steps.push("Check the guard role's permissions and the step error (AccessDenied, throttling, a concurrent change).");
       break;
+    case 'repair-incomplete':
+      steps.push('AWS accepted the repair but the re-read does not show it compliant: check the resource now and close what is still open by hand.');
+      break;
+    case 'raced':
+      steps.push('The resource changed while the guard was deciding: look at its current state and at the newer change.');
+      break;
     case 'alert-only':
       steps.push(`Decide whether to fix the resource by hand, and ask ${actor} why it was changed.`);
       break;

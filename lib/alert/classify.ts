@@ -5,7 +5,8 @@ import { ALERT_SEVERITIES } from './alert-schema.ts';
 /**
  * What happened, as one word a subscription filter can match, and how loud to be about it. The
  * order of the checks is the order of urgency: a guard that is being blinded outranks everything, a
- * repair that did not happen outranks one that did.
+ * repair that did not happen outranks one that did, and a repair is `repaired` only when the state re-read
+ * after it is compliant (otherwise `repair-incomplete`, critical: AWS took the write, the hole is open).
  */
 export interface Classification {
   outcome: AlertOutcome;
@@ -47,7 +48,16 @@ function classifyNoncompliant(decision: Decision, findingSeverity: AlertSeverity
 
   if (repairFailed(decision)) return { outcome: 'repair-failed', severity: maxSeverity('high', findingSeverity) };
   if (steps.length > 0 && (decision.dryRun || plan?.dryRun === true)) return { outcome: 'would-repair', severity: findingSeverity };
-  if (steps.some((s) => resultByStep.get(s.id)?.outcome === 'done')) return { outcome: 'repaired', severity: findingSeverity };
+  if (decision.race) {
+    // Someone else fixed it: the perimeter is closed, worth knowing, not paging. Changed again and still
+    // open: the newer change is judged on its own event, so this one is as serious as its findings.
+    return { outcome: 'raced', severity: decision.race.kind === 'now-compliant' ? 'low' : findingSeverity };
+  }
+  if (steps.some((s) => resultByStep.get(s.id)?.outcome === 'done')) {
+    // "Repaired" is what the re-read says, not what AWS answered to the write (DESIGN §1, verify).
+    if (decision.verification?.status === 'compliant') return { outcome: 'repaired', severity: findingSeverity };
+    return { outcome: 'repair-incomplete', severity: 'critical' };
+  }
 
   const repairable = decision.findings.filter((f) => f.exemption === undefined);
   if (decision.findings.length > 0 && repairable.length === 0) {

@@ -28,7 +28,7 @@ describe('createSnsAlertPublisher', () => {
     const alert = buildAlert(decisions.repaired, { accountId: ACCOUNT, region: REGION });
     expect(calls[0]!.args[0].input).toEqual({
       TopicArn: TOPIC,
-      Subject: '[HIGH] sesguard: Repaired SES-IDP-001, SES-IDP-005 on identity/example.com',
+      Subject: '[HIGH] sesguard: Repaired SES-IDP-001 on identity/example.com; not repaired: SES-IDP-005',
       Message: encodeAlertNotification(alert),
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: 'high' },

@@ -30,6 +30,8 @@ export const OUTCOME_LABEL: Record<AlertMessage['outcome'], string> = {
   repaired: 'Repaired',
   'would-repair': 'Would repair (dry-run)',
   'repair-failed': 'REPAIR FAILED',
+  'repair-incomplete': 'REPAIR INCOMPLETE',
+  raced: 'Not repaired (changed meanwhile)',
   'alert-only': 'Noncompliant (alert only)',
   exempt: 'Exempt',
   compliant: 'Compliant',

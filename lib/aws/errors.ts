@@ -1,6 +1,7 @@
 /**
  * One reading of AWS SDK errors for every caller. SDK v3 errors are Error instances whose `name` is the
- * service's error code, and the query-protocol services (IAM) also carry it as `Code`.
+ * service's error code, and the query-protocol services (IAM) also carry it as `Code`; service errors carry
+ * `$fault` (client/server) and `$metadata.httpStatusCode`; network failures carry Node's `code`.
  * https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/handling-exceptions.html
  */
 
@@ -26,9 +27,25 @@ export function isNotFound(error: unknown): boolean {
   return NOT_FOUND.has(error.name) || NOT_FOUND.has(codeOf(error) ?? '');
 }
 
-// Throttling codes across the SDK's protocols: SES v2 answers TooManyRequestsException, IAM (query protocol)
-// Throttling, others ThrottlingException / RequestLimitExceeded.
-// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+/**
+ * How a failed AWS call should be answered.
+ * - `not-found`: the resource is not there (a removal's goal is met; a read says "absent").
+ * - `transient`: the same call may succeed later — throttling, a server-side fault, a timeout, a dropped
+ *   connection, a concurrent modification. Retry with backoff, then fail the invocation so it is retried.
+ * - `refused`: AWS answered and said no for a reason a retry does not change — AccessDenied, a validation
+ *   error, a quota (IAM's LimitExceeded: five versions per policy), a conflict. Report it at once.
+ * - `failed`: not an AWS answer at all (a bug, an unexpected exception): report it at once too.
+ */
+export type AwsErrorKind = 'not-found' | 'transient' | 'refused' | 'failed';
+
+/**
+ * Throttling and busy-resource codes across the services the guard calls. IAM answers `Throttling` (not
+ * modelled, so the SDK names the error after the code), SES `TooManyRequestsException`, DynamoDB
+ * `ProvisionedThroughputExceededException`; IAM's ConcurrentModification and
+ * EntityTemporarilyUnmodifiable mean "another write is in flight: try again".
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ */
 const THROTTLING: ReadonlySet<string> = new Set([
   'Throttling',
   'ThrottlingException',
@@ -38,13 +55,45 @@ const THROTTLING: ReadonlySet<string> = new Set([
   'RequestThrottled',
   'RequestThrottledException',
   'SlowDown',
+  'BandwidthLimitExceeded',
   'ProvisionedThroughputExceededException',
 ]);
 
-/** AWS refused the call for its rate: worth waiting and trying again. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  ...THROTTLING,
+  'PriorRequestNotComplete',
+  'TransactionInProgressException',
+  'ConcurrentModification',
+  'ConcurrentModificationException',
+  'EntityTemporarilyUnmodifiable',
+  'EntityTemporarilyUnmodifiableException',
+  'ServiceFailure',
+  'ServiceFailureException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+  'InternalError',
+  'InternalServiceErrorException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+
+/** Node socket errors: the request never got an answer. */
+const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+interface SdkErrorShape {
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $retryable?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/** AWS refused the call for its rate: worth waiting (longer than for other transient failures) and trying again. */
 export function isThrottling(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = (error as SdkErrorShape).$metadata?.httpStatusCode;
   return THROTTLING.has(error.name) || THROTTLING.has(codeOf(error) ?? '') || status === 429;
 }
 
@@ -56,14 +105,28 @@ export function isAccessDenied(error: unknown): boolean {
   return ACCESS_DENIED.has(error.name) || ACCESS_DENIED.has(codeOf(error) ?? '');
 }
 
-const TRANSIENT_NETWORK: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED']);
+export function classifyAwsError(error: unknown, depth = 0): AwsErrorKind {
+  if (!(error instanceof Error)) return 'failed';
+  if (isNotFound(error)) return 'not-found';
+  const shape = error as Error & SdkErrorShape;
+  const status = typeof shape.$metadata?.httpStatusCode === 'number' ? shape.$metadata.httpStatusCode : undefined;
+  const code = codeOf(error) ?? '';
+  if (error.name === 'AbortError') return 'failed';
+  if (TRANSIENT_CODES.has(code) || TRANSIENT_CODES.has(error.name)) return 'transient';
+  if (typeof shape.code === 'string' && NETWORK_CODES.has(shape.code)) return 'transient';
+  if (status === 429 || (status !== undefined && status >= 500) || shape.$fault === 'server') return 'transient';
+  // The SDK marks modelled retryable errors with $retryable (smithy's @retryable trait).
+  if (shape.$retryable !== undefined && shape.$retryable !== null) return 'transient';
+  if (shape.$fault === 'client' || (status !== undefined && status >= 400)) return 'refused';
+  // A wrapped error (the SDK wraps some network failures) is what its cause is.
+  if (shape.cause !== undefined && depth < 5) {
+    const inner = classifyAwsError(shape.cause, depth + 1);
+    if (inner !== 'failed') return inner;
+  }
+  return 'failed';
+}
 
-/** A failure that says nothing about the request: throttling, a 5xx, a timeout or a dropped connection. */
+/** Throttled, a server fault, a timeout or a dropped connection: the same call may succeed if tried again. */
 export function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (isThrottling(error)) return true;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return true;
-  const code = (error as { code?: unknown }).code;
-  return TRANSIENT_NETWORK.has(error.name) || (typeof code === 'string' && TRANSIENT_NETWORK.has(code));
+  return classifyAwsError(error) === 'transient';
 }

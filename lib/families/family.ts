@@ -125,6 +125,11 @@ export interface StateFacet<S extends ResourceState> {
   unreadable(state: S): string[];
   /** The last-known-good record this state seeds and reverts from; undefined when it has none. */
   baseline(state: S): { key: string; document: string } | undefined;
+  /**
+   * What the decision should say about the state that is not a finding, e.g. that the grant an event made
+   * no longer exists (a late event): the verdict is compliant, and the alert says why.
+   */
+  notes?(state: S): string[];
 }
 
 export type StateFacets<S extends ResourceState> = { readonly [K in S['kind']]: StateFacet<Extract<S, { kind: K }>> };

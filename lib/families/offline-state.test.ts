@@ -138,9 +138,10 @@ describe('readOfflineState: IAM from the payload and the sidecar', () => {
     expect(holdings(state).map(([who]) => who)).toEqual(['group/mailers', 'user/bob', 'user/alice', 'role/campaigns']);
     // Every holder sees the new document.
     expect(state.principals[3]?.policies[0]?.rawDocument).toBe(JSON.stringify(SES_FULL_DOC));
-    expect(state.versions).toEqual([
-      { versionId: 'v3', isDefault: true, createDate: '2026-11-24T06:00:00Z' },
-      { versionId: 'v2', isDefault: false },
+    // Each version with the document the rollback would judge: the new default's, and the sidecar's for v2.
+    expect(state.versions?.map(({ versionId, isDefault, createDate, rawDocument }) => ({ versionId, isDefault, createDate, rawDocument }))).toEqual([
+      { versionId: 'v3', isDefault: true, createDate: '2026-11-24T06:00:00Z', rawDocument: JSON.stringify(SES_FULL_DOC) },
+      { versionId: 'v2', isDefault: false, createDate: undefined, rawDocument: JSON.stringify(sidecar.versions[1]?.document) },
     ]);
   });
 

@@ -7,6 +7,8 @@ import { executePlan } from '../remediation/execute.ts';
 import type { Family } from '../families/family.ts';
 import { widgetEvent, widgetFamily, type WidgetStore } from '../families/__fixtures__/widget-family.ts';
 import { decideChange, decideEvent, type GuardDeps } from './decide.ts';
+import { buildAlert } from '../alert/alert-message.ts';
+import { throwIfUndecided, UndecidedEventError } from './event-handling.ts';
 
 /**
  * decideChange on its own, with a whole (fixture) family: every path of DESIGN.md §1 ends in a Decision that
@@ -17,8 +19,24 @@ const NOW = new Date('2026-11-24T10:00:02.000Z');
 const OPEN = '{"public":true}';
 const CLOSED = '{"public":false}';
 
-function setup(options: { config?: ConfigInput; widgets?: Record<string, string>; baseline?: BaselineStore; readFails?: Error; executeFails?: Error } = {}) {
-  const store: WidgetStore = new Map(Object.entries(options.widgets ?? {}));
+/** A widget service whose DeleteWidget answers 200 and changes nothing. */
+class StickyStore extends Map<string, string> {
+  override delete(): boolean {
+    return true;
+  }
+}
+
+/** A widget service whose DeleteWidget always fails with `error`. */
+function failingStore(widgets: Record<string, string>, error: Error): WidgetStore {
+  const store = new Map(Object.entries(widgets));
+  store.delete = () => {
+    throw error;
+  };
+  return store;
+}
+
+function setup(options: { config?: ConfigInput; widgets?: Record<string, string>; store?: WidgetStore; baseline?: BaselineStore; readFails?: Error; executeFails?: Error } = {}) {
+  const store: WidgetStore = options.store ?? new Map(Object.entries(options.widgets ?? {}));
   const family = widgetFamily(store);
   const connection = family.connect(() => {
     throw new Error('the widget family makes no SDK clients');
@@ -34,7 +52,7 @@ function setup(options: { config?: ConfigInput; widgets?: Record<string, string>
     baseline,
     execute: (plan, context) => {
       if (options.executeFails) return Promise.reject(options.executeFails);
-      return executePlan(plan, { senders: connection.senders, ...context, now: () => NOW });
+      return executePlan(plan, { senders: connection.senders, ...context, now: () => NOW, sleep: async () => undefined });
     },
     parseOptions: { ownRoleArns: [], guardResourcePrefix: 'sesguard-test-' },
     now: () => NOW,
@@ -126,5 +144,62 @@ describe('decideEvent -> decideChange', () => {
     const { deps, family } = setup({ widgets: { w: CLOSED } });
     const change = { eventId: 'sweep-1', eventName: 'Sweep', eventSource: 'sesguard', eventTime: NOW.toISOString(), region: 'eu-west-1', accountId: '111122223333', actor: { type: 'Unknown' as const }, family: 'widget' as const, target: { name: 'w' } };
     expect(await decideChange(family as Family, change, deps)).toMatchObject({ verdict: 'compliant', eventId: 'sweep-1', eventName: 'Sweep' });
+  });
+});
+
+describe('"repaired" only from a compliant re-read (DESIGN §1 verify)', () => {
+  it('AWS accepts the delete but the re-read still shows the widget open: repair-incomplete, critical, saying what is still open', async () => {
+    const { deps } = setup({ store: new StickyStore([['w', OPEN]]) });
+    const decision = await decideEvent(widgetEvent('w'), deps);
+    expect(decision.results.map((r) => r.outcome)).toEqual(['done']);
+    expect(decision.verification).toEqual({ status: 'open', findings: [expect.objectContaining({ ruleId: 'SES-IDP-001', reason: 'widget w is public' })] });
+    expect(decision.errors).toEqual(['after the repair the state re-read is still noncompliant: SES-IDP-001: widget w is public']);
+    const alert = buildAlert(decision);
+    expect(alert).toMatchObject({ outcome: 'repair-incomplete', severity: 'critical', verification: { status: 'open', open: [{ ruleId: 'SES-IDP-001', reason: 'widget w is public' }] } });
+    expect(alert.title).toBe('REPAIR INCOMPLETE: SES-IDP-001 still open on widget/w');
+    expect(alert.summary).toContain('still noncompliant');
+  });
+
+  it('a compliant re-read is what makes it repaired', async () => {
+    const { deps } = setup({ widgets: { w: OPEN } });
+    const decision = await decideEvent(widgetEvent('w'), deps);
+    expect(decision.verification).toEqual({ status: 'compliant' });
+    expect(buildAlert(decision)).toMatchObject({ outcome: 'repaired', verification: { status: 'compliant', open: [] } });
+  });
+
+  it('someone fixed it while the guard was deciding: the alert says it was a race, not "alert-only"', async () => {
+    const { deps, store } = setup({ widgets: { w: OPEN } });
+    const read = deps.readState;
+    let reads = 0;
+    deps.readState = async (change, family) => {
+      const state = await read(change, family);
+      if (++reads === 1) store.set('w', CLOSED);
+      return state;
+    };
+    const decision = await decideEvent(widgetEvent('w'), deps);
+    expect(decision.race).toEqual({ kind: 'now-compliant', detail: 'state changed since it was read and is now compliant' });
+    const alert = buildAlert(decision);
+    expect(alert).toMatchObject({ outcome: 'raced', severity: 'low' });
+    expect(alert.summary).toMatch(/changed while the guard was deciding and is now compliant/);
+  });
+});
+
+describe('a transient repair failure fails the invocation; a refusal is alerted at once', () => {
+  it('a delete still throttled after the retries: the decision asks for a retry, and the handler throws it (no idempotency record keeps it)', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+    const { deps } = setup({ store: failingStore({ w: OPEN }, throttled) });
+    const decision = await decideEvent(widgetEvent('w'), deps);
+    expect(decision.retry).toBe('a repair step failed transiently: s1 (test.delete-widget): Throttling: Rate exceeded');
+    expect(() => throwIfUndecided(decision)).toThrow(UndecidedEventError);
+    expect(buildAlert(decision)).toMatchObject({ outcome: 'repair-failed', summary: expect.stringContaining('Lambda retries the event') });
+  });
+
+  it('AccessDenied is not retried and the decision stands: repair-failed, alerted now', async () => {
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const { deps } = setup({ store: failingStore({ w: OPEN }, denied) });
+    const decision = await decideEvent(widgetEvent('w'), deps);
+    expect(decision.retry).toBeUndefined();
+    expect(throwIfUndecided(decision)).toBe(decision);
+    expect(buildAlert(decision)).toMatchObject({ outcome: 'repair-failed', summary: expect.stringContaining('which a retry cannot change') });
   });
 });

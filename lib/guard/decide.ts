@@ -8,6 +8,7 @@ import { stateFacet, type Family, type StateFacet } from '../families/family.ts'
 import { judge } from '../rules/judge.ts';
 import type { Finding, ResourceState, RuleContext } from '../rules/types.ts';
 import { planRepair } from '../remediation/plan.ts';
+import { describeFindings } from '../remediation/compliance.ts';
 import type { ExecutionReport } from '../remediation/execute.ts';
 import type { Plan } from '../remediation/types.ts';
 import { buildDecision, skippedDecision, type Decision, type DecisionFields } from './decision.ts';
@@ -95,9 +96,10 @@ export async function decideChange(family: Family, change: Change, deps: GuardDe
   }
 
   const findings = judgeState(state);
+  const notes = facet.notes?.(state) ?? [];
   if (findings.length === 0) {
     await recordBaseline(deps, facet.baseline(state), change, errors);
-    return finish({ verdict: 'compliant', before, after: before, errors }, { readStateMs });
+    return finish({ verdict: 'compliant', before, after: before, errors, ...(notes.length > 0 && { notes }) }, { readStateMs });
   }
 
   const key = facet.baseline(state)?.key;
@@ -136,8 +138,24 @@ export async function decideChange(family: Family, change: Change, deps: GuardDe
   for (const result of report.results) {
     if (result.outcome === 'failed') errors.push(`step ${result.stepId} (${result.action}) failed: ${result.detail ?? 'no detail'}`);
   }
+  if (report.verification?.status === 'open') {
+    errors.push(`after the repair the state re-read is still noncompliant: ${describeFindings(report.verification.findings)}`);
+  }
+  const retry = report.transientFailures?.length ? `a repair step failed transiently: ${report.transientFailures.join('; ')}` : undefined;
   return finish(
-    { verdict: 'noncompliant', findings, plan, results: report.results, before, after: report.after ? documentOf(report.after) : before, errors },
+    {
+      verdict: 'noncompliant',
+      findings,
+      plan,
+      results: report.results,
+      before,
+      after: report.after ? documentOf(report.after) : before,
+      errors,
+      ...(report.verification && { verification: report.verification }),
+      ...(report.race && { race: report.race }),
+      ...(retry !== undefined && { retry }),
+      ...(notes.length > 0 && { notes }),
+    },
     { readStateMs, executeMs },
   );
 }

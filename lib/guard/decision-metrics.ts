@@ -33,6 +33,16 @@ export function recordDecisionMetrics(metrics: MetricsSink, decision: Decision):
   }
 }
 
+/** A redelivered event answered from the idempotency record: counted apart, never as a second decision. */
+export function recordDuplicateDelivery(metrics: MetricsSink): void {
+  metrics.addMetric('DuplicateDelivery', MetricUnit.Count, 1);
+}
+
+/** A repair step kept failing transiently: the invocation fails on purpose so Lambda retries the event. */
+export function recordRepairRetry(metrics: MetricsSink): void {
+  metrics.addMetric('RepairRetried', MetricUnit.Count, 1);
+}
+
 /** The guard failed before or while deciding (its own bug, or AWS refused a read): count it apart. */
 export function recordGuardFailure(metrics: MetricsSink): void {
   metrics.addMetric('GuardFailure', MetricUnit.Count, 1);

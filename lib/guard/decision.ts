@@ -1,6 +1,7 @@
 import type { Change, Skip } from '../cloudtrail/types.ts';
 import type { Finding } from '../rules/types.ts';
 import type { Plan, StepResult } from '../remediation/types.ts';
+import type { Race, Verification } from '../remediation/execute.ts';
 
 /**
  * The one record of what the guard decided about one event. Every path — repaired, would repair,
@@ -32,6 +33,21 @@ export interface Decision {
   findings: Finding[];
   plan?: Plan;
   results: StepResult[];
+  /**
+   * What the state re-read after the repair showed; absent when nothing was sent (dry-run, alert-only, a
+   * race). Only `compliant` makes a repair "repaired".
+   */
+  verification?: Verification;
+  /** The repair was not sent because the state changed between the read and the write (lib/remediation/execute.ts). */
+  race?: Race;
+  /**
+   * Why this decision must not be kept: a repair step failed transiently (throttled, 5xx, timeout). The
+   * invocation fails so that Lambda retries the event with a fresh read, and no idempotency record answers
+   * the retry with this decision.
+   */
+  retry?: string;
+  /** What a reader needs to know that is not an error (e.g. the grant the event made no longer exists). */
+  notes?: string[];
   /** The document/definition as read before repair, and as left after (null: absent). */
   before?: string | null;
   after?: string | null;

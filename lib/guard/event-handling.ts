@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Family } from '../families/family.ts';
 import { cloudTrailEventIdOf, type IdempotencyKey, type IdempotentResult } from './idempotency.ts';
 import type { Decision } from './decision.ts';
-import { recordDecisionMetrics, type MetricsSink } from './decision-metrics.ts';
+import { recordDecisionMetrics, recordDuplicateDelivery, type MetricsSink } from './decision-metrics.ts';
 import { summarizeDecision, type HandlerSummary } from './summary.ts';
 
 /**
@@ -21,7 +21,7 @@ export interface DecisionLog {
 export class UndecidedEventError extends Error {
   override readonly name = 'UndecidedEventError';
   constructor(readonly decision: Decision) {
-    super(decision.errors.join('; ') || 'the event could not be decided');
+    super(decision.retry ?? (decision.errors.join('; ') || 'the event could not be decided'));
   }
 }
 
@@ -37,12 +37,13 @@ export interface EventHandlingDeps {
 }
 
 /**
- * The state could not be read (throttled, denied): nothing was judged. Stored, this "error" would answer
- * every retry for 24 hours and the perimeter would stay open; thrown, no idempotency record is kept, the
+ * The state could not be read (throttled, denied): nothing was judged. Or a repair step failed
+ * transiently even after the executor's retries (`decision.retry`). Stored, either would answer every
+ * retry for 24 hours and the perimeter would stay open; thrown, no idempotency record is kept, the
  * invocation fails and Lambda retries it with a fresh read (then the dead-letter queue keeps it).
  */
 export function throwIfUndecided(decision: Decision): Decision {
-  if (decision.verdict === 'error') throw new UndecidedEventError(decision);
+  if (decision.verdict === 'error' || decision.retry !== undefined) throw new UndecidedEventError(decision);
   return decision;
 }
 
@@ -86,8 +87,16 @@ export async function handleGuardEvent(event: unknown, deps: EventHandlingDeps):
   const key = eventId === undefined ? undefined : { eventId };
   const decided = await deps.decide(key, event);
   const decision = flagMisrouted(decided.result, event, deps.family);
-  logDecision(deps.log, decision);
-  recordDecisionMetrics(deps.metrics, decision);
+  if (decided.duplicate) {
+    // The first delivery logged and counted this decision; counting it again would double the repairs a
+    // dashboard shows. Only the redelivery itself is counted.
+    deps.log.info('duplicate delivery answered from the stored decision', { eventId: decision.eventId, verdict: decision.verdict, duplicate: true });
+    recordDuplicateDelivery(deps.metrics);
+  } else {
+    logDecision(deps.log, decision);
+    recordDecisionMetrics(deps.metrics, decision);
+  }
   const published = await deps.publish(key, decision);
-  return summarizeDecision(decision, published.result.published);
+  // A stored publish result answered: the alert went out on an earlier delivery, not on this one.
+  return summarizeDecision(decision, { alerted: published.result.published && !published.duplicate, duplicate: decided.duplicate });
 }

@@ -94,6 +94,34 @@ export function planDocumentRepair<S extends ResourceState>(doc: RepairableDocum
   if (!doc.strippable) {
     return deleting(doc.whyRemove ?? `It cannot be kept as it is, so the ${doc.label} is deleted.`);
   }
+  const stripped = stripViolations(current, findings, (document) => doc.withDocument(document), input.judge);
+  if (!stripped.ok) {
+    switch (stripped.failure) {
+      case 'whole-document':
+        return deleting(`${stripped.why}, so removing statements cannot repair it; the ${doc.label} is deleted.`);
+      case 'unstrippable':
+        return deleting(`Statements cannot be removed because ${stripped.why}; the ${doc.label} is deleted.`);
+      case 'nothing-left':
+        return deleting(`Every statement of the ${doc.label} violates the perimeter (${stripped.listed}), so it is deleted.`);
+      case 'still-noncompliant':
+        return deleting(`Without ${stripped.listed} the ${doc.label} ${stripped.why}, so it is deleted.`);
+    }
+  }
+  const kept = stripped.kept === 1 ? 'the other statement' : `the other ${stripped.kept} statements`;
+  const why = `Removes ${stripped.listed} from the ${doc.label} and keeps ${kept}; the result is compliant under today's rules.`;
+  return plan(name('strip'), doc.write(stripped.document, why), explain(why));
+}
+
+export type StripOutcome =
+  | { ok: true; document: string; listed: string; kept: number }
+  | { ok: false; failure: 'whole-document' | 'unstrippable' | 'nothing-left' | 'still-noncompliant'; why: string; listed: string };
+
+/**
+ * The one statement-stripping decision, shared by every document repair (and the managed-policy version
+ * rollback): `current` without the statements the findings name, and whether the result is usable and
+ * compliant under today's rules. `why` is a fragment the caller puts into its own explanation.
+ */
+export function stripViolations<S>(current: string, findings: readonly Finding[], withDocument: (document: string) => S | { unusable: string }, judge: (state: S) => Finding[]): StripOutcome {
   const indices = new Set<number>();
   const perDocument: Finding[] = [];
   for (const finding of findings) {
@@ -101,29 +129,23 @@ export function planDocumentRepair<S extends ResourceState>(doc: RepairableDocum
     if (index === undefined) perDocument.push(finding);
     else indices.add(index);
   }
-  if (perDocument.length > 0) {
-    return deleting(`${uniqueRuleIds(perDocument).join(', ')} judge the whole document, not a statement, so removing statements cannot repair it; the ${doc.label} is deleted.`);
-  }
   const listed = describeStatements(indices);
+  if (perDocument.length > 0) return { ok: false, failure: 'whole-document', why: `${uniqueRuleIds(perDocument).join(', ')} judge the whole document, not a statement`, listed };
   let stripped;
   try {
     stripped = stripStatements(current, indices);
   } catch (error) {
     if (!(error instanceof UnstrippableDocumentError)) throw error;
-    return deleting(`Statements cannot be removed because ${error.message}; the ${doc.label} is deleted.`);
+    return { ok: false, failure: 'unstrippable', why: error.message, listed };
   }
-  if (stripped.document === null) {
-    return deleting(`Every statement of the ${doc.label} violates the perimeter (${listed}), so it is deleted.`);
-  }
-  const candidate = doc.withDocument(stripped.document);
-  const remaining = isUnusable(candidate) ? [] : resourceFindings(input.judge(candidate));
+  if (stripped.document === null) return { ok: false, failure: 'nothing-left', why: `every statement violates the perimeter (${listed})`, listed };
+  const candidate = withDocument(stripped.document);
+  const remaining = isUnusable(candidate) ? [] : resourceFindings(judge(candidate));
   if (isUnusable(candidate) || remaining.length > 0) {
     const still = isUnusable(candidate) ? `does not parse (${candidate.unusable})` : `still has findings (${describeFindings(remaining)})`;
-    return deleting(`Without ${listed} the ${doc.label} ${still}, so it is deleted.`);
+    return { ok: false, failure: 'still-noncompliant', why: still, listed };
   }
-  const kept = stripped.remaining === 1 ? 'the other statement' : `the other ${stripped.remaining} statements`;
-  const why = `Removes ${listed} from the ${doc.label} and keeps ${kept}; the result is compliant under today's rules.`;
-  return plan(name('strip'), doc.write(stripped.document, why), explain(why));
+  return { ok: true, document: stripped.document, listed, kept: stripped.remaining };
 }
 
 function isUnusable<S>(candidate: S | { unusable: string }): candidate is { unusable: string } {

@@ -11,7 +11,8 @@ import { AttachRolePolicyCommand, DeletePolicyVersionCommand, IAMClient, ListPol
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { Change } from '../cloudtrail/types.ts';
 import type { Finding, ResourceState } from '../rules/types.ts';
-import { executePlan, type ExecutionReport } from './execute.ts';
+import { executePlan, VERIFY_REREADS, type ExecutionReport } from './execute.ts';
+import { STEP_RETRY } from '../aws/retry.ts';
 import { STEP_DEFINITIONS } from '../families/index.ts';
 
 /** Any step's action, as the test writes it (each family types its own). */
@@ -40,6 +41,7 @@ import {
   ownSnsDestination,
   phishingTemplate,
   policyInEffect,
+  policyVersion,
   policyText,
   quarantineFinding,
   roleActor,
@@ -103,6 +105,8 @@ function sent(): Array<[string, unknown]> {
 }
 
 const clock = () => new Date(NOW.getTime() + 1000);
+/** Retries and re-reads wait between tries; a test need not. */
+const noWait = async (): Promise<void> => undefined;
 
 /** Plans, then executes against the mocks. `rereads` are the states returned by successive re-reads. */
 async function planAndRun(input: TestPlanInput, rereads: ResourceState[] = [input.state]): Promise<{ plan: Plan; report: ExecutionReport; reread: ReturnType<typeof vi.fn> }> {
@@ -115,7 +119,7 @@ async function planAndRun(input: TestPlanInput, rereads: ResourceState[] = [inpu
     return state;
   });
   record(input.change);
-  const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: input.judge, now: clock, planned: input.state });
+  const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: input.judge, now: clock, planned: input.state, sleep: noWait });
   return { plan, report, reread };
 }
 
@@ -129,12 +133,14 @@ const goodDocument = policyText(trustedStatement);
 const baselineOf = (document: string) => ({ resourceId: 'x', document, eventId: 'evt-0', recordedAt: '2026-11-01T00:00:00.000Z' });
 const managedArn = `arn:aws:iam::${ACCOUNT}:policy/ses-helpers`;
 const fiveVersions = [
-  { versionId: 'v5', isDefault: true, createDate: '2026-11-24T09:59:00Z' },
-  { versionId: 'v4', isDefault: false, createDate: '2026-10-01T00:00:00Z' },
-  { versionId: 'v3', isDefault: false, createDate: '2026-09-01T00:00:00Z' },
-  { versionId: 'v2', isDefault: false, createDate: '2026-08-01T00:00:00Z' },
-  { versionId: 'v1', isDefault: false, createDate: '2026-07-01T00:00:00Z' },
+  policyVersion('v5', true, sesAdminDocument, '2026-11-24T09:59:00Z'),
+  policyVersion('v4', false, sendOnlyDocument, '2026-10-01T00:00:00Z'),
+  policyVersion('v3', false, sesAdminDocument, '2026-09-01T00:00:00Z'),
+  policyVersion('v2', false, sendOnlyDocument, '2026-08-01T00:00:00Z'),
+  policyVersion('v1', false, sendOnlyDocument, '2026-07-01T00:00:00Z'),
 ];
+/** Five versions none of which is compliant: the repair strips into a new version after making room. */
+const mixedAdmin = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:Get*', Resource: '*' }, { Effect: 'Allow', Action: 'ses:*', Resource: '*' }] });
 
 interface StrategyCase {
   name: string;
@@ -355,21 +361,24 @@ const strategyCases: StrategyCase[] = [
     ],
   },
   {
-    name: 'IAM-SES-001 create-version not set as default: only the bad version is deleted',
+    name: 'IAM-SES-001 create-version with no compliant version: strip into a new default version, then delete the bad one',
     input: () => {
       const cfg = config();
       return baseInput({
-        change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v2', setAsDefault: false }),
-        state: iamState(policyInEffect(managedArn, sesAdminDocument, { versionId: 'v2' }), [`arn:aws:iam::${ACCOUNT}:user/bob`], [
-          { versionId: 'v2', isDefault: false },
-          { versionId: 'v1', isDefault: true },
+        change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v2', setAsDefault: true }),
+        state: iamState(policyInEffect(managedArn, mixedAdmin, { versionId: 'v2' }), [`arn:aws:iam::${ACCOUNT}:user/bob`], [
+          policyVersion('v2', true, mixedAdmin),
+          policyVersion('v1', false, sesAdminDocument),
         ]),
         judge: iamJudge(cfg),
         config: cfg,
       });
     },
     strategy: 'revert-grant',
-    sent: [['DeletePolicyVersion', { PolicyArn: managedArn, VersionId: 'v2' }]],
+    sent: [
+      ['CreatePolicyVersion', { PolicyArn: managedArn, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:Get*', Resource: '*' }] }), SetAsDefault: true }],
+      ['DeletePolicyVersion', { PolicyArn: managedArn, VersionId: 'v2' }],
+    ],
   },
   {
     name: 'IAM-SES-001 set-default-version with one other version: that version is the previous default and is set back',
@@ -378,8 +387,8 @@ const strategyCases: StrategyCase[] = [
       return baseInput({
         change: iamChange({ operation: 'set-default-version', policyArn: managedArn, versionId: 'v1' }),
         state: iamState(policyInEffect(managedArn, sesAdminDocument, { versionId: 'v1' }), [`arn:aws:iam::${ACCOUNT}:user/bob`], [
-          { versionId: 'v2', isDefault: false },
-          { versionId: 'v1', isDefault: true },
+          policyVersion('v2', false, sendOnlyDocument),
+          policyVersion('v1', true, sesAdminDocument),
         ]),
         judge: iamJudge(cfg),
         config: cfg,
@@ -502,7 +511,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   it('goes ahead when the re-read before writing fails, and says so', async () => {
     const plan = planFor(stripInput());
     const reread = vi.fn<() => Promise<ResourceState>>().mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).mockResolvedValue(identityPolicyState(goodDocument));
-    const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock });
+    const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
     expect(sent().map(([op]) => op)).toEqual(['UpdateEmailIdentityPolicy']);
     expect(report.notes).toEqual(['could not re-read the state before writing: ThrottlingException: Rate exceeded', 'the repair went ahead on the state read when the event arrived']);
     expect(report.rereadCompliant).toBe(true);
@@ -521,7 +530,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   });
 
   it('skips deleting a policy version when moving the default away from it failed (IAM cannot delete the default version)', async () => {
-    iamMock.on(SetDefaultPolicyVersionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    iamMock.on(SetDefaultPolicyVersionCommand).rejects(Object.assign(new Error('not authorized to perform: iam:SetDefaultPolicyVersion'), { name: 'AccessDenied' }));
     const input = baseInput({
       change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v5', setAsDefault: true }),
       state: iamState(policyInEffect(managedArn, sesAdminDocument, { versionId: 'v5' }), [`arn:aws:iam::${ACCOUNT}:user/bob`], fiveVersions),
@@ -531,7 +540,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     expect(plan.steps[1]?.dependsOn).toEqual(['s1']);
     expect(sent().map(([op]) => op)).toEqual(['SetDefaultPolicyVersion']);
     expect(report.results.map((r) => [r.outcome, r.detail])).toEqual([
-      ['failed', 'Throttling: Rate exceeded'],
+      ['failed', 'AccessDenied: not authorized to perform: iam:SetDefaultPolicyVersion'],
       ['skipped', 'depends on step s1 (iam.set-default-policy-version), which was failed'],
     ]);
   });
@@ -558,7 +567,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   ])('counts $name as done: the thing to remove is already gone', async ({ arrange, action, detail }) => {
     arrange();
     const plan: Plan = { strategy: 'delete', dryRun: false, explanation: 'test', notRepaired: [], steps: [step('s1', action)] };
-    const report = await executePlan(plan, { senders: senders(), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock });
+    const report = await executePlan(plan, { senders: senders(), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
     expect(report.results).toEqual([{ stepId: 's1', action: action.type, outcome: 'done', detail, at: clock().toISOString() }]);
   });
 
@@ -598,6 +607,77 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     });
   });
 
+  it('a write AWS accepted but the re-read still shows open is not compliant: re-read until the re-reads run out, and say what is open', async () => {
+    // DeleteEmailIdentityPolicy answers 200, yet SES still returns the public statement on every re-read.
+    const { report, reread } = await planAndRun(stripInput(), [identityPolicyState(mixedDocument)]);
+    expect(report.results.map((r) => r.outcome)).toEqual(['done']);
+    // One read before writing, then VERIFY_REREADS.attempts re-reads (IAM and SES are eventually consistent).
+    expect(reread).toHaveBeenCalledTimes(1 + VERIFY_REREADS.attempts);
+    expect(report.rereadCompliant).toBe(false);
+    expect(report.verification).toEqual({ status: 'open', findings: [expect.objectContaining({ ruleId: 'SES-IDP-001', statement: { index: 1, sid: 'Anyone' } })] });
+  });
+
+  it('an eventually consistent re-read: still open once, compliant on the next try, is compliant', async () => {
+    const { report, reread } = await planAndRun(stripInput(), [identityPolicyState(mixedDocument), identityPolicyState(mixedDocument), identityPolicyState(goodDocument)]);
+    expect(reread).toHaveBeenCalledTimes(3);
+    expect(report.verification).toEqual({ status: 'compliant' });
+    expect(report.rereadCompliant).toBe(true);
+  });
+
+  it('a re-read after the repair that keeps failing leaves the repair unverified, never compliant', async () => {
+    const plan = planFor(stripInput());
+    const reread = vi.fn<() => Promise<ResourceState>>().mockResolvedValueOnce(identityPolicyState(mixedDocument)).mockRejectedValue(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
+    expect(report.verification).toEqual({ status: 'unverified', why: 'could not re-read the state after the repair: TooManyRequestsException: Rate exceeded' });
+    expect(report.rereadCompliant).toBe(false);
+    expect(report.notes).toEqual(['could not re-read the state after the repair: TooManyRequestsException: Rate exceeded']);
+  });
+
+  it('says it was a race when every resource step was skipped because the state changed since it was read', async () => {
+    const now = await planAndRun(stripInput(), [identityPolicyState(goodDocument)]);
+    expect(now.report.race).toEqual({ kind: 'now-compliant', detail: 'state changed since it was read and is now compliant' });
+    expect(now.report.verification).toBeUndefined();
+    const again = await planAndRun(stripInput(), [identityPolicyState(policyText(anyoneStatement, trustedStatement, foreignStatement))]);
+    expect(again.report.race).toMatchObject({ kind: 'changed-again' });
+  });
+
+  it('retries a throttled step with backoff and counts it done when a later try succeeds', async () => {
+    const waits: number[] = [];
+    sesMock.on(UpdateEmailIdentityPolicyCommand).rejectsOnce(Object.assign(new Error('Too many requests'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })).resolves({});
+    const plan = planFor(stripInput());
+    const report = await executePlan(plan, {
+      senders: senders(),
+      documentOf,
+      reread: vi.fn<() => Promise<ResourceState>>().mockResolvedValueOnce(identityPolicyState(mixedDocument)).mockResolvedValue(identityPolicyState(goodDocument)),
+      judge: identityPolicyJudge(cfg),
+      now: clock,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(sent().map(([op]) => op)).toEqual(['UpdateEmailIdentityPolicy', 'UpdateEmailIdentityPolicy']);
+    expect(report.results).toEqual([expect.objectContaining({ outcome: 'done', detail: 'done on try 2, after transient failures' })]);
+    expect(report.transientFailures).toBeUndefined();
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeLessThanOrEqual(STEP_RETRY.baseDelayMs);
+  });
+
+  it('a step still throttled after every try fails transiently: the report says so, so the invocation fails and is retried', async () => {
+    sesMock.on(UpdateEmailIdentityPolicyCommand).rejects(Object.assign(new Error('Too many requests'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }));
+    const { report } = await planAndRun(stripInput());
+    expect(sent().map(([op]) => op)).toEqual(Array.from({ length: STEP_RETRY.attempts }, () => 'UpdateEmailIdentityPolicy'));
+    expect(report.results).toEqual([
+      expect.objectContaining({ outcome: 'failed', detail: `TooManyRequestsException: Too many requests (transient: still failing after ${STEP_RETRY.attempts} tries; the event is retried)` }),
+    ]);
+    expect(report.transientFailures).toEqual(['s1 (ses.put-identity-policy): TooManyRequestsException: Too many requests']);
+  });
+
+  it('a refusal (AccessDenied) is not retried: retrying cannot change the answer, and the failure is reported at once', async () => {
+    sesMock.on(UpdateEmailIdentityPolicyCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 403 } }));
+    const { report } = await planAndRun(stripInput());
+    expect(sent().map(([op]) => op)).toEqual(['UpdateEmailIdentityPolicy']);
+    expect(report.results).toEqual([expect.objectContaining({ outcome: 'failed', detail: 'AccessDeniedException: not authorized' })]);
+    expect(report.transientFailures).toBeUndefined();
+  });
+
   it('an empty plan (everything exempt) reads and sends nothing', async () => {
     const exemptFinding: Finding = { ...quarantineFinding(userActor), exemption: { reason: 'approved', expires: '2027-01-01' } };
     const input = baseInput({ change: sendChange(userActor), state: { kind: 'custom-verification-send', templateName: 'w', emailAddress: 'v@example.org' }, judge: () => [], findings: [exemptFinding] });
@@ -627,6 +707,7 @@ describe('step definitions: the commands each step declares are exactly what it 
       { type: 'iam.delete-inline-policy', principalType, principalName: 'n', policyName: 'p' },
     ]),
     { type: 'iam.set-default-policy-version', policyArn: managedArn, versionId: 'v1' },
+    { type: 'iam.create-policy-version', policyArn: managedArn, document: '{}' },
     { type: 'iam.delete-policy-version', policyArn: managedArn, versionId: 'v2' },
     { type: 'iam.remove-user-from-group', groupName: 'g', userName: 'u' },
     { type: 'iam.attach-quarantine-policy', principalType: 'user', principalName: 'u', policyArn: QUARANTINE_ARN },
@@ -646,7 +727,7 @@ describe('step definitions: the commands each step declares are exactly what it 
       iamMock.resetHistory();
       cloudtrailMock.resetHistory();
       const plan: Plan = { strategy: 'revert', dryRun: false, explanation: action.type, notRepaired: [], steps: [step('s1', action)] };
-      const report = await executePlan(plan, { senders: senders(), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock });
+      const report = await executePlan(plan, { senders: senders(), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock, sleep: noWait });
       expect(report.results.map((r) => r.outcome), action.type).toEqual(['done']);
       const declared = commandsOf(action.type);
       const operations = [...sent().map(([op]) => op), ...cloudtrailMock.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, ''))];

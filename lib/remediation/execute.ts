@@ -1,5 +1,6 @@
 import type { Finding, ResourceState } from '../rules/types.ts';
-import { describeError, isNotFound } from '../aws/errors.ts';
+import { describeError } from '../aws/errors.ts';
+import { backoffDelay, retryTransient, sleep as realSleep, STEP_RETRY, type RetryPolicy, type Sleep } from '../aws/retry.ts';
 import { resourceFindings } from './compliance.ts';
 import type { StepSenders } from './step.ts';
 import type { Plan, PlanStep, StepResult } from './types.ts';
@@ -16,6 +17,38 @@ export interface ExecuteDeps {
   now: () => Date;
   /** The state the plan was made from. A re-read that differs from it means someone changed the resource again. */
   planned?: ResourceState;
+  /** How a step that fails transiently (throttled, 5xx, timeout, network) is retried. Default STEP_RETRY. */
+  retry?: RetryPolicy;
+  /** How often the state is re-read after the repair until it is compliant. Default VERIFY_REREADS. */
+  verify?: RetryPolicy;
+  /** Waits between tries (tests pass one that does not wait). */
+  sleep?: Sleep;
+}
+
+/**
+ * IAM and SES are eventually consistent: a read right after a write may still show the old state.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+ * A re-read that still shows a finding is tried again (waits of at most 0.5, 1 and 2 s) before the repair is
+ * called incomplete.
+ */
+export const VERIFY_REREADS: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 };
+
+/**
+ * What the state read after the repair showed. Only `compliant` makes a repair "repaired".
+ * - `compliant`: nothing a change to the resource must answer is left.
+ * - `open`: findings are left (the write did not take, or someone changed it again); `findings` says which.
+ * - `unverified`: the state could not be read or judged after the repair, so nobody knows.
+ */
+export type Verification = { status: 'compliant' } | { status: 'open'; findings: Finding[] } | { status: 'unverified'; why: string };
+
+/**
+ * The resource steps were not sent because the state changed between the read the plan was made from and
+ * the read just before writing: it became compliant (someone fixed it), or it changed again and is still
+ * noncompliant (that newer change has its own event and decision).
+ */
+export interface Race {
+  kind: 'now-compliant' | 'changed-again';
+  detail: string;
 }
 
 export interface ExecutionReport {
@@ -26,18 +59,34 @@ export interface ExecutionReport {
    * not be read or judged.
    */
   rereadCompliant: boolean;
+  /** What the re-read after the steps showed; absent when nothing was sent (dry-run, empty plan, a race). */
+  verification?: Verification;
+  /** Present when the resource steps were skipped because the state changed since it was read. */
+  race?: Race;
+  /**
+   * Steps that failed transiently even after retries, as `sN (type): error`. Non-empty means the invocation
+   * must fail so that Lambda retries the event, and no idempotency record may keep this outcome.
+   */
+  transientFailures?: string[];
   /** The state read after the repair (or at the race check, when nothing was done). */
   after?: ResourceState;
   /** What went wrong around the steps (a re-read that failed), in words; the step results carry the rest. */
   notes?: string[];
 }
 
+const NOW_COMPLIANT = 'state changed since it was read and is now compliant';
+const CHANGED_AGAIN =
+  'state changed again since it was read and is still noncompliant: the newer change is judged on its own event, not overwritten from an older reading';
+
 /**
  * The only code that changes AWS. Steps run one at a time, in plan order, each mapped to exactly one
  * SDK command, each outcome recorded: a failed step does not stop the others (a partial repair beats
- * none) unless a step depends on it. Before writing, the state is read again: events arrive late and
- * twice, and a state that has meanwhile become compliant must not be touched (quarantine steps still
- * run: they answer what the actor did, which a later fix by someone else does not undo).
+ * none) unless a step depends on it. A step that fails transiently is retried with backoff; one that AWS
+ * refuses (AccessDenied, validation) is not — retrying cannot change the answer. Before writing, the state
+ * is read again: events arrive late and twice, and a state that has meanwhile become compliant must not be
+ * touched (quarantine steps still run: they answer what the actor did, which a later fix by someone else
+ * does not undo). After writing, the state is read until it is compliant or the re-reads run out: only
+ * that re-read says whether the repair worked.
  */
 export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecutionReport> {
   const result = (step: PlanStep, outcome: StepResult['outcome'], detail?: string): StepResult => ({
@@ -64,55 +113,98 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   // its own; leave the resource to that decision rather than race it.
   const changedAgain =
     !nowCompliant && current !== undefined && deps.planned !== undefined && deps.documentOf(current.state) !== deps.documentOf(deps.planned);
+  const race: Race | undefined = nowCompliant ? { kind: 'now-compliant', detail: NOW_COMPLIANT } : changedAgain ? { kind: 'changed-again', detail: CHANGED_AGAIN } : undefined;
 
   const results: StepResult[] = [];
+  const transientFailures: string[] = [];
   const byId = new Map<string, StepResult>();
   const actsOnActor = (step: PlanStep): boolean => deps.senders.get(step.action.type)?.definition.actsOnActor === true;
   for (const step of plan.steps) {
     const blocked = (step.dependsOn ?? []).map((id) => ({ id, r: byId.get(id) })).find(({ r }) => r?.outcome !== 'done');
     let outcome: StepResult;
-    if (nowCompliant && !actsOnActor(step)) {
-      outcome = result(step, 'skipped', 'state changed since it was read and is now compliant');
-    } else if (changedAgain && !actsOnActor(step)) {
-      outcome = result(step, 'skipped', 'state changed again since it was read and is still noncompliant: the newer change is judged on its own event, not overwritten from an older reading');
+    if (race && !actsOnActor(step)) {
+      outcome = result(step, 'skipped', race.detail);
     } else if (blocked) {
       const prerequisite = plan.steps.find((s) => s.id === blocked.id);
       const what = prerequisite ? `${blocked.id} (${prerequisite.action.type})` : blocked.id;
       outcome = result(step, 'skipped', `depends on step ${what}, which ${blocked.r ? `was ${blocked.r.outcome}` : 'did not run'}`);
     } else {
-      outcome = await runStep(step, deps, result);
+      const ran = await runStep(step, deps, result);
+      outcome = ran.result;
+      if (ran.transient) transientFailures.push(`${step.id} (${step.action.type}): ${ran.transient}`);
     }
     results.push(outcome);
     byId.set(step.id, outcome);
   }
-  if ((nowCompliant || changedAgain) && results.every((r) => r.outcome === 'skipped')) {
-    return { results, rereadCompliant: current?.compliant ?? false, ...(current && { after: current.state }), ...(notes.length > 0 && { notes }) };
+  const extras = () => ({ ...(transientFailures.length > 0 && { transientFailures }), ...(notes.length > 0 && { notes }) });
+  // A race matters only when it kept a resource step from being sent (a plan of quarantine steps alone runs anyway).
+  const raced = race && plan.steps.some((step) => !actsOnActor(step)) ? race : undefined;
+  if (raced && results.every((r) => r.outcome === 'skipped')) {
+    return { results, rereadCompliant: current?.compliant ?? false, race: raced, ...(current && { after: current.state }), ...extras() };
   }
 
-  const after = await readAndJudge(deps, 'after the repair', notes);
+  // Only a write to the resource can still be propagating; after quarantine alone the first re-read is the answer.
+  const resourceWritten = plan.steps.some((step, i) => !actsOnActor(step) && results[i]?.outcome === 'done');
+  const after = await verify(deps, resourceWritten, notes);
   return {
     results,
-    rereadCompliant: after?.compliant ?? false,
-    ...(after && { after: after.state }),
-    ...(notes.length > 0 && { notes }),
+    rereadCompliant: after.verification.status === 'compliant',
+    verification: after.verification,
+    ...(raced && { race: raced }),
+    ...(after.state && { after: after.state }),
+    ...extras(),
   };
 }
 
-async function runStep(step: PlanStep, deps: ExecuteDeps, result: (step: PlanStep, outcome: StepResult['outcome'], detail?: string) => StepResult): Promise<StepResult> {
+/**
+ * Re-reads until the state is compliant. Only a write to the resource can still be propagating, so without
+ * one the first re-read is the answer.
+ */
+async function verify(deps: ExecuteDeps, resourceWritten: boolean, notes: string[]): Promise<{ verification: Verification; state?: ResourceState }> {
+  const policy = deps.verify ?? VERIFY_REREADS;
+  const tries = resourceWritten ? Math.max(1, policy.attempts) : 1;
+  const wait = deps.sleep ?? realSleep;
+  let last: Reading | undefined;
+  const failedReads: string[] = [];
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    if (attempt > 1) await wait(backoffDelay(attempt - 1, policy));
+    const reading = await readAndJudge(deps, 'after the repair', failedReads);
+    if (reading) last = reading;
+    if (reading?.compliant) break;
+  }
+  // Only the last word on a failed re-read matters when a later one succeeded.
+  if (!last) {
+    notes.push(...failedReads.slice(-1));
+    return { verification: { status: 'unverified', why: failedReads.at(-1) ?? 'the state could not be re-read after the repair' } };
+  }
+  if (last.compliant) return { verification: { status: 'compliant' }, state: last.state };
+  if (last.judgeError) {
+    notes.push(last.judgeError);
+    return { verification: { status: 'unverified', why: last.judgeError }, state: last.state };
+  }
+  return { verification: { status: 'open', findings: last.open }, state: last.state };
+}
+
+async function runStep(
+  step: PlanStep,
+  deps: ExecuteDeps,
+  result: (step: PlanStep, outcome: StepResult['outcome'], detail?: string) => StepResult,
+): Promise<{ result: StepResult; transient?: string }> {
   const bound = deps.senders.get(step.action.type);
   if (!bound) {
     // A plan this function cannot carry out is a wiring defect; it must show in the alert, not vanish.
-    return result(step, 'failed', `this function has no sender for ${step.action.type}: it is not wired for that repair`);
+    return { result: result(step, 'failed', `this function has no sender for ${step.action.type}: it is not wired for that repair`) };
   }
-  try {
-    await bound.send(step.action);
-    return result(step, 'done');
-  } catch (error) {
-    if (bound.definition.removes && isNotFound(error)) {
-      return result(step, 'done', `already gone: AWS answered ${describeError(error)}`);
-    }
-    return result(step, 'failed', describeError(error));
+  const sent = await retryTransient(() => bound.send(step.action), { policy: deps.retry ?? STEP_RETRY, sleep: deps.sleep ?? realSleep });
+  if (sent.ok) return { result: result(step, 'done', sent.attempts > 1 ? `done on try ${sent.attempts}, after transient failures` : undefined) };
+  const error = describeError(sent.error);
+  if (sent.kind === 'not-found' && bound.definition.removes) {
+    return { result: result(step, 'done', `already gone: AWS answered ${error}`) };
   }
+  if (sent.kind === 'transient') {
+    return { result: result(step, 'failed', `${error} (transient: still failing after ${sent.attempts} tries; the event is retried)`), transient: error };
+  }
+  return { result: result(step, 'failed', error) };
 }
 
 interface Reading {
@@ -123,6 +215,10 @@ interface Reading {
    * false when judge threw.
    */
   compliant: boolean;
+  /** The findings left (empty when compliant). */
+  open: Finding[];
+  /** Why the state could not be judged, when judge threw. */
+  judgeError?: string;
 }
 
 async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): Promise<Reading | undefined> {
@@ -134,9 +230,11 @@ async function readAndJudge(deps: ExecuteDeps, when: string, notes: string[]): P
     return undefined;
   }
   try {
-    return { state, compliant: resourceFindings(deps.judge(state)).length === 0 };
+    const open = resourceFindings(deps.judge(state));
+    return { state, compliant: open.length === 0, open };
   } catch (error) {
-    notes.push(`could not judge the state re-read ${when}: ${describeError(error)}`);
-    return { state, compliant: false };
+    const why = `could not judge the state re-read ${when}: ${describeError(error)}`;
+    if (when !== 'after the repair') notes.push(why);
+    return { state, compliant: false, open: [], judgeError: why };
   }
 }

@@ -22,6 +22,8 @@ import {
   ownSnsDestination,
   phishingTemplate,
   policyInEffect,
+  policyVersion,
+  sendOnlyDocument,
   policyText,
   quarantineFinding,
   roleActor,
@@ -254,27 +256,15 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
 
   it.each([
     {
-      name: 'set-default-version with several other versions: IAM does not record the previous default, so alert only',
-      change: iamChange({ operation: 'set-default-version', policyArn: managedArn, versionId: 'v1' }),
-      versions: [{ versionId: 'v3', isDefault: false }, { versionId: 'v2', isDefault: false }, { versionId: 'v1', isDefault: true }],
-      explanation: /IAM does not record which version of .* was default before v1, and 2 other versions exist \(v3, v2\)/,
-    },
-    {
-      name: 'create-version as default when it is the only version: nothing to roll back to',
-      change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v1', setAsDefault: true }),
-      versions: [{ versionId: 'v1', isDefault: true }],
-      explanation: /v1 is the only version/,
-    },
-    {
-      name: 'versions that could not be read: alert only',
+      name: 'versions that could not be read: alert only (no version can be judged, none is restored unjudged)',
       change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v2', setAsDefault: true }),
       versions: undefined,
-      explanation: /could not be read/,
+      explanation: /could not be read, so no version can be judged/,
     },
     {
       name: 'an AWS managed policy can only be detached, never edited',
       change: iamChange({ operation: 'set-default-version', policyArn: 'arn:aws:iam::aws:policy/AmazonSESFullAccess', versionId: 'v9' }),
-      versions: [{ versionId: 'v9', isDefault: true }, { versionId: 'v8', isDefault: false }],
+      versions: [policyVersion('v9', true, sesAdminDocument), policyVersion('v8', false, sendOnlyDocument)],
       explanation: /AWS managed policy: it can only be detached, never edited/,
     },
   ])('$name', ({ change, versions, explanation }) => {
@@ -286,30 +276,30 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
     expect(plan.notRepaired[0]?.reason).toMatch(explanation);
   });
 
-  it('create-version rolls back to the newest other version by creation date, whatever order IAM listed them in', () => {
+  it('set-default-version with several other versions: the newest compliant one is restored (IAM does not record the previous default)', () => {
+    const versions = [policyVersion('v3', false, sesAdminDocument), policyVersion('v2', false, sendOnlyDocument), policyVersion('v1', true, sesAdminDocument)];
+    const plan = planFor(input({ change: iamChange({ operation: 'set-default-version', policyArn: managedArn, versionId: 'v1' }), state: iamState(changedV('v1'), [bob], versions), judge: iamJudge(cfg) }));
+    expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.set-default-policy-version', policyArn: managedArn, versionId: 'v2' }]);
+    expect(plan.explanation).toMatch(/Not restored: v3 is not compliant under today's rules \(IAM-SES-001\)/);
+  });
+
+  it('create-version as default when it is the only version: strip it into a new version when something compliant is left, else detach', () => {
+    const plan = planFor(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v1', setAsDefault: true }), state: iamState(changedV('v1'), [bob], [policyVersion('v1', true, sesAdminDocument)]), judge: iamJudge(cfg) }));
+    expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.detach-policy', principalType: 'user', principalName: 'bob', policyArn: managedArn }]);
+    expect(plan.explanation).toMatch(/Every statement of v1 violates the perimeter .* detached from user bob/);
+  });
+
+  it('create-version rolls back to the newest compliant version by creation date, whatever order IAM listed them in', () => {
     const versions = [
-      { versionId: 'v2', isDefault: false, createDate: '2026-01-01T00:00:00Z' },
-      { versionId: 'v7', isDefault: true, createDate: '2026-11-24T09:59:00Z' },
-      { versionId: 'v6', isDefault: false, createDate: '2026-06-01T00:00:00Z' },
+      policyVersion('v2', false, sendOnlyDocument, '2026-01-01T00:00:00Z'),
+      policyVersion('v7', true, sesAdminDocument, '2026-11-24T09:59:00Z'),
+      policyVersion('v6', false, sendOnlyDocument, '2026-06-01T00:00:00Z'),
     ];
     const plan = planFor(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v7', setAsDefault: true }), state: iamState(changedV('v7'), [bob], versions), judge: iamJudge(cfg) }));
     expect(plan.steps.map((s) => [s.id, s.action, s.dependsOn])).toEqual([
       ['s1', { type: 'iam.set-default-policy-version', policyArn: managedArn, versionId: 'v6' }, undefined],
       ['s2', { type: 'iam.delete-policy-version', policyArn: managedArn, versionId: 'v7' }, ['s1']],
     ]);
-  });
-
-  it('create-version whose version is already deleted: already gone', () => {
-    const plan = planFor(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v3', setAsDefault: false }), state: iamState(changedV('v1'), [bob], [{ versionId: 'v1', isDefault: true }]), judge: iamJudge(cfg) }));
-    expect(plan.steps).toEqual([]);
-    expect(plan.explanation).toMatch(/v3 of .* no longer exists: it is already gone/);
-  });
-
-  it('set-default-version whose version is no longer default: already rolled back', () => {
-    const versions = [{ versionId: 'v2', isDefault: true }, { versionId: 'v1', isDefault: false }];
-    const plan = planFor(input({ change: iamChange({ operation: 'set-default-version', policyArn: managedArn, versionId: 'v1' }), state: iamState(changedV('v2'), [bob], versions), judge: iamJudge(cfg) }));
-    expect(plan.steps).toEqual([]);
-    expect(plan.explanation).toMatch(/no longer the default version/);
   });
 
   it('inline policy with a noncompliant baseline is deleted and the explanation says why', () => {

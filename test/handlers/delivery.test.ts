@@ -33,7 +33,8 @@ describe('duplicate delivery (EventBridge delivers at least once; idempotency on
 
     expect(h.sesv2.commandCalls(DeleteEmailIdentityPolicyCommand).map((c) => c.args[0].input)).toEqual([{ EmailIdentity: 'example.com', PolicyName: 'allow-all' }]);
     expect(h.awsCommands()).toEqual(commandsAfterFirst);
-    expect(second).toEqual(first);
+    // The same decision, but this invocation alerted nobody: the stored record answered.
+    expect(second).toEqual({ ...first, alerted: false, duplicate: true });
     expect(first).toMatchObject({ eventId: event.detail.eventID, verdict: 'noncompliant', steps: ['ses.delete-identity-policy:done'], alerted: true });
     expect(h.publishedAlerts().map((p) => p.alert.outcome)).toEqual(['repaired']);
   });
@@ -70,7 +71,7 @@ describe('duplicate delivery (EventBridge delivers at least once; idempotency on
     const first = await (await h.coldStart('identity-policy', enforceConfig()))(event);
     const second = await (await h.coldStart('identity-policy', enforceConfig()))(event);
 
-    expect(second).toEqual(first);
+    expect(second).toEqual({ ...first, alerted: false, duplicate: true });
     expect(h.awsWrites()).toEqual(['DeleteEmailIdentityPolicyCommand']);
     expect(h.sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
@@ -104,7 +105,40 @@ describe('a failed repair step (DESIGN §4: every step outcome goes into the ale
       expect.objectContaining({ id: 's2', action: 'cloudtrail.verify-event', ruleIds: ['SES-IDP-001'], outcome: 'done' }),
       expect.objectContaining({ id: 's3', action: 'iam.attach-quarantine-policy', ruleIds: ['SES-IDP-001'], outcome: 'done' }),
     ]);
-    expect(published?.alert.errors).toEqual([`step s1 (ses.delete-identity-policy) failed: AccessDeniedException: ${denied.message}`]);
+    expect(published?.alert.errors).toEqual([
+      `step s1 (ses.delete-identity-policy) failed: AccessDeniedException: ${denied.message}`,
+      expect.stringMatching(/^after the repair the state re-read is still noncompliant: SES-IDP-004: /),
+    ]);
+    expect(published?.alert.verification).toMatchObject({ status: 'open', open: [{ ruleId: 'SES-IDP-004' }] });
+    // A refusal is answered at once: the invocation succeeds (nothing to retry) and the delete was sent once.
+    expect(published?.alert.retry).toBeNull();
+  });
+});
+
+describe('a transient repair failure (DESIGN §4: retried, then the invocation fails so EventBridge/Lambda retry it)', () => {
+  it('a delete throttled on every try rejects the invocation with the repair-failed alert; no stored decision answers the retry, which repairs', async () => {
+    const { policies } = fakeIdentityPolicies(h.sesv2, { 'example.com': { 'allow-all': publicDocument } });
+    const throttled = new TooManyRequestsException({ message: 'Too many requests.', $metadata: { httpStatusCode: 429 } });
+    h.sesv2.on(DeleteEmailIdentityPolicyCommand).rejects(throttled);
+    const invoke = await h.coldStart('identity-policy', enforceConfig());
+    const { UndecidedEventError } = await import('../../lib/guard/event-handling.ts');
+    const event = sample(PUBLIC_SAMPLE);
+
+    await expect(invoke(event)).rejects.toBeInstanceOf(UndecidedEventError);
+    const { STEP_RETRY } = await import('../../lib/aws/retry.ts');
+    expect(h.sesv2.commandCalls(DeleteEmailIdentityPolicyCommand)).toHaveLength(STEP_RETRY.attempts);
+    const [failed, ...more] = h.publishedAlerts();
+    expect(more).toEqual([]);
+    expect(failed?.alert).toMatchObject({ outcome: 'repair-failed', retry: expect.stringContaining('TooManyRequestsException') });
+    expect(failed?.alert.summary).toContain('Lambda retries the event');
+
+    // Lambda's retry: SES answers now, and the event is decided afresh (nothing stored stands in the way).
+    h.sesv2.on(DeleteEmailIdentityPolicyCommand).callsFake(async (input: { EmailIdentity?: string; PolicyName?: string }) => {
+      delete policies[input.EmailIdentity ?? '']?.[input.PolicyName ?? ''];
+      return {};
+    });
+    expect(await invoke(event)).toMatchObject({ verdict: 'noncompliant', steps: ['ses.delete-identity-policy:done'], alerted: true });
+    expect(h.publishedAlerts().map((p) => p.alert.outcome)).toEqual(['repair-failed', 'repaired']);
   });
 });
 

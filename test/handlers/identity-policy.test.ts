@@ -148,10 +148,10 @@ describe('identity-policy function: the re-read before writing (DESIGN §4: chan
     expect(published?.alert.remediation?.steps).toEqual([
       expect.objectContaining({ id: 's1', action: 'ses.delete-identity-policy', outcome: 'skipped', detail: 'state changed since it was read and is now compliant' }),
     ]);
-    // Not "repaired" (nothing was written), and not blamed on an alert-only configuration either.
-    expect(published?.alert).toMatchObject({ outcome: 'alert-only', severity: 'critical' });
+    // Not "repaired" (nothing was written), and not blamed on an alert-only configuration either: a race.
+    expect(published?.alert).toMatchObject({ outcome: 'raced', severity: 'low', race: { kind: 'now-compliant' } });
     expect(published?.alert.summary).toBe(
-      `CreateEmailIdentityPolicy by arn:aws:iam::${ACCOUNT}:user/ci-legacy was noncompliant; the planned repair was not sent: state changed since it was read and is now compliant.`,
+      `CreateEmailIdentityPolicy by arn:aws:iam::${ACCOUNT}:user/ci-legacy was noncompliant, but the resource changed while the guard was deciding and is now compliant: the repair was not sent.`,
     );
     expect(published?.alert).toMatchObject({ errors: [], document: { before: bad, after: fixed } });
   });

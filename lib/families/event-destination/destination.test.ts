@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventDestinationInputSchema, normaliseEventType, toEventDestination } from './destination.ts';
+import { EventDestinationInputSchema, fromSesEventDestination, normaliseEventType, toEventDestination } from './destination.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:444455556666:mail-events';
 
@@ -50,5 +50,20 @@ describe('event destination input: one normaliser for CloudTrail records and che
     ['send', 'SEND'],
   ])('event type %s is %s in v2 spelling', (v1, v2) => {
     expect(normaliseEventType(v1)).toBe(v2);
+  });
+});
+
+describe('a destination SES returns without the ARN it sends to is unreadable: invalid, never compliant', () => {
+  it.each([
+    { name: 'SNS without TopicArn', member: { SnsDestination: {} } },
+    { name: 'EventBridge without EventBusArn', member: { EventBridgeDestination: {} } },
+    { name: 'Pinpoint without ApplicationArn', member: { PinpointDestination: {} } },
+    { name: 'Firehose without its role', member: { KinesisFirehoseDestination: { DeliveryStreamArn: 'arn:aws:firehose:eu-west-1:111122223333:deliverystream/s' } } },
+  ])('$name', async ({ member }) => {
+    const { default: family } = await import('./index.ts');
+    // The SDK types these members as required; a response is still untrusted input, so test it without them.
+    const destination = fromSesEventDestination({ Name: 'd', Enabled: true, MatchingEventTypes: ['SEND'], ...member } as Parameters<typeof fromSesEventDestination>[0]);
+    const state = { kind: 'event-destination' as const, configurationSet: 'c', configurationSetArn: 'arn:aws:ses:eu-west-1:111122223333:configuration-set/c', destination };
+    expect(family.states['event-destination'].unreadable(state)).toEqual([expect.stringMatching(/^event destination "d" of configuration set "c": .* has no ARN/)]);
   });
 });

@@ -114,15 +114,17 @@ export function fromSesEventDestination(destination: SdkEventDestination): Event
     name: destination.Name ?? '',
     enabled: destination.Enabled ?? false,
     matchingEventTypes: [...(destination.MatchingEventTypes ?? [])],
-    ...(SnsDestination?.TopicArn !== undefined && { snsDestination: { topicArn: SnsDestination.TopicArn } }),
+    // A member SES returns without its ARN is kept with an empty one: the state facet reports it as
+    // unreadable (dropping it would make a destination nobody can judge look compliant).
+    ...(SnsDestination && { snsDestination: { topicArn: SnsDestination.TopicArn ?? '' } }),
     ...(KinesisFirehoseDestination && {
       kinesisFirehoseDestination: {
         deliveryStreamArn: KinesisFirehoseDestination.DeliveryStreamArn ?? '',
         iamRoleArn: KinesisFirehoseDestination.IamRoleArn ?? '',
       },
     }),
-    ...(EventBridgeDestination?.EventBusArn !== undefined && { eventBridgeDestination: { eventBusArn: EventBridgeDestination.EventBusArn } }),
-    ...(PinpointDestination?.ApplicationArn !== undefined && { pinpointDestination: { applicationArn: PinpointDestination.ApplicationArn } }),
+    ...(EventBridgeDestination && { eventBridgeDestination: { eventBusArn: EventBridgeDestination.EventBusArn ?? '' } }),
+    ...(PinpointDestination && { pinpointDestination: { applicationArn: PinpointDestination.ApplicationArn ?? '' } }),
     ...(CloudWatchDestination && {
       cloudWatchDestination: {
         dimensionConfigurations: (CloudWatchDestination.DimensionConfigurations ?? []).map((dimension) => ({

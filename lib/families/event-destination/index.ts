@@ -5,7 +5,7 @@ import { eventDestinationInventory } from './inventory.ts';
 import { EVENT_DESTINATION_CHECK } from './check.ts';
 import { EVENT_DESTINATION_EVENTS } from './events.ts';
 import { planEventDestinationRepair } from './plan.ts';
-import { EVENT_DESTINATION_RULES } from './rules.ts';
+import { EVENT_DESTINATION_RULES, targetsOf } from './rules.ts';
 import { configurationSetArn, offlineEventDestination, readEventDestination } from './state.ts';
 import { DELETE_EVENT_DESTINATION, UPDATE_EVENT_DESTINATION } from './steps.ts';
 import type { EventDestinationChange, EventDestinationState } from './types.ts';
@@ -22,7 +22,12 @@ export const eventDestination: Family<EventDestinationChange, EventDestinationSt
     'event-destination': {
       resource: (state) => state.configurationSetArn,
       document: (state) => (state.destination ? JSON.stringify(state.destination, null, 2) : null),
-      unreadable: () => [],
+      unreadable: (state) =>
+        state.destination
+          ? targetsOf(state.destination)
+              .filter((target) => target.arn === '')
+              .map((target) => `event destination "${state.destination?.name}" of configuration set "${state.configurationSet}": its ${target.what} has no ARN`)
+          : [],
       baseline: (state) =>
         state.destination ? { key: `${state.configurationSetArn}#destination/${state.destination.name}`, document: JSON.stringify(state.destination) } : undefined,
     },

@@ -16,7 +16,7 @@ interface DestinationTarget {
   arn: string;
 }
 
-function targetsOf(destination: EventDestination): DestinationTarget[] {
+export function targetsOf(destination: EventDestination): DestinationTarget[] {
   const targets: DestinationTarget[] = [];
   if (destination.snsDestination) targets.push({ what: 'SNS topic', arn: destination.snsDestination.topicArn });
   if (destination.kinesisFirehoseDestination) {

@@ -66,3 +66,21 @@ describe('an inline policy is repaired like any document: strip before delete', 
     expect(written.Statement.map((s) => s.Sid)).toEqual(['ReadLogs']);
   });
 });
+
+describe('membership and attachment alerts show the link itself, not an unchanged policy document', () => {
+  const sidecarOf = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../events/iam-grant/${name}.state.json`, import.meta.url), 'utf8'));
+
+  it('AddUserToGroup: the document is the membership (there is no policy document of its own), so the alert has a diff to show', async () => {
+    const name = 'add-user-to-group-mail-admins';
+    const decision = await decideEvent(load(name), deps(sidecarOf(name)));
+    expect(decision.verdict).toBe('noncompliant');
+    expect(JSON.parse(decision.before ?? 'null')).toEqual({ user: 'arn:aws:iam::111122223333:user/ci-legacy', group: 'mail-admins', member: true });
+    expect(decision.plan?.steps.map((s) => s.action.type)).toEqual(['iam.remove-user-from-group']);
+  });
+
+  it('AttachUserPolicy: the document is the attachment', async () => {
+    const name = 'attach-user-policy-ses-full-access-non-admin';
+    const decision = await decideEvent(load(name), deps(sidecarOf(name)));
+    expect(JSON.parse(decision.before ?? 'null')).toEqual({ principal: 'arn:aws:iam::111122223333:user/dev-bob', policy: SES_FULL, attached: true });
+  });
+});

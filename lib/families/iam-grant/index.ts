@@ -9,6 +9,7 @@ import { iamGrantInventory } from './inventory.ts';
 import { offlineIamGrant } from './offline.ts';
 import { planIamGrantRepair } from './plan.ts';
 import { IAM_GRANT_RULES } from './rules.ts';
+import { grantDocument, grantNotes } from './grant-truth.ts';
 import { readIamGrant } from './state.ts';
 import { IAM_GRANT_STEPS } from './steps.ts';
 import { IAM_TRUST_RULES } from './trust-rules.ts';
@@ -43,7 +44,8 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
   states: {
     'iam-grant': {
       resource: (state) => state.trust?.roleArn ?? state.changedPolicy?.source ?? state.principals[0]?.arn ?? 'iam',
-      document: (state) => (state.trust ? state.trust.rawDocument : (state.changedPolicy?.rawDocument ?? null)),
+      document: (state) => (state.trust ? state.trust.rawDocument : grantDocument(state)),
+      notes: grantNotes,
       unreadable: (state) => {
         const trustErrors = (state.trust?.parseErrors ?? []).map((e) => `trust policy of ${state.trust?.roleArn ?? 'the role'}: ${e}`);
         const policies = [state.changedPolicy, ...(state.gainedPolicies ?? []), ...state.principals.flatMap((p) => p.policies)];

@@ -9,6 +9,7 @@ import { isNotFound } from '../../aws/errors.ts';
 import { collectPages } from '../../aws/pagination.ts';
 import type { FamilyInventory, InventoryEntry, InventoryItem, InventoryScope } from '../family.ts';
 import { readPolicyDocument } from '../policy-document.ts';
+import { attachmentTruth } from './grant-truth.ts';
 import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState } from './types.ts';
 
 /**
@@ -139,7 +140,7 @@ class IndexedAccount {
     const own = await this.ownPolicies(ref);
     const groups = ref.type === 'user' ? (this.index.users.get(ref.name)?.groups ?? []) : [];
     const viaGroups = await Promise.all(groups.map(async (group) => (await this.ownPolicies({ type: 'group', name: group })).map((p) => ({ ...p, viaGroup: group }))));
-    return { principal: ref, arn: record.arn, policies: [...own, ...viaGroups.flat()] };
+    return { principal: ref, arn: record.arn, policies: [...own, ...viaGroups.flat()], ...(ref.type === 'user' && { groups }) };
   }
 
   /** Who holds what `ref` holds: itself, and for a group every member (the group first). */
@@ -158,10 +159,12 @@ class IndexedAccount {
     const principals = await this.reachedBy(ref);
     const base = (suffix: string) => ({ ...where.changeBase(`${keyOf(ref)}#${suffix}`), family: 'iam-grant' as const });
     const attachments = await Promise.all(
-      record.attached.map(async (policyArn): Promise<InventoryItem<IamGrantChange, IamGrantState>> => ({
-        change: { ...base(policyArn), operation: 'attach', principal: ref, policyArn },
-        state: { kind: 'iam-grant', changedPolicy: await this.managed(policyArn), principals },
-      })),
+      record.attached.map(async (policyArn): Promise<InventoryItem<IamGrantChange, IamGrantState>> => {
+        const change = { ...base(policyArn), operation: 'attach' as const, principal: ref, policyArn };
+        const changedPolicy = await this.managed(policyArn);
+        // The attachment truth, as the live reader states it: the executor compares the two readings.
+        return { change, state: { kind: 'iam-grant', changedPolicy, principals, ...attachmentTruth(change, changedPolicy, principals, change.region, change.accountId) } };
+      }),
     );
     const inlines = record.inline.map(
       (policy): InventoryItem<IamGrantChange, IamGrantState> => ({

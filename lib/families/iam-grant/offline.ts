@@ -3,7 +3,8 @@ import { readPolicyInput } from '../policy-document.ts';
 import { InvalidStateSidecarError, StateUnavailableOfflineError } from '../state-errors.ts';
 import { offlineRoleTrust } from './trust-state.ts';
 import { parseStateSidecar, type SidecarPrincipal, type StateSidecar } from './sidecar.ts';
-import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState } from './types.ts';
+import { attachmentTruth, membershipTruth } from './grant-truth.ts';
+import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState, type PolicyVersion } from './types.ts';
 
 /**
  * The state for `sesguard replay` without AWS: what the IAM event asked for, as if it had taken effect,
@@ -40,7 +41,9 @@ class OfflineIam {
       case 'attach': {
         const changedPolicy = this.#policy(change.policyArn) ?? this.#unavailable(`the document of ${change.policyArn}`, 'attach');
         this.#addPolicy(change.principal, change.policyArn);
-        return { kind: 'iam-grant', changedPolicy, principals: this.#principalsReachedBy([change.principal]) };
+        const principals = this.#principalsReachedBy([change.principal]);
+        // Replay applies the event: the attachment is in place (the live reader asks IAM instead).
+        return { kind: 'iam-grant', changedPolicy, principals, ...attachmentTruth(change, changedPolicy, principals, change.region, change.accountId) };
       }
       case 'put-inline': {
         const source = inlinePolicySource(change.principal.type, change.principal.name, change.policyName);
@@ -71,11 +74,13 @@ class OfflineIam {
         }
         const user: IamPrincipalRef = { type: 'user', name: change.userName };
         this.#extraGroups.set(change.userName, [change.groupName]);
+        const principals = this.#principalsReachedBy([user]);
         return {
           kind: 'iam-grant',
           changedPolicy: null,
-          principals: this.#principalsReachedBy([user]),
+          principals,
           gainedPolicies: this.#ownPolicies({ type: 'group', name: change.groupName }).map((policy) => ({ ...policy, viaGroup: change.groupName })),
+          ...membershipTruth(change, principals, change.region, change.accountId),
         };
       }
       case 'update-trust':
@@ -92,7 +97,20 @@ class OfflineIam {
       kind: 'iam-grant',
       changedPolicy,
       principals: this.#principalsReachedBy(holders),
-      ...(this.#sidecar.versions && { versions: this.#sidecar.versions.map(({ versionId, isDefault, createDate }) => ({ versionId, isDefault, ...(createDate !== undefined && { createDate }) })) }),
+      ...(this.#sidecar.versions && { versions: this.#sidecar.versions.map((version) => this.#version(version, changedPolicy)) }),
+    };
+  }
+
+  /** A sidecar version with its document: the sidecar's, or for the version in effect the document judged. */
+  #version(version: NonNullable<StateSidecar['versions']>[number], changedPolicy: IamPolicyInEffect): PolicyVersion {
+    const { versionId, isDefault, createDate } = version;
+    const inEffect = changedPolicy.versionId === versionId || (changedPolicy.versionId === undefined && isDefault);
+    const read = version.document !== undefined ? readPolicyInput(version.document) : inEffect ? changedPolicy : undefined;
+    return {
+      versionId,
+      isDefault,
+      ...(createDate !== undefined && { createDate }),
+      ...(read && { rawDocument: read.rawDocument, document: read.document, ...(read.parseErrors && { parseErrors: read.parseErrors }) }),
     };
   }
 
@@ -153,11 +171,13 @@ class OfflineIam {
   }
 
   #state(ref: IamPrincipalRef): IamPrincipalState {
-    const viaGroups = ref.type === 'user' ? this.#groupsOf(ref.name).flatMap((group) => this.#ownPolicies({ type: 'group', name: group }).map((policy) => ({ ...policy, viaGroup: group }))) : [];
+    const groups = ref.type === 'user' ? this.#groupsOf(ref.name) : [];
+    const viaGroups = groups.flatMap((group) => this.#ownPolicies({ type: 'group', name: group }).map((policy) => ({ ...policy, viaGroup: group })));
     return {
       principal: ref,
       arn: this.#entry(ref)?.arn ?? iamPrincipalArn(this.change.region, this.change.accountId, ref.type, ref.name),
       policies: [...this.#ownPolicies(ref), ...viaGroups],
+      ...(ref.type === 'user' && { groups }),
     };
   }
 

@@ -1,11 +1,13 @@
 import { decodePolicyDocumentText, parsePolicy } from '../../policy/index.ts';
-import { planDocumentRepair, splitByAction } from '../../remediation/document-repair.ts';
-import { uniqueRuleIds } from '../../remediation/compliance.ts';
+import { planDocumentRepair, splitByAction, stripViolations } from '../../remediation/document-repair.ts';
+import { resourceFindings, uniqueRuleIds } from '../../remediation/compliance.ts';
+import type { Policy } from '../../policy/types.ts';
 import { draftStep } from '../../remediation/step.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan, type FamilyPlanInput } from '../../remediation/types.ts';
 import type { Finding } from '../../rules/types.ts';
 import { describePolicyError } from '../policy-document.ts';
 import {
+  CREATE_POLICY_VERSION,
   DELETE_INLINE_POLICY,
   DELETE_POLICY_VERSION,
   DETACH_POLICY,
@@ -13,7 +15,7 @@ import {
   REMOVE_USER_FROM_GROUP,
   SET_DEFAULT_POLICY_VERSION,
 } from './steps.ts';
-import type { IamGrantChange, IamGrantState, IamPolicyInEffect } from './types.ts';
+import type { IamGrantChange, IamGrantState, IamPolicyInEffect, IamPrincipalRef, PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
 import { isTrustChange } from './trust-events.ts';
 import { planTrustRepair } from './trust-plan.ts';
@@ -67,19 +69,32 @@ export function planIamGrantRepair(input: Input): FamilyPlan {
       return planInlineRepair(input, change, state.changedPolicy, findings, notRepaired);
     case 'create-version':
     case 'set-default-version':
-      return planVersionRollback(change, state, findings, notRepaired, ruleIds, plan);
+      return planVersionRollback(input, change, findings, notRepaired, ruleIds, plan);
   }
 }
 
 /** The grant state as it would be with the inline policy's document replaced. */
-function withInlineDocument(state: IamGrantState, changed: IamPolicyInEffect, rawDocument: string): IamGrantState | { unusable: string } {
+function withInlineDocument(state: IamGrantState, rawDocument: string): IamGrantState | { unusable: string } {
   const parsed = parsePolicy(rawDocument);
   if (!parsed.ok) return { unusable: `it does not parse (${parsed.errors.map(describePolicyError).join('; ')})` };
-  const replaced: IamPolicyInEffect = { source: changed.source, kind: changed.kind, rawDocument, document: parsed.policy, ...(changed.viaGroup !== undefined && { viaGroup: changed.viaGroup }) };
+  return withDocument(state, { rawDocument, document: parsed.policy });
+}
+
+/**
+ * The grant state as it would be with the changed policy's document replaced, for every principal that
+ * holds it (directly or through a group): what the planner judges before it writes a candidate back.
+ */
+function withDocument(state: IamGrantState, replacement: { rawDocument: string; document: Policy; versionId?: string }): IamGrantState {
+  const source = state.changedPolicy?.source;
+  const swap = (policy: IamPolicyInEffect): IamPolicyInEffect => {
+    if (policy.source !== source) return policy;
+    const { parseErrors: _stale, ...rest } = policy;
+    return { ...rest, ...replacement };
+  };
   return {
     ...state,
-    changedPolicy: replaced,
-    principals: state.principals.map((p) => ({ ...p, policies: p.policies.map((policy) => (policy.source === changed.source ? replaced : policy)) })),
+    changedPolicy: state.changedPolicy ? swap(state.changedPolicy) : null,
+    principals: state.principals.map((p) => ({ ...p, policies: p.policies.map(swap) })),
   };
 }
 
@@ -100,7 +115,7 @@ function planInlineRepair(
       state: input.state,
       current: changed.rawDocument,
       strippable: true,
-      withDocument: (document) => withInlineDocument(input.state, changed, document),
+      withDocument: (document) => withInlineDocument(input.state, document),
       // IAM returns documents URL-encoded and the write call takes plain JSON.
       write: (document, reason) =>
         draftStep(PUT_INLINE_POLICY, { type: 'iam.put-inline-policy', ...target, document: decodePolicyDocumentText(document) ?? document }, { ruleIds, reason }),
@@ -111,62 +126,143 @@ function planInlineRepair(
   return repaired.steps.length > 0 ? { ...repaired, strategy: 'revert-grant' } : repaired;
 }
 
+/** IAM keeps at most five versions of a managed policy; CreatePolicyVersion fails with LimitExceeded beyond. */
+export const MAX_POLICY_VERSIONS = 5;
+
+/** The grant state as it would be with the managed policy's default document replaced by `version`'s. */
+function withVersion(state: IamGrantState, version: PolicyVersion & { rawDocument: string; document: Policy }): IamGrantState {
+  return withDocument(state, { rawDocument: version.rawDocument, document: version.document, versionId: version.versionId });
+}
+
+/** "v2 is not compliant under today's rules (IAM-SES-001)", "v3: its document was not read". */
+function judgeVersion(input: Input, version: PolicyVersion): { ok: true } | { ok: false; why: string } {
+  if (version.rawDocument === undefined || version.document === undefined) return { ok: false, why: `${version.versionId}: its document was not read, so it is not restored unjudged` };
+  if (version.document === null) return { ok: false, why: `${version.versionId} does not parse (${(version.parseErrors ?? []).join('; ') || 'unreadable'})` };
+  const remaining = resourceFindings(input.judge(withVersion(input.state, { ...version, rawDocument: version.rawDocument, document: version.document })));
+  return remaining.length === 0 ? { ok: true } : { ok: false, why: `${version.versionId} is not compliant under today's rules (${uniqueRuleIds(remaining).join(', ')})` };
+}
+
 /**
- * A managed policy's bad version. IAM keeps at most five versions and cannot delete the default one, so
- * the default moves back first and the bad version is deleted only once that succeeded.
+ * A managed policy whose default version grants the perimeter (DESIGN §4). Every candidate is judged under
+ * today's rules before it is made the default: the guard's own SetDefaultPolicyVersion is skipped as its own
+ * repair, so a version restored unjudged would never be judged at all. In order:
+ * 1. the newest compliant version becomes the default; a bad version the change created is then deleted
+ *    (IAM cannot delete the default version, so the delete waits for the default to move);
+ * 2. none is compliant: the violating statements are stripped into a new default version, deleting the
+ *    oldest (noncompliant, not in effect) version first when IAM's five are taken;
+ * 3. nothing compliant is left: the policy is detached from the principals who gain through it.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html
  */
 function planVersionRollback(
+  input: Input,
   change: Extract<IamGrantChange, { operation: 'create-version' | 'set-default-version' }>,
-  state: IamGrantState,
   findings: Finding[],
   notRepaired: FamilyPlan['notRepaired'],
   ruleIds: string[],
   plan: (steps: DraftStep[], explanation: string) => FamilyPlan,
 ): FamilyPlan {
+  const { state } = input;
   const { policyArn } = change;
   if (AWS_MANAGED.test(policyArn)) {
     return alertOnly(`${policyArn} is an AWS managed policy: it can only be detached, never edited, so its versions cannot be rolled back.`, findings, notRepaired);
   }
-  const badVersion = change.versionId ?? (change.operation === 'create-version' && change.setAsDefault ? state.changedPolicy?.versionId : undefined);
-  if (badVersion === undefined) return alertOnly(`The event does not say which version of ${policyArn} was created, so nothing is rolled back.`, findings, notRepaired);
-  if (!state.versions) return alertOnly(`The versions of ${policyArn} could not be read, so the previous default version is unknown and nothing is rolled back.`, findings, notRepaired);
+  if (!state.versions || state.versions.length === 0) {
+    return alertOnly(`The versions of ${policyArn} could not be read, so no version can be judged and nothing is rolled back.`, findings, notRepaired);
+  }
   const versions = newestFirst(state.versions);
-  const bad = versions.find((v) => v.versionId === badVersion);
-  const others = versions.filter((v) => v.versionId !== badVersion);
-  const setDefault = (versionId: string, reason: string) => draftStep(SET_DEFAULT_POLICY_VERSION, { type: 'iam.set-default-policy-version', policyArn, versionId }, { ruleIds, reason });
-  const deleteReason = `Delete ${badVersion} of ${policyArn}, which grants SES perimeter actions.`;
+  const inEffect = versions.find((v) => v.isDefault) ?? versions.find((v) => v.versionId === state.changedPolicy?.versionId);
+  if (!inEffect) return alertOnly(`IAM lists no default version of ${policyArn}, so nothing is rolled back.`, findings, notRepaired);
+  const bad = inEffect.versionId;
+  // Delete only what the change made: a version it created. A version it merely made the default existed
+  // before and is left, no longer in effect.
+  const created = change.operation === 'create-version' && change.versionId === bad;
+  const remove = (versionId: string, reason: string, dependsOn: DraftStep[]) =>
+    draftStep(DELETE_POLICY_VERSION, { type: 'iam.delete-policy-version', policyArn, versionId }, { ruleIds, reason, dependsOn });
 
-  if (change.operation === 'set-default-version') {
-    if (bad && !bad.isDefault) {
-      return gone(`${badVersion} of ${policyArn} is no longer the default version: it is already rolled back.`, findings, notRepaired, 'the version is no longer the default');
+  const rejected: string[] = [];
+  for (const candidate of versions.filter((v) => v.versionId !== bad)) {
+    const verdict = judgeVersion(input, candidate);
+    if (!verdict.ok) {
+      rejected.push(verdict.why);
+      continue;
     }
-    // IAM keeps no record of which version was default before; with one other version there is no doubt.
-    if (others.length !== 1 || !others[0]) {
-      return alertOnly(
-        `IAM does not record which version of ${policyArn} was default before ${badVersion}, and ${others.length} other versions exist (${others.map((v) => v.versionId).join(', ') || 'none'}); choose the right one by hand.`,
-        findings,
-        notRepaired,
-      );
-    }
-    const previous = others[0].versionId;
-    const why = `Sets ${previous} of ${policyArn} back as the default version, replacing ${badVersion}, which grants SES perimeter actions.`;
-    return plan([setDefault(previous, why)], why);
+    const why = `Makes ${candidate.versionId} of ${policyArn}, the newest version compliant under today's rules, the default instead of ${bad}, which grants SES perimeter actions.`;
+    const back = draftStep(SET_DEFAULT_POLICY_VERSION, { type: 'iam.set-default-policy-version', policyArn, versionId: candidate.versionId }, { ruleIds, reason: why });
+    const steps = [back, ...(created ? [remove(bad, `Delete ${bad} of ${policyArn}, which this change created and which grants SES perimeter actions.`, [back])] : [])];
+    const deleted = created ? ` ${bad}, which this change created, is then deleted (the default must move before it can be).` : ` ${bad} is left as a version that is not in effect.`;
+    return plan(steps, [why + deleted, ...(rejected.length > 0 ? [`Not restored: ${rejected.join('; ')}.`] : [])].join(' '));
   }
 
-  if (!bad) {
-    return gone(`${badVersion} of ${policyArn} no longer exists: it is already gone, so there is nothing to repair.`, findings, notRepaired, 'the version no longer exists');
+  const none = `No version of ${policyArn} is compliant under today's rules (${[`${bad} is the one in effect`, ...rejected].join('; ')}).`;
+  const stripped = stripIntoNewVersion(input, inEffect, findings);
+  if ('document' in stripped) {
+    const room = versions.length >= MAX_POLICY_VERSIONS ? versions.filter((v) => v.versionId !== bad).at(-1) : undefined;
+    const makeRoom = room
+      ? [remove(room.versionId, `Delete ${room.versionId} of ${policyArn} to make room for the stripped version: IAM keeps at most five versions.`, [])]
+      : [];
+    const why = `Removes ${stripped.listed} from ${bad} of ${policyArn} and makes the result, which is compliant under today's rules, a new default version.`;
+    const createStep = draftStep(CREATE_POLICY_VERSION, { type: 'iam.create-policy-version', policyArn, document: stripped.document }, { ruleIds, reason: why, dependsOn: makeRoom });
+    const cleanup = created ? [remove(bad, `Delete ${bad} of ${policyArn}, which this change created and which grants SES perimeter actions.`, [createStep])] : [];
+    const roomNote = room ? ` IAM keeps at most five versions: ${room.versionId}, the oldest, not in effect and not compliant, is deleted to make room.` : '';
+    return plan([...makeRoom, createStep, ...cleanup], `${none} ${why}${roomNote}${created ? ` ${bad}, which this change created, is then deleted.` : ''}`);
   }
-  const remove = (dependsOn?: DraftStep[]) =>
-    draftStep(DELETE_POLICY_VERSION, { type: 'iam.delete-policy-version', policyArn, versionId: badVersion }, { ruleIds, reason: deleteReason, ...(dependsOn && { dependsOn }) });
-  if (!bad.isDefault) {
-    return plan([remove()], `${badVersion} of ${policyArn} is not the default version, so deleting it is enough.`);
+  return planDetach(input, policyArn, findings, ruleIds, plan, `${none} ${stripped.why}`, notRepaired);
+}
+
+/** The in-effect document without the statements the findings name, if that leaves a compliant document. */
+function stripIntoNewVersion(input: Input, inEffect: PolicyVersion, findings: Finding[]): { document: string; listed: string } | { why: string } {
+  const raw = inEffect.rawDocument ?? input.state.changedPolicy?.rawDocument;
+  if (raw === undefined) return { why: `The document of ${inEffect.versionId} was not read, so its statements cannot be removed.` };
+  const candidate = (document: string): IamGrantState | { unusable: string } => {
+    const parsed = parsePolicy(document);
+    if (!parsed.ok) return { unusable: parsed.errors.map(describePolicyError).join('; ') };
+    return withVersion(input.state, { versionId: 'new', isDefault: true, rawDocument: document, document: parsed.policy });
+  };
+  const stripped = stripViolations(raw, findings, candidate, input.judge);
+  if (stripped.ok) return { document: decodePolicyDocumentText(stripped.document) ?? stripped.document, listed: stripped.listed };
+  switch (stripped.failure) {
+    case 'whole-document':
+      return { why: `${stripped.why}, so removing statements cannot repair it.` };
+    case 'unstrippable':
+      return { why: `Statements cannot be removed because ${stripped.why}.` };
+    case 'nothing-left':
+      // IAM rejects a policy without statements: a version needs at least one.
+      return { why: `Every statement of ${inEffect.versionId} violates the perimeter (${stripped.listed}), so no compliant version can be made from it.` };
+    case 'still-noncompliant':
+      return { why: `Without ${stripped.listed} it ${stripped.why}.` };
   }
-  // The version that was default before is the newest one other than the new version.
-  const previous = others[0];
-  if (!previous) {
-    return alertOnly(`${badVersion} is the only version of ${policyArn}; there is no previous version to roll back to (detach or delete the policy by hand).`, findings, notRepaired);
+}
+
+/**
+ * Detach the policy where it is attached to someone who gains through it: the user or role itself, or the
+ * group through which a member gains. Administrators' own attachments are left alone.
+ */
+function planDetach(
+  input: Input,
+  policyArn: string,
+  findings: Finding[],
+  ruleIds: string[],
+  plan: (steps: DraftStep[], explanation: string) => FamilyPlan,
+  why: string,
+  notRepaired: FamilyPlan['notRepaired'],
+): FamilyPlan {
+  const gaining = new Set(findings.flatMap((f) => (f.fix.kind === 'revert-grant' && f.fix.principalArn ? [f.fix.principalArn] : [])));
+  const points = new Map<string, IamPrincipalRef>();
+  for (const principal of input.state.principals) {
+    if (!gaining.has(principal.arn)) continue;
+    for (const policy of principal.policies) {
+      if (policy.source !== policyArn) continue;
+      const point: IamPrincipalRef = policy.viaGroup !== undefined ? { type: 'group', name: policy.viaGroup } : principal.principal;
+      points.set(`${point.type}/${point.name}`, point);
+    }
   }
-  const back = setDefault(previous.versionId, `Make ${previous.versionId}, the default before ${badVersion} was created, the default version again.`);
-  return plan([back, remove([back])], `Rolls ${policyArn} back to ${previous.versionId} and deletes ${badVersion}, which grants SES perimeter actions (the default must move before the version can be deleted).`);
+  if (points.size === 0) return alertOnly(`${why} Nobody who gains through it could be found to detach it from; fix ${policyArn} by hand.`, findings, notRepaired);
+  const where = [...points.values()].map((p) => `${p.type} ${p.name}`).join(', ');
+  const explanation = `${why} So ${policyArn} is detached from ${where}; the policy itself is left for a person to fix.`;
+  return plan(
+    [...points.values()].map((p) =>
+      draftStep(DETACH_POLICY, { type: 'iam.detach-policy', principalType: p.type, principalName: p.name, policyArn }, { ruleIds, reason: `Detaches ${policyArn} from ${p.type} ${p.name}: no version of it is compliant.` }),
+    ),
+    explanation,
+  );
 }

@@ -117,6 +117,23 @@ const SENDING: Case[] = [
     expected: ['IAM-SES-002@0'],
   },
   {
+    name: 'NotResource excluding only the region IAM events arrive in still sends as any identity elsewhere',
+    changed: doc({ Effect: 'Allow', Action: 'ses:SendEmail', NotResource: 'arn:aws:ses:us-east-1:*:*' }),
+    expected: ['IAM-SES-002@0'],
+    reason: /as any identity of the account in every region its NotResource does not exclude/,
+  },
+  {
+    name: 'every identity of one other region is every identity there',
+    changed: doc({ Effect: 'Allow', Action: 'ses:SendRawEmail', Resource: `arn:aws:ses:eu-west-1:${OWN_ACCOUNT}:identity/*` }),
+    expected: ['IAM-SES-002@0'],
+    reason: /in region eu-west-1/,
+  },
+  {
+    name: 'every identity of another account is not this account\'s identities',
+    changed: doc({ Effect: 'Allow', Action: 'ses:SendEmail', Resource: 'arn:aws:ses:*:999988887777:identity/*' }),
+    expected: [],
+  },
+  {
     name: 'templated sending is not SendEmail/SendRawEmail',
     changed: doc({ Effect: 'Allow', Action: 'ses:SendTemplatedEmail', Resource: '*' }),
     expected: [],
@@ -196,5 +213,90 @@ describe('AddUserToGroup: the membership is the grant', () => {
 
   it('an administrator joining the same group gains nothing the guard objects to', () => {
     expect(membership([ALICE])).toEqual([]);
+  });
+});
+
+describe('late events: a grant that no longer exists is not judged as if it were in place', () => {
+  it('AttachUserPolicy delivered after the detach: the user no longer holds the policy, so nothing is gained', () => {
+    const changed = iamPolicy(MANAGED, doc(allowAll));
+    const state = iamGrantState(changed, [{ arn: ALICE }]);
+    const detached = { ...state, principals: state.principals.map((p) => ({ ...p, policies: [] })) };
+    expect(judge(detached, ctx())).toEqual([]);
+  });
+
+  it('AddUserToGroup delivered after the removal: the group policies do not count for a user outside the group', () => {
+    const groupPolicy = { ...iamPolicy('inline:group/mail-admins/ses-all', doc(allowAll)), viaGroup: 'mail-admins' };
+    const state = { kind: 'iam-grant' as const, changedPolicy: null, gainedPolicies: [groupPolicy], principals: [{ principal: { type: 'user' as const, name: 'alice' }, arn: ALICE, policies: [], groups: [] }] };
+    expect(judge(state, ctx())).toEqual([]);
+  });
+
+  it('a state that says the grant is no longer in effect is judged compliant, whatever the documents say', () => {
+    const changed = iamPolicy(MANAGED, doc(allowAll));
+    expect(judge({ ...iamGrantState(changed, [{ arn: ALICE }]), notInEffect: 'policy ses-ops is no longer attached to user alice' }, ctx())).toEqual([]);
+  });
+
+  it('the same policy held directly still counts when only the group membership went away', () => {
+    const direct = iamPolicy(MANAGED, doc(allowAll));
+    const viaGroup = { ...direct, viaGroup: 'mail-admins' };
+    const state = { kind: 'iam-grant' as const, changedPolicy: null, gainedPolicies: [viaGroup], principals: [{ principal: { type: 'user' as const, name: 'alice' }, arn: ALICE, policies: [direct] }] };
+    // The membership is the grant; without it the user holds the policy anyway, but not through this change.
+    expect(judge(state, ctx())).toEqual([]);
+  });
+});
+
+/**
+ * Grants the one-probe rule judged compliant (each reproduced against it first): the probe was one
+ * resource in the event's region (IAM events always arrive in us-east-1), built from the policy's own
+ * pattern, with an empty context. The rule now asks whether the principal can gain the action on ANY SES
+ * resource of a trusted account in ANY region, variables unknown, and says where.
+ */
+describe('IAM-SES-001 judges every region and resource a grant can reach', () => {
+  const findingsFor = (changed: object, principal = ALICE) =>
+    judge(iamGrantState(iamPolicy(MANAGED, changed), [{ arn: principal }]), ctx()).filter((f) => f.ruleId === 'IAM-SES-001');
+
+  it.each([
+    {
+      name: 'Resource arn:aws:ses:*:*:identity/* (the probe took account * for a cross-account request)',
+      changed: doc({ Effect: 'Allow', Action: 'ses:PutIdentityPolicy', Resource: 'arn:aws:ses:*:*:identity/*' }),
+      where: /ses:PutIdentityPolicy .*Resource "arn:aws:ses:\*:\*:identity\/\*"/,
+    },
+    {
+      name: 'ses:* on arn:aws:ses:*:*:* (only the alert-only IAM-SES-002 remained)',
+      changed: doc({ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:*:*:*' }),
+      where: /every SES action/,
+    },
+    {
+      name: 'NotResource arn:aws:ses:us-east-1:*:* (the one region probed is the one excluded)',
+      changed: doc({ Effect: 'Allow', Action: 'ses:*', NotResource: 'arn:aws:ses:us-east-1:*:*' }),
+      where: /in us-east-2/,
+    },
+    {
+      name: 'Allow ses:* and Deny ses:* on us-east-1 only',
+      changed: doc({ Effect: 'Allow', Action: 'ses:*', Resource: '*' }, { Effect: 'Deny', Action: 'ses:*', Resource: 'arn:aws:ses:us-east-1:*:*' }),
+      where: /in us-east-2/,
+    },
+    {
+      name: 'a Resource with ${aws:username}, attached to a user named like an identity',
+      changed: doc({ Effect: 'Allow', Action: 'ses:UpdateEmailIdentityPolicy', Resource: `arn:aws:ses:*:${OWN_ACCOUNT}:identity/\${aws:username}` }),
+      principal: `arn:aws:iam::${OWN_ACCOUNT}:user/example.com`,
+      where: /identity\/example\.com/,
+    },
+  ])('$name', ({ changed, principal, where }) => {
+    const findings = findingsFor(changed, principal);
+    expect(findings.map((f) => `${f.ruleId}@${f.statement?.index}`)).toEqual(['IAM-SES-001@0']);
+    expect(findings[0]?.reason).toMatch(where);
+  });
+
+  it('a grant on another account only (not trusted) gains nothing in the perimeter', () => {
+    expect(findingsFor(doc({ Effect: 'Allow', Action: 'ses:*', Resource: 'arn:aws:ses:*:444455556666:*' }))).toEqual([]);
+  });
+
+  it('a Deny of the whole service on every resource cancels it', () => {
+    expect(findingsFor(doc({ Effect: 'Allow', Action: 'ses:*', NotResource: 'arn:aws:ses:us-east-1:*:*' }, { Effect: 'Deny', Action: 'ses:*', Resource: '*' }))).toEqual([]);
+  });
+
+  it('a Deny on every SES ARN leaves the v1 policy actions, which IAM authorizes on "*" (they have no resource type)', () => {
+    const findings = findingsFor(doc({ Effect: 'Allow', Action: 'ses:*', NotResource: 'arn:aws:ses:us-east-1:*:*' }, { Effect: 'Deny', Action: 'ses:*', Resource: 'arn:aws:ses:*:*:*' }));
+    expect(findings[0]?.reason).toMatch(/gains ses:PutIdentityPolicy, ses:DeleteIdentityPolicy through statement 0 .*on any resource \(\*\)/);
   });
 });

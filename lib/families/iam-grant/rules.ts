@@ -1,5 +1,6 @@
-import { analyzePolicy, clauseRestricts, evaluate, matchArn } from '../../policy/index.ts';
-import type { LabelledPolicy, Policy, PolicySet, StatementGrant } from '../../policy/types.ts';
+import { analyzePolicy, clauseRestricts, findReachableGrant, matchArn, type ReachableGrant } from '../../policy/index.ts';
+import type { LabelledPolicy, Policy, StatementGrant } from '../../policy/types.ts';
+import { trustedAccountsOf } from '../../rules/trust.ts';
 import { sesArn } from '../../aws/arns.ts';
 import { partitionOf } from '../../aws/partition.ts';
 import { actsWithAuthority } from '../../rules/protected-principal.ts';
@@ -35,38 +36,97 @@ function statementRef(grant: StatementGrant): { index: number; sid?: string } {
   return { index: grant.ref.index, ...(grant.ref.sid !== undefined && { sid: grant.ref.sid }) };
 }
 
-function parsedPolicies(principal: IamPrincipalState, changed: IamPolicyInEffect): LabelledPolicy[] {
-  const policies = principal.policies.some((p) => p.source === changed.source) ? principal.policies : [...principal.policies, changed];
-  return policies.flatMap((p) => (p.document ? [{ label: p.source, policy: p.document }] : []));
+/** The principal's effective set as IAM reported it: nothing is added on the event's word. */
+function parsedPolicies(principal: IamPrincipalState): LabelledPolicy[] {
+  return principal.policies.flatMap((p) => (p.document ? [{ label: p.source, policy: p.document }] : []));
 }
 
 /**
- * The policy set that decides whether a grant stands: the granting statement (its conditions lifted,
- * since some request can satisfy them) against every Deny of the principal's policies that applies
- * unconditionally. A conditional Deny (MFA absent, outside a network) still leaves the grant usable in
- * some request, so it does not cancel the grant — the guard must not miss a grant a caller can use.
+ * Whether the principal holds the granting policy NOW, through the link the change made: an attachment
+ * still listed, a group membership still in place (a policy that comes through a group counts only via
+ * that group). A late or duplicate event must not be judged as if its grant were still there.
  */
-function decidingSet(policies: LabelledPolicy[], grantLabel: string, grant: StatementGrant): PolicySet {
-  return {
-    identityPolicies: policies.map(({ label, policy }) => ({
-      label,
-      policy: {
-        ...policy,
-        statements: policy.statements.flatMap((statement) => {
-          if (statement.effect === 'Deny') return statement.conditions.length === 0 ? [statement] : [];
-          if (label === grantLabel && statement.index === grant.ref.index) return [{ ...statement, conditions: [] }];
-          return [];
-        }),
-      } satisfies Policy,
-    })),
-  };
+function holds(principal: IamPrincipalState, granting: IamPolicyInEffect): boolean {
+  return principal.policies.some((p) => p.source === granting.source && (granting.viaGroup === undefined || p.viaGroup === granting.viaGroup));
 }
 
-/** Concrete request resources standing for a statement's Resource list. */
-function requestResources(grant: StatementGrant, ctx: RuleContext): string[] {
-  const everything = `arn:${partitionOf(ctx.region)}:ses:${ctx.region}:${ctx.accountId}:*`;
-  if (grant.notResources.length > 0 || grant.resources.length === 0) return [everything];
-  return grant.resources.map((resource) => (resource === '*' ? everything : resource));
+/**
+ * The policy set that decides whether one granting statement stands: that statement (with its conditions:
+ * the reach search counts it when some request can satisfy them) against every Deny of the principal's
+ * policies (a conditional Deny removes only what it denies unconditionally for this principal). One
+ * statement at a time, so the finding names the statement to revert.
+ */
+function decidingSet(policies: LabelledPolicy[], grantLabel: string, grant: StatementGrant): LabelledPolicy[] {
+  return policies.map(({ label, policy }) => ({
+    label,
+    policy: {
+      ...policy,
+      statements: policy.statements.filter((statement) => statement.effect === 'Deny' || (label === grantLabel && statement.index === grant.ref.index)),
+    } satisfies Policy,
+  }));
+}
+
+/** One perimeter action the principal can gain through one statement, and where (a witness request). */
+export interface PerimeterGain {
+  action: string;
+  reach: ReachableGrant;
+}
+
+/** What one Allow statement of a granting policy gives one principal: the actions gained and those denied. */
+export interface StatementGain {
+  policy: IamPolicyInEffect & { document: Policy };
+  principal: IamPrincipalState;
+  grant: StatementGrant;
+  gained: PerimeterGain[];
+  denied: Array<{ action: string; why: string }>;
+}
+
+/**
+ * PURE: every (principal, statement) through which a non-administrator gains a perimeter action on ANY SES
+ * resource of a trusted account, in ANY region, with policy variables as unknowns (lib/policy/reach.ts) —
+ * not one probe built from the policy's own pattern in the event's region, which an account wildcard, a
+ * NotResource or a per-region Deny walks around. Exported for the differential test against iam-simulate.
+ */
+export function perimeterGains(state: IamGrantState, ctx: RuleContext): StatementGain[] {
+  if (state.notInEffect !== undefined) return [];
+  const space = { service: 'ses', accounts: trustedAccountsOf(ctx.config.trustedAccounts, ctx.accountId), partition: partitionOf(ctx.region) };
+  const out: StatementGain[] = [];
+  for (const changed of grantingPolicies(state)) {
+    const grants = analyzePolicy(changed.document, changed.source, 'ses').filter((g) => g.ref.effect === 'Allow');
+    for (const principal of state.principals) {
+      if (!holds(principal, changed) || actsWithAuthority({ arn: principal.arn }, ctx)) continue;
+      const policies = parsedPolicies(principal);
+      for (const grant of grants) {
+        const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
+        if (candidates.length === 0) continue;
+        const identityPolicies = decidingSet(policies, changed.source, grant);
+        const gained: PerimeterGain[] = [];
+        const denied: StatementGain['denied'] = [];
+        for (const action of candidates) {
+          const reach = findReachableGrant({ policies: { identityPolicies }, principal: { arn: principal.arn }, action, space });
+          if (reach.reachable) gained.push({ action, reach });
+          else denied.push({ action, why: reach.why });
+        }
+        if (gained.length > 0) out.push({ policy: changed, principal, grant, gained, denied });
+      }
+    }
+  }
+  return out;
+}
+
+function rank(gain: PerimeterGain): number {
+  return (gain.reach.certain ? 0 : 4) + (gain.reach.typeSource === 'perimeter' ? 2 : 0) + (gain.reach.resource === '*' ? 1 : 0);
+}
+
+/** "for example ses:PutIdentityPolicy on arn:aws:ses:us-east-2:...:identity/x in us-east-2 (Resource "...")". */
+function whereGained(gain: PerimeterGain): string {
+  const { reach } = gain;
+  const on = reach.resource === '*' ? 'on any resource (*)' : `on ${reach.resource}`;
+  // The catalogue lists no resource type of this kind for the action; counted so that a grant is never missed.
+  const conservatively = reach.typeSource === 'perimeter' ? ` (the action catalogue lists no ${reach.resourceType} resource for ${gain.action}; counted to be safe)` : '';
+  const example = `for example ${gain.action} ${on} in ${reach.region}, which ${reach.resourcePattern} covers${conservatively}`;
+  // A witness the evaluator does not allow as it stands rests on assumptions: say "may" and which.
+  return reach.certain ? example : `${example}, if ${reach.assumptions.join('; and ')}`;
 }
 
 /**
@@ -79,76 +139,73 @@ function grantingPolicies(state: IamGrantState): Array<IamPolicyInEffect & { doc
 }
 
 function evaluatePerimeterGrant(state: IamGrantState, ctx: RuleContext): RawFinding[] {
-  return grantingPolicies(state).flatMap((changed) => perimeterGrantsOf(state, changed, ctx));
-}
-
-function perimeterGrantsOf(state: IamGrantState, changed: IamPolicyInEffect & { document: Policy }, ctx: RuleContext): RawFinding[] {
-  const grants = analyzePolicy(changed.document, changed.source, 'ses').filter((g) => g.ref.effect === 'Allow');
-  const findings: RawFinding[] = [];
-  for (const principal of state.principals) {
-    if (actsWithAuthority({ arn: principal.arn }, ctx)) continue;
-    const policies = parsedPolicies(principal, changed);
-    for (const grant of grants) {
-      const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
-      if (candidates.length === 0) continue;
-      const policySet = decidingSet(policies, changed.source, grant);
-      const gained: string[] = [];
-      const denied: string[] = [];
-      for (const action of candidates) {
-        const usable = requestResources(grant, ctx).some(
-          (resource) => evaluate({ action, resource, principal: principal.arn, context: {} }, policySet).decision === 'Allow',
-        );
-        (usable ? gained : denied).push(action);
-      }
-      if (gained.length === 0) continue;
-      const what = grant.allActions && denied.length === 0 ? 'every SES action (so every perimeter action: identity policies, event destinations, custom verification)' : gained.join(', ');
-      const deniedNote = denied.length > 0 ? ` (${denied.join(', ')} denied elsewhere)` : '';
-      findings.push({
-        resource: changed.source,
-        statement: statementRef(grant),
-        reason: `${principal.arn} is not an administrator and gains ${what} through ${statementLabel(grant)} of ${changed.source}${deniedNote}.`,
-        fix: { kind: 'revert-grant', policySource: changed.source, principalArn: principal.arn, statementIndex: grant.ref.index },
-      });
-    }
-  }
-  return findings;
+  return perimeterGains(state, ctx).map(({ policy, principal, grant, gained, denied }) => {
+    const actions = gained.map((g) => g.action);
+    const what = grant.allActions && denied.length === 0 ? 'every SES action (so every perimeter action: identity policies, event destinations, custom verification)' : actions.join(', ');
+    const deniedNote = denied.length > 0 ? ` (${denied.map((d) => d.action).join(', ')} denied elsewhere)` : '';
+    const may = gained.every((g) => !g.reach.certain) ? 'may gain' : 'gains';
+    // The most telling example: a concrete resource the evaluator allows, before a request on `*`.
+    const first = [...gained].sort((a, b) => rank(a) - rank(b))[0];
+    return {
+      resource: policy.source,
+      statement: statementRef(grant),
+      reason: `${principal.arn} is not an administrator and ${may} ${what} through ${statementLabel(grant)} of ${policy.source}${deniedNote}: ${first ? whereGained(first) : ''}.`,
+      fix: { kind: 'revert-grant', policySource: policy.source, principalArn: principal.arn, statementIndex: grant.ref.index },
+    };
+  });
 }
 
 const SENDS = new Set(['ses:sendemail', 'ses:sendrawemail']);
 const SEND_RESTRICTING_KEYS = new Set(['ses:fromaddress', 'ses:recipients']);
 
-/** Whether a statement's resources reach any identity of the account (probed with a name nobody uses). */
-function reachesEveryIdentity(grant: StatementGrant, ctx: RuleContext): boolean {
-  const probe = sesArn(ctx.region, ctx.accountId, 'identity/sesguard-probe.invalid');
-  if (grant.notResources.length > 0) return !grant.notResources.some((pattern) => matchArn(pattern, probe));
-  return grant.resources.some((pattern) => matchArn(pattern, probe));
+/** A region no pattern names: a statement reaching an identity there reaches it only through a wildcard. */
+const UNNAMED_REGION = 'sesguard-probe-1';
+
+/**
+ * Where a statement's resources reach every identity of the account (probed with a name nobody uses), in
+ * words, or undefined. Every region counts, not only the one the event came from: IAM events all arrive in
+ * us-east-1, so probing only there would miss `NotResource: arn:aws:ses:us-east-1:*:*`.
+ */
+function regionReachingEveryIdentity(grant: StatementGrant, ctx: RuleContext): string | undefined {
+  const named = [...grant.resources, ...grant.notResources].map((pattern) => pattern.split(':')[3] ?? '').filter((r) => r !== '' && !/[*?$]/.test(r));
+  for (const region of new Set([UNNAMED_REGION, ctx.region, ...named])) {
+    const probe = sesArn(region, ctx.accountId, 'identity/sesguard-probe.invalid');
+    const reached = grant.notResources.length > 0 ? !grant.notResources.some((pattern) => matchArn(pattern, probe)) : grant.resources.some((pattern) => matchArn(pattern, probe));
+    if (!reached) continue;
+    if (region !== UNNAMED_REGION) return `region ${region}`;
+    return grant.notResources.length > 0 ? 'every region its NotResource does not exclude' : 'every region';
+  }
+  return undefined;
 }
 
 function evaluateUnrestrictedSending(state: IamGrantState, ctx: RuleContext): RawFinding[] {
-  if (onlyAdministrators(state, ctx)) return [];
-  return grantingPolicies(state).flatMap((changed) => unrestrictedSendsOf(changed, ctx));
+  if (state.notInEffect !== undefined) return [];
+  return grantingPolicies(state).flatMap((changed) => {
+    // A policy attached to nobody is judged as a document (whoever it is attached to later gains it); one
+    // whose principals no longer hold it through this change grants them nothing now.
+    const holders = state.principals.filter((p) => holds(p, changed));
+    if (state.principals.length > 0 && holders.length === 0) return [];
+    if (holders.length > 0 && holders.every((p) => actsWithAuthority({ arn: p.arn }, ctx))) return [];
+    return unrestrictedSendsOf(changed, ctx);
+  });
 }
 
 function unrestrictedSendsOf(changed: IamPolicyInEffect & { document: Policy }, ctx: RuleContext): RawFinding[] {
   return analyzePolicy(changed.document, changed.source, 'ses').flatMap((grant) => {
     if (grant.ref.effect !== 'Allow') return [];
     const sends = grant.allActions ? ['ses:SendEmail', 'ses:SendRawEmail'] : grant.actions.filter((a) => SENDS.has(a.toLowerCase()));
-    if (sends.length === 0 || !reachesEveryIdentity(grant, ctx)) return [];
+    const region = sends.length === 0 ? undefined : regionReachingEveryIdentity(grant, ctx);
+    if (region === undefined) return [];
     if (grant.conditions.some((clause) => SEND_RESTRICTING_KEYS.has(clause.key.toLowerCase()) && clauseRestricts(clause))) return [];
     return [
       {
         resource: changed.source,
         statement: statementRef(grant),
-        reason: `${statementLabel(grant)} of ${changed.source} allows ${sends.join(', ')} as any identity of the account with no ses:FromAddress or ses:Recipients condition.`,
+        reason: `${statementLabel(grant)} of ${changed.source} allows ${sends.join(', ')} as any identity of the account in ${region} with no ses:FromAddress or ses:Recipients condition.`,
         fix: { kind: 'revert-grant', policySource: changed.source, statementIndex: grant.ref.index },
       },
     ];
   });
-}
-
-/** True when the policy reaches principals and every one of them is an administrator. */
-function onlyAdministrators(state: IamGrantState, ctx: RuleContext): boolean {
-  return state.principals.length > 0 && state.principals.every((p) => actsWithAuthority({ arn: p.arn }, ctx));
 }
 
 export const IAM_GRANT_RULES: readonly Rule<IamGrantState>[] = [

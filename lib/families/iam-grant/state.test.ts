@@ -79,6 +79,7 @@ describe('attach: GetPolicy + GetPolicyVersion(default), and the principal effec
           summary({ source: SES_FULL, kind: 'managed', versionId: 'v7', viaGroup: 'mailers', rawDocument: SES_FULL_DOC, document: null }),
           summary({ source: 'inline:group/mailers/no-policies', kind: 'inline', viaGroup: 'mailers', rawDocument: DENY_DOC, document: null }),
         ].map((p) => ({ ...p, parsed: true })),
+        groups: ['mailers'],
       },
     ]);
     expect(state.versions).toBeUndefined();
@@ -151,7 +152,8 @@ describe('attach: GetPolicy + GetPolicyVersion(default), and the principal effec
   it('a deleted managed policy (NoSuchEntity): changedPolicy null', async () => {
     const state = await readIam({ users: { alice: {} } }, { operation: 'attach', principal: { type: 'user', name: 'alice' }, policyArn: MARKETING });
     expect(state.changedPolicy).toBeNull();
-    expect(state.principals).toEqual([{ principal: { type: 'user', name: 'alice' }, arn: `arn:aws:iam::${ACCOUNT}:user/alice`, policies: [] }]);
+    expect(state.principals).toEqual([{ principal: { type: 'user', name: 'alice' }, arn: `arn:aws:iam::${ACCOUNT}:user/alice`, policies: [], groups: [] }]);
+    expect(state.notInEffect).toBe(`${MARKETING} no longer exists`);
   });
 });
 
@@ -205,12 +207,13 @@ describe('create-version / set-default-version: the default version, ListPolicyV
   ])('$name: every holder (paginated) with its effective set, all five versions newest first', async ({ details }) => {
     const state = await readIam(account, details);
     expect(summary(state.changedPolicy)).toEqual({ source: MARKETING, kind: 'managed', versionId: 'v5', viaGroup: undefined, rawDocument: SES_FULL_DOC, parsed: true });
-    expect(state.versions).toEqual([
-      { versionId: 'v5', isDefault: true, createDate: '2026-11-24T05:59:00.000Z' },
-      { versionId: 'v4', isDefault: false, createDate: '2026-04-01T00:00:00.000Z' },
-      { versionId: 'v3', isDefault: false, createDate: '2026-03-01T00:00:00.000Z' },
-      { versionId: 'v2', isDefault: false, createDate: '2026-02-01T00:00:00.000Z' },
-      { versionId: 'v1', isDefault: false, createDate: '2026-01-01T00:00:00.000Z' },
+    // Each version with its document, so that the rollback can judge every candidate under today's rules.
+    expect(state.versions?.map(({ versionId, isDefault, createDate, rawDocument, document }) => ({ versionId, isDefault, createDate, rawDocument, parsed: document !== null }))).toEqual([
+      { versionId: 'v5', isDefault: true, createDate: '2026-11-24T05:59:00.000Z', rawDocument: SES_FULL_DOC, parsed: true },
+      { versionId: 'v4', isDefault: false, createDate: '2026-04-01T00:00:00.000Z', rawDocument: SEND_DOC, parsed: true },
+      { versionId: 'v3', isDefault: false, createDate: '2026-03-01T00:00:00.000Z', rawDocument: READ_ONLY_DOC, parsed: true },
+      { versionId: 'v2', isDefault: false, createDate: '2026-02-01T00:00:00.000Z', rawDocument: READ_ONLY_DOC, parsed: true },
+      { versionId: 'v1', isDefault: false, createDate: '2026-01-01T00:00:00.000Z', rawDocument: READ_ONLY_DOC, parsed: true },
     ]);
     expect(state.principals.map((p) => `${p.principal.type}/${p.principal.name}`).sort()).toEqual(['group/marketing', 'role/campaigns', 'user/ann', 'user/bob', 'user/cat']);
     expect(state.principals.find((p) => p.principal.name === 'bob')?.policies.map((p) => [p.source, p.versionId, p.viaGroup])).toEqual([[MARKETING, 'v5', 'marketing']]);
@@ -220,8 +223,8 @@ describe('create-version / set-default-version: the default version, ListPolicyV
       { PolicyArn: MARKETING, Marker: 'page-4' },
     ]);
     expect(inputsOf(ListEntitiesForPolicyCommand)).toEqual([{ PolicyArn: MARKETING }, { PolicyArn: MARKETING, Marker: 'page-2' }]);
-    // The default version's document is read once and shared with every holder.
-    expect(inputsOf(GetPolicyVersionCommand)).toEqual([{ PolicyArn: MARKETING, VersionId: 'v5' }]);
+    // Each version's document is read once; the default one is shared with every holder.
+    expect(inputsOf(GetPolicyVersionCommand)).toEqual(['v5', 'v4', 'v3', 'v2', 'v1'].map((VersionId) => ({ PolicyArn: MARKETING, VersionId })));
     expect(inputsOf(GetPolicyCommand)).toEqual([]);
   });
 
@@ -235,7 +238,7 @@ describe('create-version / set-default-version: the default version, ListPolicyV
 
   it('a policy deleted since (NoSuchEntity): nothing in effect, nobody gains', async () => {
     const state = await readIam({}, { operation: 'set-default-version', policyArn: MARKETING, versionId: 'v2' });
-    expect(state).toEqual({ kind: 'iam-grant', changedPolicy: null, principals: [], versions: [] });
+    expect(state).toEqual({ kind: 'iam-grant', changedPolicy: null, principals: [], versions: [], notInEffect: `${MARKETING} no longer exists` });
   });
 });
 
@@ -275,5 +278,63 @@ describe('errors', () => {
     await expect(readIamGrant(fake.client, iamChange({ operation: 'put-inline', principal: { type: 'user', name: 'alice' }, policyName: 'p' }))).rejects.toMatchObject({
       name: 'ServiceFailureException',
     });
+  });
+});
+
+describe('late and duplicate events: the state carries the attachment and membership truth', () => {
+  it('AttachUserPolicy read after the detach: the link is absent and the state says the grant is no longer in effect', async () => {
+    const state = await readIam(
+      { users: { alice: { attached: [READ_ONLY] } }, policies: { [SES_FULL]: { defaultVersion: 'v7', versions: { v7: { document: SES_FULL_DOC } } }, [READ_ONLY]: { defaultVersion: 'v1', versions: { v1: { document: READ_ONLY_DOC } } } } },
+      { operation: 'attach', principal: { type: 'user', name: 'alice' }, policyArn: SES_FULL },
+    );
+    expect(state.link).toEqual({ kind: 'attachment', principal: { type: 'user', name: 'alice' }, principalArn: `arn:aws:iam::${ACCOUNT}:user/alice`, policyArn: SES_FULL, present: false });
+    expect(state.notInEffect).toBe(`${SES_FULL} is no longer attached to user alice (IAM no longer lists the attachment the event made)`);
+  });
+
+  it('an attachment still in place is present, and nothing is said about it', async () => {
+    const state = await readIam(
+      { users: { alice: { attached: [SES_FULL] } }, policies: { [SES_FULL]: { defaultVersion: 'v7', versions: { v7: { document: SES_FULL_DOC } } } } },
+      { operation: 'attach', principal: { type: 'user', name: 'alice' }, policyArn: SES_FULL },
+    );
+    expect(state.link).toMatchObject({ kind: 'attachment', present: true });
+    expect(state.notInEffect).toBeUndefined();
+  });
+
+  it('an attachment to a group is present while the group lists it', async () => {
+    const state = await readIam(
+      { groups: { devs: { attached: [SES_FULL] } }, policies: { [SES_FULL]: { defaultVersion: 'v7', versions: { v7: { document: SES_FULL_DOC } } } } },
+      { operation: 'attach', principal: { type: 'group', name: 'devs' }, policyArn: SES_FULL },
+    );
+    expect(state.link).toMatchObject({ kind: 'attachment', principalArn: `arn:aws:iam::${ACCOUNT}:group/devs`, present: true });
+  });
+
+  it('the principal was deleted since: no longer in effect, saying why', async () => {
+    const state = await readIam(
+      { policies: { [SES_FULL]: { defaultVersion: 'v7', versions: { v7: { document: SES_FULL_DOC } } } } },
+      { operation: 'attach', principal: { type: 'role', name: 'gone' }, policyArn: SES_FULL },
+    );
+    expect(state.link).toMatchObject({ present: false });
+    expect(state.notInEffect).toBe('role gone no longer exists');
+  });
+
+  it('AddUserToGroup read after RemoveUserFromGroup: the membership is absent', async () => {
+    const state = await readIam(
+      { users: { eve: {} }, groups: { senders: { attached: [SES_FULL] } }, policies: { [SES_FULL]: { defaultVersion: 'v7', versions: { v7: { document: SES_FULL_DOC } } } } },
+      { operation: 'add-to-group', groupName: 'senders', userName: 'eve' },
+    );
+    expect(state.link).toEqual({ kind: 'membership', userName: 'eve', userArn: `arn:aws:iam::${ACCOUNT}:user/eve`, groupName: 'senders', present: false });
+    expect(state.notInEffect).toBe('user eve is no longer a member of group senders');
+    expect(state.principals[0]?.groups).toEqual([]);
+  });
+
+  it('a membership in place is present (a group without policies still lists the user)', async () => {
+    const state = await readIam({ users: { eve: { groups: ['empty'] } }, groups: { empty: {} } }, { operation: 'add-to-group', groupName: 'empty', userName: 'eve' });
+    expect(state.link).toMatchObject({ kind: 'membership', present: true });
+    expect(state.principals[0]?.groups).toEqual(['empty']);
+  });
+
+  it('an inline policy deleted since: no longer in effect', async () => {
+    const state = await readIam({ users: { alice: {} } }, { operation: 'put-inline', principal: { type: 'user', name: 'alice' }, policyName: 'ses-admin' });
+    expect(state.notInEffect).toBe('inline policy ses-admin of user alice no longer exists');
   });
 });

@@ -26,6 +26,7 @@ import { readPolicyDocument } from '../policy-document.ts';
 import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState, type PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
 import { readRoleTrust } from './trust-state.ts';
+import { attachmentTruth, membershipTruth } from './grant-truth.ts';
 
 /**
  * Reads what an IAM change grants, and to whom, from IAM itself. A grant is judged by what each
@@ -70,18 +71,15 @@ class IamStateReading {
 
   async read(change: IamGrantChange): Promise<IamGrantState> {
     switch (change.operation) {
-      case 'attach':
-        return {
-          kind: 'iam-grant',
-          changedPolicy: await this.managedPolicy(change.policyArn),
-          principals: await this.principalsReachedBy([change.principal]),
-        };
-      case 'put-inline':
-        return {
-          kind: 'iam-grant',
-          changedPolicy: await this.inlinePolicy(change.principal, change.policyName),
-          principals: await this.principalsReachedBy([change.principal]),
-        };
+      case 'attach': {
+        const [changedPolicy, principals] = await Promise.all([this.managedPolicy(change.policyArn), this.principalsReachedBy([change.principal])]);
+        return { kind: 'iam-grant', changedPolicy, principals, ...attachmentTruth(change, changedPolicy, principals, this.region, this.accountId) };
+      }
+      case 'put-inline': {
+        const [changedPolicy, principals] = await Promise.all([this.inlinePolicy(change.principal, change.policyName), this.principalsReachedBy([change.principal])]);
+        const gone = changedPolicy === null ? { notInEffect: `inline policy ${change.policyName} of ${change.principal.type} ${change.principal.name} no longer exists` } : {};
+        return { kind: 'iam-grant', changedPolicy, principals, ...gone };
+      }
       case 'create-version':
       case 'set-default-version':
         return this.readPolicyVersionChange(change.policyArn);
@@ -96,6 +94,7 @@ class IamStateReading {
           changedPolicy: null,
           principals,
           gainedPolicies: groupPolicies.map((policy) => ({ ...policy, viaGroup: change.groupName })),
+          ...membershipTruth(change, principals, this.region, this.accountId),
         };
       }
       case 'update-trust':
@@ -109,10 +108,12 @@ class IamStateReading {
    * effect is the default version's, whichever version the event named.
    */
   async readPolicyVersionChange(policyArn: string): Promise<IamGrantState> {
-    const versions = await orNullIfGone(() => this.policyVersions(policyArn));
-    if (versions === null) return { kind: 'iam-grant', changedPolicy: null, principals: [], versions: [] };
-    const defaultVersion = versions.find((version) => version.isDefault);
-    const changedPolicy = defaultVersion ? await orNullIfGone(() => this.managedPolicyVersion(policyArn, defaultVersion.versionId)) : null;
+    const listed = await orNullIfGone(() => this.policyVersions(policyArn));
+    if (listed === null) return { kind: 'iam-grant', changedPolicy: null, principals: [], versions: [], notInEffect: `${policyArn} no longer exists` };
+    // Every version's document (IAM keeps at most five): the rollback judges each before restoring it.
+    const read = await Promise.all(listed.map(async (version) => ({ version, policy: await orNullIfGone(() => this.managedPolicyVersion(policyArn, version.versionId)) })));
+    const versions = read.filter(({ policy }) => policy !== null).map(({ version, policy }) => ({ ...version, ...documentOf(policy) }));
+    const changedPolicy = read.find(({ version }) => version.isDefault)?.policy ?? null;
     if (changedPolicy) this.#managed.set(policyArn, Promise.resolve(changedPolicy));
     const attachedTo = (await orNullIfGone(() => this.entitiesForPolicy(policyArn))) ?? [];
     return { kind: 'iam-grant', changedPolicy, principals: await this.principalsReachedBy(attachedTo), versions };
@@ -229,6 +230,7 @@ class IamStateReading {
         principal: { type: 'user', name },
         arn: arn ?? iamPrincipalArn(this.region, this.accountId, 'user', name),
         policies: [...own, ...viaGroups.flat()],
+        groups: groupNames,
       };
     });
   }
@@ -301,6 +303,11 @@ class IamStateReading {
     ]);
     return [...managed, ...inline].filter((policy): policy is IamPolicyInEffect => policy !== null);
   }
+}
+
+function documentOf(policy: IamPolicyInEffect | null): Pick<PolicyVersion, 'rawDocument' | 'document' | 'parseErrors'> {
+  if (!policy) return {};
+  return { rawDocument: policy.rawDocument, document: policy.document, ...(policy.parseErrors && { parseErrors: policy.parseErrors }) };
 }
 
 export function readIamGrant(iam: IAMClient, change: IamGrantChange): Promise<IamGrantState> {

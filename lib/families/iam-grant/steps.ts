@@ -1,4 +1,5 @@
 import {
+  CreatePolicyVersionCommand,
   DeleteGroupPolicyCommand,
   DeletePolicyVersionCommand,
   DeleteRolePolicyCommand,
@@ -49,6 +50,14 @@ export interface SetDefaultPolicyVersion {
   type: 'iam.set-default-policy-version';
   policyArn: string;
   versionId: string;
+}
+
+/** A new default version (a stripped document when no existing version is compliant). */
+export interface CreatePolicyVersion {
+  type: 'iam.create-policy-version';
+  policyArn: string;
+  /** Plain JSON, as CreatePolicyVersion takes it. */
+  document: string;
 }
 
 export interface DeletePolicyVersion {
@@ -113,6 +122,17 @@ export const SET_DEFAULT_POLICY_VERSION = defineStep<SetDefaultPolicyVersion, Ia
   },
 });
 
+export const CREATE_POLICY_VERSION = defineStep<CreatePolicyVersion, IamGrantClients>({
+  type: 'iam.create-policy-version',
+  commands: ['iam:CreatePolicyVersion'],
+  removes: false,
+  actsOnActor: false,
+  describe: (a) => `${a.policyArn} new default version`,
+  async send({ iam }, a) {
+    await iam.send(new CreatePolicyVersionCommand({ PolicyArn: a.policyArn, PolicyDocument: a.document, SetAsDefault: true }));
+  },
+});
+
 export const DELETE_POLICY_VERSION = defineStep<DeletePolicyVersion, IamGrantClients>({
   type: 'iam.delete-policy-version',
   commands: ['iam:DeletePolicyVersion'],
@@ -135,4 +155,12 @@ export const REMOVE_USER_FROM_GROUP = defineStep<RemoveUserFromGroup, IamGrantCl
   },
 });
 
-export const IAM_GRANT_STEPS = [DETACH_POLICY, PUT_INLINE_POLICY, DELETE_INLINE_POLICY, SET_DEFAULT_POLICY_VERSION, DELETE_POLICY_VERSION, REMOVE_USER_FROM_GROUP] as const;
+export const IAM_GRANT_STEPS = [
+  DETACH_POLICY,
+  PUT_INLINE_POLICY,
+  DELETE_INLINE_POLICY,
+  SET_DEFAULT_POLICY_VERSION,
+  CREATE_POLICY_VERSION,
+  DELETE_POLICY_VERSION,
+  REMOVE_USER_FROM_GROUP,
+] as const;

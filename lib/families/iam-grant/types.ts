@@ -34,9 +34,23 @@ export interface IamPrincipalState {
   principal: IamPrincipalRef;
   arn: string;
   policies: IamPolicyInEffect[];
+  /** Users: the groups IAM lists them in now (ListGroupsForUser), whether or not a group holds policies. */
+  groups?: string[];
 }
 
-export type PolicyVersion = { versionId: string; isDefault: boolean; createDate?: string };
+/**
+ * The link an attach or AddUserToGroup made, as IAM shows it NOW: events arrive late and twice, and a
+ * detach or a removal may already have undone it. `present: false` means the grant no longer exists.
+ */
+export type GrantLink =
+  | { kind: 'attachment'; principal: IamPrincipalRef; principalArn: string; policyArn: string; present: boolean }
+  | { kind: 'membership'; userName: string; userArn: string; groupName: string; present: boolean };
+
+/**
+ * A managed policy version. The document is read for every version (at most five), so the rollback can
+ * judge each candidate under today's rules before making it the default; absent when it was not read.
+ */
+export type PolicyVersion = { versionId: string; isDefault: boolean; createDate?: string; rawDocument?: string; document?: Policy | null; parseErrors?: string[] };
 
 export interface IamGrantState {
   kind: 'iam-grant';
@@ -53,6 +67,13 @@ export interface IamGrantState {
   gainedPolicies?: IamPolicyInEffect[];
   /** update-trust / create-role: the role's trust policy (who may assume it); principals[0] is the role. */
   trust?: RoleTrust;
+  /** attach / add-to-group: the attachment or membership, as IAM shows it now. */
+  link?: GrantLink;
+  /**
+   * Why the grant the change made is no longer in effect (detached, removed from the group, deleted): then
+   * nothing is judged and the decision is compliant, saying this.
+   */
+  notInEffect?: string;
 }
 
 /** A role's trust policy as IAM holds it (trust-state.ts). */

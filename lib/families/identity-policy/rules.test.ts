@@ -273,6 +273,33 @@ const ACTIONS: Case[] = [
   { name: 'SES-IDP-004: a Deny of ses:* is not a grant', document: doc({ Effect: 'Deny', Principal: { AWS: DELEGATE }, Action: 'ses:*', Resource: IDENTITY }), expected: [] },
 ];
 
+/**
+ * Amazon Cognito's own documented pattern ("Authorizing Amazon Cognito to send Amazon SES email on your
+ * behalf"): the service principal email.cognito-idp.amazonaws.com, SendEmail/SendRawEmail (written
+ * "SES:..."), pinned to the own account with aws:SourceAccount and to a user pool with aws:SourceArn. An AWS
+ * service sending for the own account is not delegated sending: no SES-IDP-005.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-ses-authorization-to-send-email.html
+ */
+const cognito = (sourceAccount: string, poolAccount = sourceAccount) =>
+  doc({
+    Sid: 'stmnt1234567891234',
+    Effect: 'Allow',
+    Principal: { Service: ['email.cognito-idp.amazonaws.com'] },
+    Action: ['SES:SendEmail', 'SES:SendRawEmail'],
+    Resource: IDENTITY,
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': sourceAccount },
+      ArnLike: { 'aws:SourceArn': `arn:aws:cognito-idp:us-east-1:${poolAccount}:userpool/us-east-1_EXAMPLE` },
+    },
+  });
+
+const COGNITO: Case[] = [
+  { name: "AWS's Cognito pattern pinned to the own account: compliant (not delegation)", document: cognito(OWN_ACCOUNT), expected: [] },
+  { name: 'pinned by aws:SourceArn alone to a user pool of the own account: not delegation either', document: doc(allow({ Service: 'email.cognito-idp.amazonaws.com' }, { Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cognito-idp:us-east-1:${OWN_ACCOUNT}:userpool/*` } } })), expected: [] },
+  { name: 'the same pattern for a user pool of another (trusted) account: that is delegation, From must be restricted', document: cognito(DELEGATE), config: TRUST_DELEGATE, expected: ['SES-IDP-005@0'] },
+  { name: 'any principal pinned to the own account by aws:PrincipalAccount: the own account, not delegation', document: doc(allow('*', { Condition: { StringEquals: { 'aws:PrincipalAccount': OWN_ACCOUNT } } })), expected: [] },
+];
+
 const FROM_ADDRESS: Case[] = [
   { name: 'SES-IDP-005: the own account sending is not delegation', document: doc(allow({ AWS: OWN_ACCOUNT })), expected: [] },
   {
@@ -320,6 +347,7 @@ describe.each([
   ['SES-IDP-003 service principals', SERVICES],
   ['SES-IDP-004 non-sending actions', ACTIONS],
   ['SES-IDP-005 From address', FROM_ADDRESS],
+  ['SES-IDP-005 an AWS service for the own account (Cognito)', COGNITO],
   ['SES-IDP-006 NotPrincipal', NOT_PRINCIPAL],
 ] as const)('%s', (_title, cases) => {
   it.each(cases)('$name', ({ document, config, expected }) => {
@@ -345,6 +373,14 @@ describe('identity policy findings carry what a security engineer needs', () => 
   it('a deleted policy (no document) has nothing to judge', () => {
     const state = { ...identityPolicyState(doc(allow('*'))), rawDocument: null, document: null };
     expect(judge(state, ctx())).toEqual([]);
+  });
+});
+
+describe('SES-IDP-005 says how to fix it: restrict the From address, not "remove the statement"', () => {
+  it('its fix is adding a ses:FromAddress condition to the statement (the statement still carries mail)', () => {
+    const finding = judge(identityPolicyState(doc(allow({ AWS: DELEGATE }, { Sid: 'AuthorizeAccount' }))), ctx(TRUST_DELEGATE)).find((f) => f.ruleId === 'SES-IDP-005');
+    expect(finding?.fix).toEqual({ kind: 'repair', what: 'add a ses:FromAddress condition (StringEquals or StringLike on the addresses 123456789012 may send from) to statement 0 (Sid "AuthorizeAccount")' });
+    expect(finding?.statement).toEqual({ index: 0, sid: 'AuthorizeAccount' });
   });
 });
 

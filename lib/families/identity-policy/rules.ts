@@ -153,27 +153,46 @@ const nonSendingActions = identityRule('SES-IDP-004', 'Identity policy grants mo
   }),
 );
 
+/**
+ * Delegated sending means another account, or principals the own account does not control, sending as the
+ * identity. An AWS service pinned (aws:SourceAccount / aws:SourceArn) to the own account sends for the own
+ * account — AWS documents exactly that for Amazon Cognito user pools — and `*` pinned to the own account is
+ * the own account's principals: neither is delegation.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-ses-authorization-to-send-email.html
+ */
+function delegatesOf(statement: Statement, ctx: RuleContext): string[] {
+  const own: Trust = { accounts: [ctx.accountId], orgIds: [] };
+  const principal = statement.principal;
+  if (!principal) return statement.notPrincipal ? [`everyone except ${describePrincipals(statement.notPrincipal)}`] : [];
+  const services = principal.Service.length > 0 && !conditionsPinToTrusted(statement.conditions, own, 'service').pinned ? principal.Service : [];
+  return [
+    ...(principal.wildcard && !conditionsPinToTrusted(statement.conditions, own, 'principal').pinned ? ['any principal (*)'] : []),
+    ...principal.AWS.filter((p) => p !== '*' && accountOfPrincipal(p) !== ctx.accountId),
+    ...services,
+    ...principal.Federated,
+    ...principal.CanonicalUser,
+  ];
+}
+
 const unrestrictedFrom = identityRule('SES-IDP-005', 'Delegated sending is not restricted by ses:FromAddress', 'medium', 'alert', (state, _policy, allows, _trust, ctx) =>
   allows.flatMap((allow) => {
     const { statement } = allow;
-    const principal = statement.principal;
-    const delegates = principal
-      ? [
-          ...(principal.wildcard ? ['any principal (*)'] : []),
-          ...principal.AWS.filter((p) => p !== '*' && accountOfPrincipal(p) !== ctx.accountId),
-          ...principal.Service,
-          ...principal.Federated,
-          ...principal.CanonicalUser,
-        ]
-      : statement.notPrincipal
-        ? [`everyone except ${describePrincipals(statement.notPrincipal)}`]
-        : [];
+    const delegates = delegatesOf(statement, ctx);
     if (delegates.length === 0) return [];
     const sending = sendingActionsOf(allow);
     if (sending.length === 0) return [];
     const restricted = statement.conditions.some((clause) => clause.key.toLowerCase() === 'ses:fromaddress' && clauseRestricts(clause));
     if (restricted) return [];
-    return [dropStatement(state, statement, `${statementLabel(statement)} of policy "${state.policyName}" lets ${delegates.join(', ')} send as ${state.identity} from any address, because no ses:FromAddress condition restricts the From address.`)];
+    const who = delegates.join(', ');
+    const label = statement.sid ? `statement ${statement.index} (Sid "${statement.sid}")` : `statement ${statement.index}`;
+    return [
+      {
+        ...dropStatement(state, statement, `${statementLabel(statement)} of policy "${state.policyName}" lets ${who} send as ${state.identity} from any address, because no ses:FromAddress condition restricts the From address.`),
+        // The statement carries the delegate's mail: the fix is to restrict it, not to remove it. A config
+        // that sets this rule to revert/strip still removes the statement (by its index).
+        fix: { kind: 'repair', what: `add a ses:FromAddress condition (StringEquals or StringLike on the addresses ${who} may send from) to ${label}` },
+      },
+    ];
   }),
 );
 

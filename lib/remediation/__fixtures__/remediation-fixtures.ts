@@ -240,6 +240,12 @@ export function policyInEffect(source: string, rawDocument: string, extra: Parti
   return { source, kind: source.startsWith('inline:') ? 'inline' : 'managed', rawDocument, document: parsed.ok ? parsed.policy : null, ...extra };
 }
 
+/** A managed policy version with its document (the rollback judges each before restoring it). */
+export function policyVersion(versionId: string, isDefault: boolean, rawDocument: string, createDate?: string): NonNullable<IamGrantState['versions']>[number] {
+  const parsed = parsePolicy(rawDocument);
+  return { versionId, isDefault, ...(createDate !== undefined && { createDate }), rawDocument, document: parsed.ok ? parsed.policy : null };
+}
+
 export function iamState(changedPolicy: IamPolicyInEffect | null, principalArns: string[], versions?: IamGrantState['versions']): IamGrantState {
   return {
     kind: 'iam-grant',
