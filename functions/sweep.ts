@@ -36,6 +36,8 @@ export const SWEEP_FAMILIES: readonly Family[] = [guardIntegrity, iamGrant, cust
 const commaNames = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0));
 
 export const SweepEnvSchema = GuardEnvSchema.extend({
+  // Optional for event functions (only those that revert keep baselines); the sweep reverts, so it needs it.
+  SESGUARD_BASELINE_TABLE: z.string().min(1),
   SESGUARD_SWEEP_TABLE: z.string().min(1),
   /** The partition's IAM region: only its stack sweeps IAM. */
   SESGUARD_GLOBAL_REGION: z.string().min(1),

@@ -10,12 +10,14 @@ const { values } = parseArgs({
   options: {
     stage: { type: 'string', default: process.env['SESGUARD_STAGE'] ?? 'dev' },
     config: { type: 'string', default: 'sesguard.config.yml' },
+    // Every region the guard is deployed in, so the us-east-1 stack knows every region's exact guard roles.
+    'guard-regions': { type: 'string', default: process.env['SESGUARD_GUARD_REGIONS'] ?? 'us-east-1' },
   },
 });
 
 try {
   const started = performance.now();
-  const result = await buildDeployment({ stage: values.stage, configPath: values.config });
+  const result = await buildDeployment({ stage: values.stage, configPath: values.config, guardRegions: values['guard-regions'] });
   for (const f of result.functions) {
     const actions = f.statements.flatMap((s) => s.Action);
     console.log(`${f.fn.name.padEnd(20)} ${(f.bundle.bytes / 1024).toFixed(1).padStart(7)} KB  ${f.commands.commands.length} SDK commands -> ${actions.length} actions`);

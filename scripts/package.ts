@@ -13,13 +13,15 @@ const { values } = parseArgs({
   options: {
     stage: { type: 'string', default: process.env['SESGUARD_STAGE'] ?? 'dev' },
     config: { type: 'string', default: 'sesguard.config.yml' },
+    // Every region the guard is deployed in, so the us-east-1 stack knows every region's exact guard roles.
+    'guard-regions': { type: 'string', default: process.env['SESGUARD_GUARD_REGIONS'] ?? 'us-east-1' },
     region: { type: 'string' },
     param: { type: 'string', multiple: true },
   },
 });
 
 try {
-  const built = await buildDeployment({ stage: values.stage, configPath: values.config });
+  const built = await buildDeployment({ stage: values.stage, configPath: values.config, guardRegions: values['guard-regions'] });
   console.log(`built ${built.functions.length} functions for stage ${built.stage} into ${built.stageDir}`);
 } catch (error) {
   console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

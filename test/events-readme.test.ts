@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../bin/commands/replay.ts';
 import { runCommand } from '../bin/commands/test-io.ts';
+import { SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS, SAMPLE_PREFIX } from './support/sample-options.ts';
+
+/** The cast's deployment (test/support/sample-options.ts) as replay's options. */
+const CAST = ['--resource-prefix', SAMPLE_PREFIX, '--guard-key', SAMPLE_ALERT_KEY_ARN, ...SAMPLE_OWN_ROLE_ARNS.flatMap((arn) => ['--own-role', arn])];
 
 /**
  * events/README.md labels each sample with its verdict (issue 14: the main job must not mislead). The
- * labels are what `sesguard replay events/ --config examples/sesguard.config.yml` prints; where the default
- * config gives another verdict, the label says so. Both are checked here, so a label cannot drift.
+ * labels are what `sesguard replay events/ --config examples/sesguard.config.yml` prints for the cast's
+ * deployment (its own roles, prefix and key); where the default config gives another verdict, the label
+ * says so. Both are checked here, so a label cannot drift.
  */
 interface Label {
   file: string;
@@ -47,7 +52,7 @@ function labels(): Label[] {
 }
 
 async function verdicts(config: string | undefined): Promise<Map<string, { verdict: string; rules: string[]; reason?: string }>> {
-  const { stdout } = await runCommand(runReplay, ['events/', '--format', 'json', ...(config ? ['--config', config] : [])]);
+  const { stdout } = await runCommand(runReplay, ['events/', '--format', 'json', ...CAST, ...(config ? ['--config', config] : [])]);
   return new Map(
     stdout
       .trim()

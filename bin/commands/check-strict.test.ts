@@ -149,7 +149,7 @@ describe('check --config alone validates the config and prints the effective set
   it('0: valid, with each rule as it will run', async () => {
     const { code, stdout } = await check(['--config', CONFIG]);
     expect(stdout).toContain(`config: ${CONFIG}: valid`);
-    expect(stdout).toMatch(/^GUARD-001 +yes +critical +alert +alert \(cannot be disabled, exempted or downgraded\)$/m);
+    expect(stdout).toMatch(/^GUARD-001 +yes +critical +revert +revert, alert \(cannot be disabled, exempted or downgraded\)$/m);
     expect(code).toBe(0);
   });
 

@@ -127,7 +127,7 @@ describe('replay output for people and for CI', () => {
     expect(stdout).not.toContain('verdict: COMPLIANT');
     expect(stdout).not.toContain('verdict: IGNORED');
     expect(stdout).toContain('verdict: NONCOMPLIANT');
-    expect(stdout).toMatch(/57 events \(dry-run \(offline, state from the event payload\)\): \d+ compliant/);
+    expect(stdout).toMatch(/\d+ events \(dry-run \(offline, state from the event payload\)\): \d+ compliant/);
   });
 
   it('--format alert prints the text of each alert the guard would publish, and nothing for what it would not', async () => {

@@ -115,6 +115,21 @@ describe('sesguard replay: usage errors exit 2 with a message', () => {
     expect(stderr).toMatch(message);
   });
 
+  // Issue 11: the default `arn:aws:iam::*:role/sesguard-*` skipped every role named like the guard's.
+  it('--own-role takes exact role ARNs and refuses a pattern with a usage error', async () => {
+    const run = await replay(['--own-role', 'arn:aws:iam::*:role/sesguard-*', PUBLIC_POLICY_EVENT]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--own-role "arn:aws:iam::\*:role\/sesguard-\*" contains a wildcard/);
+  });
+
+  it("by default skips no role: the guard's own repair is judged like any change unless --own-role names the exact role", async () => {
+    const sample = 'events/skipped/own-role-guard-repair.json';
+    const [judged] = jsonLines((await replay(['--format', 'json', sample])).stdout);
+    expect(judged?.['verdict']).not.toBe('ignored');
+    const [skipped] = jsonLines((await replay(['--format', 'json', '--own-role', 'arn:aws:iam::111122223333:role/sesguard-prod-identity-policy-eu-west-1', sample])).stdout);
+    expect(skipped).toMatchObject({ verdict: 'ignored', skip: { reason: 'own-role' } });
+  });
+
   it('a config that does not validate names the field', async () => {
     const config = await file('bad-config.yml', 'mode: enforce\ntrustedAccounts: ["1234"]\n');
     const { code, stderr } = await replay([PUBLIC_POLICY_EVENT, '--config', config]);

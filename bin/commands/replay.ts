@@ -24,6 +24,8 @@ import { failsOn, parseFailOn } from '../fail-on.ts';
 import { formatReplayJson, formatReplayText, formatReplayTotals, verdictOf, type ReplayEntry } from './replay-format.ts';
 import { inTimeOrder, itemsOf, SIDECAR_SUFFIX, type ReplayItem } from './replay-inputs.ts';
 import { ALERT_FORMATS, formatAlert, type AlertFormat } from './replay-alerts.ts';
+import { ownRoleArnProblem } from '../../lib/cloudtrail/own-role.ts';
+import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 
 const HELP = `sesguard replay FILE|DIR|-... [options]
 
@@ -57,8 +59,12 @@ Options:
                          (AWS_ENDPOINT_URL... and credentials as the SDK reads them)
   --apply                with --live only: execute the plan (config mode must be enforce)
   --baseline-table NAME  with --live: the DynamoDB baseline table (default: an in-memory one for this run)
-  --own-role PATTERN     ARN pattern of the guard's own roles, repeatable (default: arn:aws:iam::*:role/sesguard-*)
+  --own-role ARN         exact ARN of one of the guard's own roles, repeatable; their calls are skipped as the
+                         guard's repairs (default: none). Patterns are refused: a name pattern would also cover
+                         any role merely named like the guard's
   --resource-prefix P    name prefix of the guard's resources (default: sesguard-)
+  --guard-key ARN        exact ARN of the guard's alert-topic KMS key, repeatable: changes to it are
+                         GUARD-001 (default: none, so no key is known as the guard's)
 
 Exit: 0 every event decided, nothing at or above --fail-on; 1 a finding at or above --fail-on;
 2 an event or file that could not be read or judged, the guard failing on one, bad usage or config.
@@ -99,6 +105,7 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
       'baseline-table': { type: 'string' },
       'own-role': { type: 'string', multiple: true },
       'resource-prefix': { type: 'string', default: 'sesguard-' },
+      'guard-key': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   } as const);
@@ -112,6 +119,15 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
   if (values.apply && !values.live) return usage('--apply needs --live: offline replay never changes anything');
   if (values['baseline-table'] && !values.live) return usage('--baseline-table needs --live');
   if (positionals.length === 0) return usage('name at least one event file or directory (e.g. events/), or - for stdin');
+  const guardKeyArns = values['guard-key'] ?? [];
+  for (const arn of guardKeyArns) {
+    if (!/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(arn)) return usage(`--guard-key must be the exact ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), not "${arn}"`);
+  }
+  const ownRoleArns = values['own-role'] ?? [];
+  for (const arn of ownRoleArns) {
+    const problem = ownRoleArnProblem(arn);
+    if (problem) return usage(`--own-role ${problem}`);
+  }
 
   let config: Config;
   let configSource: string;
@@ -180,7 +196,8 @@ export async function runReplay(args: string[], io: CliIo): Promise<number> {
     baseline,
     live,
     history,
-    ownRoleArns: values['own-role'] ?? ['arn:aws:iam::*:role/sesguard-*'],
+    ownRoleArns,
+    guardKeyArns,
     resourcePrefix: values['resource-prefix'],
   };
   for (const item of inTimeOrder(items)) {
@@ -225,6 +242,7 @@ interface RunDeps {
   live: ((region: string) => RegionConnections) | undefined;
   history: IamHistory;
   ownRoleArns: string[];
+  guardKeyArns: string[];
   resourcePrefix: string;
 }
 
@@ -271,7 +289,12 @@ async function replayItem(item: ReplayItem, deps: RunDeps): Promise<ReplayEntry>
       readState,
       baseline: deps.baseline,
       execute: (plan, context) => executePlan(plan, { senders, ...context, now: () => new Date() }),
-      parseOptions: { ownRoleArns: deps.ownRoleArns, guardResourcePrefix: deps.resourcePrefix },
+      parseOptions: {
+        ownRoleArns: deps.ownRoleArns,
+        guardResourcePrefix: deps.resourcePrefix,
+        guardPolicyNames: [deps.config.quarantinePolicyName, revokeSessionsPolicyName(deps.config.quarantinePolicyName)],
+        guardKeyArns: deps.guardKeyArns,
+      },
       now: () => new Date(),
     });
     return decided(decision, note);

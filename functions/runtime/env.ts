@@ -1,20 +1,46 @@
 import { z } from 'zod';
 import { describeZodIssues } from '../../lib/zod-issues.ts';
+import { ownRoleArnProblem } from '../../lib/cloudtrail/own-role.ts';
 
 /** The settings a guard function reads from its environment (set by serverless.yml), parsed once. */
-const commaList = z
+/**
+ * The guard's own roles: exact role ARNs, comma-separated, as the template writes them (an entry may be
+ * empty where a role exists only in another stack). A pattern is refused, loudly: a wildcard here is how
+ * a role merely named like the guard's used to be skipped as the guard's own.
+ */
+const ownRoleArns = z
   .string()
   .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
-  .pipe(z.array(z.string().regex(/^arn:/, 'each entry must be an ARN pattern')).min(1, 'must name at least one ARN pattern'));
+  .pipe(
+    z
+      .array(z.string().superRefine((arn, ctx) => {
+        const problem = ownRoleArnProblem(arn);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }))
+      .min(1, "must name at least one of the guard's role ARNs"),
+  );
 
 export const GuardEnvSchema = z.object({
   SESGUARD_ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[\w-]*:sns:/, 'must be an SNS topic ARN'),
-  SESGUARD_BASELINE_TABLE: z.string().min(1),
+  /** Only functions that revert resources keep baselines; the others are not given the table at all. */
+  SESGUARD_BASELINE_TABLE: z.string().min(1).optional(),
   SESGUARD_IDEMPOTENCY_TABLE: z.string().min(1),
-  /** The guard's own roles: their events are its own repairs and are skipped (no self-fight). */
-  SESGUARD_OWN_ROLE_ARNS: commaList,
+  /** The guard's own roles (exact ARNs): their events are its own repairs and are skipped (no self-fight). */
+  SESGUARD_OWN_ROLE_ARNS: ownRoleArns,
+  /** The alert topic's KMS key: disabling or deleting it silences every alert (GUARD-001). */
+  SESGUARD_ALERT_KEY_ARN: z.string().regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'must be a KMS key ARN'),
   /** Name prefix of every guard resource; changes to them are GUARD-001 events. */
   SESGUARD_RESOURCE_PREFIX: z.string().min(1),
+  /**
+   * How long a quarantine waits for CloudTrail's event history to show the event it acts on
+   * (lib/remediation/quarantine/verify-event.ts); the template keeps the function timeout above it.
+   */
+  SESGUARD_VERIFY_WAIT_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .pipe(z.number().max(780, 'must leave the function time to act within Lambda\'s 900 s limit'))
+    .optional(),
   /** Where to read the config when it was not bundled (tests, local runs). */
   SESGUARD_CONFIG_PATH: z.string().optional(),
 });

@@ -9,7 +9,7 @@ import { decideEvent } from '../../lib/guard/decide.ts';
 import { handleGuardEvent, throwIfUndecided, type EventHandlingDeps } from '../../lib/guard/event-handling.ts';
 import { idempotentPerEvent } from '../../lib/guard/idempotency.ts';
 import type { HandlerSummary } from '../../lib/guard/summary.ts';
-import { createGuardRuntime, type GuardRuntime } from './guard-runtime.ts';
+import { createGuardRuntime, idempotencyKeyPrefix, type GuardRuntime } from './guard-runtime.ts';
 import { alertOnUnexpectedError } from './alert-on-error.ts';
 
 export interface GuardHandlerOptions {
@@ -33,9 +33,11 @@ export function createGuardHandler(family: Family, options: GuardHandlerOptions 
     if (!wired) {
       const rt = options.runtime ? options.runtime() : createGuardRuntime(process.env, family);
       runtime = rt;
+      // Per family: an event two families judge (an IAM role change is both a grant and, for a role named
+      // like the guard's, GUARD-001) is decided once by each, never answered from the other's record.
       const store = { client: rt.dynamodb, tableName: rt.env.SESGUARD_IDEMPOTENCY_TABLE };
-      const decideOnce = idempotentPerEvent(async (_key, event: unknown) => throwIfUndecided(await decideEvent(event, rt.deps)), store);
-      const publishOnce = idempotentPerEvent((_key, decision: Parameters<typeof rt.publisher.publish>[0]) => rt.publisher.publish(decision), { ...store, keyPrefix: 'sesguard.alert' });
+      const decideOnce = idempotentPerEvent(async (_key, event: unknown) => throwIfUndecided(await decideEvent(event, rt.deps)), { ...store, keyPrefix: idempotencyKeyPrefix('decision', family.id) });
+      const publishOnce = idempotentPerEvent((_key, decision: Parameters<typeof rt.publisher.publish>[0]) => rt.publisher.publish(decision), { ...store, keyPrefix: idempotencyKeyPrefix('alert', family.id) });
       wired = (context) => ({
         // An event without an id cannot be deduplicated: it is decided (and reported invalid) every time.
         decide: async (key, event) => (key ? decideOnce(context, key, event) : { result: throwIfUndecided(await decideEvent(event, rt.deps)), duplicate: false }),

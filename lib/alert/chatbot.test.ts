@@ -71,6 +71,22 @@ describe('SNS body = AWS Chatbot custom notification carrying the versioned aler
     expect(parseAlertNotification(JSON.stringify(n)).findings[0]!.reason).toBe('see <https://evil.example|here> <!channel>');
   });
 
+  it('defuses code fences, emphasis, Markdown links, bare URLs, headings and @mentions in the Chatbot title and description', () => {
+    const hostileText = '# Heading\n```\n*repaired* **bold** _x_ ~x~ [t](https://evil.example) https://evil.example www.evil.example @channel';
+    const hostile: Decision = {
+      ...decisions.repaired,
+      findings: [{ ...decisions.repaired.findings[0]!, reason: hostileText, statement: { index: 1, sid: hostileText } }],
+      before: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: '```', Effect: 'Allow', Principal: '*', Action: 'ses:*', Resource: '*' }] }),
+    };
+    const n = buildChatbotNotification(buildAlert(hostile));
+    const shown = [n.content.title, n.content.description, ...(n.content.nextSteps ?? []).filter((step) => !/^(Resource|CloudTrail event): https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\//.test(step))].join('\n');
+    expect(shown).not.toMatch(/\*repaired\*|\*\*bold\*\*|_x_|~x~|\]\(|https:\/\/evil|www\.evil|^#/m);
+    expect(shown).not.toMatch(/(^|[^\uFF20])@channel/);
+    // The guard's own code block around the diff is the only fence, and it stays closed.
+    expect((n.content.description.match(/```/g) ?? []).length).toBe(2);
+    expect(parseAlertNotification(JSON.stringify(n)).findings[0]!.reason).toBe(hostileText);
+  });
+
   it('drops raw documents, then cuts the diff, to stay under the SNS size limit, and says so', () => {
     const doc = JSON.stringify({ templateContent: 'x'.repeat(19_000) });
     const alert = buildAlert({ ...decisions.compliant, before: doc, after: doc });

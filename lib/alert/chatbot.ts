@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AlertMessageSchema, type AlertMessage } from './alert-schema.ts';
 import { formatDuration } from './render-text.ts';
 import { SEVERITY_EMOJI } from './slack-blocks.ts';
-import { truncate } from './text-limits.ts';
+import { escapeChatCode, escapeChatMarkdown, truncate } from './text-limits.ts';
 import { describeZodIssues } from '../zod-issues.ts';
 
 /**
@@ -53,14 +53,10 @@ export class AlertNotificationParseError extends Error {
   override readonly name = 'AlertNotificationParseError';
 }
 
-/**
- * Chatbot turns client-markdown into Slack markup, and whether it escapes `<`, `>` and `&` itself is not
- * documented; values from the event are attacker-influenced, so markup characters are swapped for
- * look-alikes that can never form a link or mention. The exact values are in the embedded alert.
- */
-function chatText(text: string): string {
-  return text.replace(/</g, '‹').replace(/>/g, '›').replace(/&/g, '＆').replace(/`/g, "'");
-}
+/** Attacker-influenced text in the card: no mention, link, code fence or formatting (text-limits.ts). */
+const chatText = escapeChatMarkdown;
+/** An identifier shown as inline code: exact but for backticks and link separators. */
+const chatCode = (text: string): string => `\`${escapeChatCode(text)}\``;
 
 export function buildChatbotNotification(alert: AlertMessage): ChatbotNotification {
   const related = [alert.resource.arn, alert.actor?.arn, alert.actor?.sessionIssuerArn].filter((v): v is string => typeof v === 'string');
@@ -95,18 +91,18 @@ export function buildChatbotNotification(alert: AlertMessage): ChatbotNotificati
 
 function describe(alert: AlertMessage): string {
   const lines: string[] = [chatText(alert.summary), ''];
-  if (alert.resource.arn) lines.push(`*Resource:* \`${chatText(alert.resource.arn)}\``);
+  if (alert.resource.arn) lines.push(`*Resource:* ${chatCode(alert.resource.arn)}`);
   if (alert.actor) {
     const who = alert.actor.arn ?? alert.actor.invokedBy ?? 'unknown';
-    lines.push(`*Actor:* \`${chatText(who)}\` (${alert.actor.type})${alert.actor.sourceIp ? ` from ${chatText(alert.actor.sourceIp)}` : ''}`);
+    lines.push(`*Actor:* ${chatCode(who)} (${chatText(alert.actor.type)})${alert.actor.sourceIp ? ` from ${chatText(alert.actor.sourceIp)}` : ''}`);
   }
   lines.push(`*Account / region:* ${chatText(alert.account ?? 'unknown')} / ${chatText(alert.region ?? 'unknown')}`);
-  if (alert.event.name) lines.push(`*Event:* ${chatText(alert.event.name)} \`${chatText(alert.event.id ?? '')}\` at ${chatText(alert.event.time ?? '?')}`);
+  if (alert.event.name) lines.push(`*Event:* ${chatText(alert.event.name)} ${chatCode(alert.event.id ?? '')} at ${chatText(alert.event.time ?? '?')}`);
   if (alert.timings.eventToDecisionMs !== null) lines.push(`*Open for:* ${formatDuration(alert.timings.eventToDecisionMs)}`);
   for (const f of alert.findings) lines.push(`• *${f.ruleId}* [${f.severity}]: ${chatText(f.reason)}${f.exemption ? ' _(exempt)_' : ''}`);
-  for (const s of alert.remediation?.steps ?? []) lines.push(`  ${s.outcome}: ${s.action} ${chatText(s.target)}${s.detail ? ` — ${chatText(s.detail)}` : ''}`);
+  for (const s of alert.remediation?.steps ?? []) lines.push(`  ${s.outcome}: ${chatText(s.action)} ${chatText(s.target)}${s.detail ? ` — ${chatText(s.detail)}` : ''}`);
   if (alert.document.diff.lines.length > 0) {
-    const diff = alert.document.diff.lines.slice(0, 12).map(chatText);
+    const diff = alert.document.diff.lines.slice(0, 12).map(escapeChatCode);
     if (alert.document.diff.lines.length > 12) diff.push(`… ${alert.document.diff.lines.length - 12} more`);
     lines.push('```', ...diff, '```');
   }
@@ -117,7 +113,7 @@ function describe(alert: AlertMessage): string {
 /** What a person should do next, per outcome, with the links that get them there. */
 export function nextStepsFor(alert: AlertMessage): string[] {
   const steps: string[] = [];
-  const actor = alert.actor?.arn ? `\`${chatText(alert.actor.arn)}\`` : 'the actor';
+  const actor = alert.actor?.arn ? chatCode(alert.actor.arn) : 'the actor';
   switch (alert.outcome) {
     case 'repaired':
       steps.push(`Ask ${actor} whether the change was intended; if it was legitimate, add an exemption to sesguard.config.yml instead of re-applying it.`);

@@ -1,3 +1,5 @@
+import type { GuardIntegrityChange } from '../families/guard-integrity/types.ts';
+
 /**
  * AWS console deep links, so the person reading an alert is one click from the resource and the event.
  * URL forms are the consoles' own routes:
@@ -107,7 +109,7 @@ function iamLink(arn: string, resource: string): string | null {
  * by type in the region the event happened in.
  */
 export function guardResourceLink(
-  resourceType: 'events-rule' | 'lambda-function' | 'sns-topic' | 'iam-role' | 'cloudtrail' | 'dynamodb-table',
+  resourceType: GuardIntegrityChange['resourceType'],
   name: string,
   region: string,
 ): string | null {
@@ -126,5 +128,7 @@ export function guardResourceLink(
       return `${regionalConsole(region, 'cloudtrail')}#/trails`;
     case 'dynamodb-table':
       return `${regionalConsole(region, 'dynamodbv2')}#table?name=${n}`;
+    default:
+      return null;
   }
 }

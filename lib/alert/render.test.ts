@@ -68,6 +68,51 @@ describe('renderSlackBlocks', () => {
     expect(texts).toContain('&amp; more');
   });
 
+  /**
+   * Issue 11: `<!channel>` and `<url|label>` were neutralised, but a Sid, identity name, policy name or user
+   * agent carrying a code fence, `*bold*`, a bare URL or `[t](https://…)` still reached the Slack blocks.
+   */
+  const HOSTILE = 'x```y *repaired* _ok_ ~gone~ https://evil.example/login [t](https://evil.example) www.evil.example @channel';
+  const hostileDecision = (): Decision => {
+    const base = decisions.repaired;
+    return {
+      ...base,
+      ...(base.change && { change: { ...base.change, actor: { ...base.change.actor, userAgent: HOSTILE } } }),
+      findings: [{ ...base.findings[0]!, statement: { index: 1, sid: HOSTILE }, reason: `Statement 1 (Sid "${HOSTILE}") allows anyone.` }],
+      ...(base.plan && { plan: { ...base.plan, steps: base.plan.steps.map((st) => ({ ...st, target: `policy ${HOSTILE}` })) } }),
+      before: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: HOSTILE, Effect: 'Allow', Principal: '*', Action: 'ses:*', Resource: '*' }] }),
+    };
+  };
+
+  it('defuses code fences, bold, italics, strike, bare URLs, Markdown links and @mentions in every attacker-controlled field', () => {
+    const message = renderSlackBlocks(buildAlert(hostileDecision()));
+    const texts = [...textsOf(message.blocks).map((t) => t.text), message.text];
+    const all = texts.join('\n');
+    // Code spans and blocks render their content literally; everywhere else no marker may survive.
+    const prose = all.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+    expect(prose).not.toContain('*repaired*');
+    expect(prose).not.toContain('_ok_');
+    expect(prose).not.toContain('~gone~');
+    expect(prose).not.toContain('](');
+    // Links are live even inside code in some clients: defused everywhere.
+    expect(all).not.toMatch(/https:\/\/evil/);
+    expect(all).not.toContain('www.evil');
+    expect(all).not.toMatch(/(^|[^\uFF20])@channel/);
+    // The only code fences are the guard's own: one opening and one closing fence around the diff.
+    for (const text of texts) {
+      const fences = text.match(/```/g) ?? [];
+      expect(fences.length === 0 || (fences.length === 2 && text.startsWith('*Change*')), text).toBe(true);
+    }
+    // Policy text inside the diff keeps its meaning: ses:* is shown as written.
+    expect(all).toContain('ses:*');
+  });
+
+  it('keeps the JSON alert exact: escaping is for people, never for the machine copy', () => {
+    const alert = buildAlert(hostileDecision());
+    expect(alert.findings[0]?.statement?.sid).toBe(HOSTILE);
+    expect(alert.actor?.userAgent).toBe(HOSTILE);
+  });
+
   it('truncates a huge diff to one section of at most 3000 characters, keeping the code fence closed', () => {
     const statements = Array.from({ length: 40 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: `arn:aws:ses:eu-west-1:111122223333:identity/${'d'.repeat(120)}${i}.example.com` }));
     const big: Decision = { ...decisions.repaired, before: JSON.stringify({ Version: '2012-10-17', Statement: statements }), after: null };

@@ -1,6 +1,6 @@
 import type { AlertMessage, AlertStep } from './alert-schema.ts';
 import { formatDuration } from './render-text.ts';
-import { defuseCodeFence, escapeMrkdwn, fitLines, inlineCode, truncate } from './text-limits.ts';
+import { escapeMrkdwn, escapeMrkdwnCode, fitLines, inlineCode, truncate } from './text-limits.ts';
 
 /**
  * Block Kit limits (https://api.slack.com/reference/block-kit/blocks): 50 blocks per message, 3000
@@ -78,7 +78,7 @@ export function renderSlackBlocks(alert: AlertMessage): { text: string; blocks: 
     const lines = [`*Remediation* — ${escapeMrkdwn(r.strategy)}${alert.dryRun ? ' (dry-run)' : ''}: ${escapeMrkdwn(r.explanation)}`];
     for (const s of r.steps) {
       const detail = s.detail ? ` — ${escapeMrkdwn(s.detail)}` : '';
-      lines.push(`${STEP_EMOJI[s.outcome]} \`${s.id}\` *${s.outcome}* ${escapeMrkdwn(s.action)} ${escapeMrkdwn(s.target)}${detail}`);
+      lines.push(`${STEP_EMOJI[s.outcome]} \`${s.id}\` *${s.outcome}* ${inlineCode(s.action)} ${escapeMrkdwn(s.target)}${detail}`);
     }
     for (const n of r.notRepaired) lines.push(`:no_entry_sign: not repaired ${escapeMrkdwn(n.ruleId)}: ${escapeMrkdwn(n.reason)}`);
     blocks.push(section(fitLines(lines, SLACK_LIMITS.sectionText)));
@@ -88,7 +88,7 @@ export function renderSlackBlocks(alert: AlertMessage): { text: string; blocks: 
     const fence = '```';
     const heading = alert.document.diff.changed ? `*Change* (${alert.document.diff.kind} diff)\n` : '*Document* (unchanged)\n';
     const room = SLACK_LIMITS.sectionText - heading.length - fence.length * 2 - 2;
-    const body = fitLines(alert.document.diff.lines.map((l) => escapeMrkdwn(defuseCodeFence(l))), room);
+    const body = fitLines(alert.document.diff.lines.map((l) => escapeMrkdwnCode(l)), room);
     blocks.push(section(`${heading}${fence}\n${body}${fence}`));
   }
 
@@ -112,7 +112,8 @@ export function renderSlackBlocks(alert: AlertMessage): { text: string; blocks: 
   });
 
   return {
-    text: truncate(`[${alert.severity.toUpperCase()}] ${alert.title}`, SLACK_LIMITS.fallbackText),
+    // The top-level text is mrkdwn too (it is the notification and the fallback).
+    text: truncate(`[${alert.severity.toUpperCase()}] ${escapeMrkdwn(alert.title)}`, SLACK_LIMITS.fallbackText),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };
 }

@@ -2,7 +2,7 @@ import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { AlertNotificationParseError, parseAlertNotification } from './chatbot.ts';
 import { renderSlackBlocks } from './slack-blocks.ts';
 import { postSlackMessage, SlackDeliveryError, type SlackPostOptions } from './slack-webhook.ts';
-import { escapeMrkdwn, defuseCodeFence, truncate } from './text-limits.ts';
+import { escapeMrkdwn, escapeMrkdwnCode, truncate } from './text-limits.ts';
 
 /** The part of a logger the notifier uses (powertools Logger satisfies it). */
 export interface NotifierLogger {
@@ -81,7 +81,7 @@ export function slackPayloadFor(record: SNSEventRecord, logger?: NotifierLogger)
     logger?.warn('message on the alert topic is not a sesguard alert', { messageId: record.Sns.MessageId, reason: error.message });
     const subject = record.Sns.Subject ? `*${escapeMrkdwn(truncate(record.Sns.Subject, 150))}*\n` : '';
     const text = `:warning: sesguard: a message on the alert topic is not a ${'sesguard.alert/v1'} alert (${escapeMrkdwn(error.message)}).`;
-    const raw = truncate(escapeMrkdwn(defuseCodeFence(record.Sns.Message)), 2990);
+    const raw = truncate(escapeMrkdwnCode(record.Sns.Message), 2990);
     return {
       recognised: false,
       payload: {

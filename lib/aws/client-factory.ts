@@ -23,7 +23,7 @@ export interface AwsClients {
 }
 
 /** Suffix of `AWS_ENDPOINT_URL_<SERVICE>`: the SDK's service id, upper-cased, spaces as underscores. */
-export type AwsServiceKey = 'SESV2' | 'IAM' | 'SNS' | 'DYNAMODB' | 'SSM' | 'EVENTBRIDGE' | 'LAMBDA';
+export type AwsServiceKey = 'SESV2' | 'IAM' | 'SNS' | 'DYNAMODB' | 'SSM' | 'EVENTBRIDGE' | 'LAMBDA' | 'CLOUDTRAIL';
 
 /** Static credentials or a provider, as every SDK client accepts them. */
 export type AwsCredentials = NonNullable<SESv2ClientConfig['credentials']>;
@@ -49,7 +49,7 @@ export class InvalidAwsSettingsError extends Error {
 }
 
 const endpointUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional();
-const SERVICE_KEYS: readonly AwsServiceKey[] = ['SESV2', 'IAM', 'SNS', 'DYNAMODB', 'SSM', 'EVENTBRIDGE', 'LAMBDA'];
+const SERVICE_KEYS: readonly AwsServiceKey[] = ['SESV2', 'IAM', 'SNS', 'DYNAMODB', 'SSM', 'EVENTBRIDGE', 'LAMBDA', 'CLOUDTRAIL'];
 
 const AwsSettingsSchema = z.object({
   AWS_REGION: z.string().min(1).optional(),

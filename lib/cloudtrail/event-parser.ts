@@ -4,10 +4,17 @@ import type { CloudTrailRecord } from './record.ts';
 import { describeZodIssues } from '../zod-issues.ts';
 
 export interface ParseOptions {
-  /** ARN patterns (`*`, `?`) of the guard's own IAM roles: their calls are the guard's repairs. */
+  /**
+   * The exact ARNs of the guard's own IAM roles (never patterns: lib/cloudtrail/own-role.ts): their calls
+   * are the guard's repairs, and the guard-integrity family knows the guard's roles by them.
+   */
   ownRoleArns: readonly string[];
   /** `sesguard-<stage>-`: every guard resource (rule, function, topic, role, table) is named with it. */
   guardResourcePrefix: string;
+  /** Names of the guard's own managed policies (quarantine, revoke-sessions): undoing them undoes a repair. */
+  guardPolicyNames?: readonly string[];
+  /** ARNs of the guard's KMS keys (the alert topic's key): a KMS call names a key by id or ARN only. */
+  guardKeyArns?: readonly string[];
 }
 
 /** What a family parser sees: the validated record and the fields every Change shares. */
@@ -85,13 +92,3 @@ export function canonicalKeys(canonical: readonly string[]) {
 export const PolicyDocumentParam = z.union([z.string(), z.record(z.string(), z.unknown())], {
   error: (issue) => (issue.input === undefined ? 'is required' : 'must be a JSON policy string or a policy object'),
 });
-
-/**
- * Whether a resource name is one of the guard's own. Case-sensitive, like the EventBridge `prefix`
- * filter that routes shared events (scripts/deploy/event-patterns.ts), so the parser and the pattern
- * agree on which function owns an event. An empty prefix names nothing: it must never make every role a
- * guard role.
- */
-export function hasGuardPrefix(name: string, prefix: string): boolean {
-  return prefix.length > 0 && name.startsWith(prefix);
-}

@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { parseCloudTrailEvent, type ParseOptions } from './parse.ts';
 import { EVENT_PARSERS } from '../families/index.ts';
 import type { Change, Skip } from './types.ts';
+import { SAMPLE_PARSE_OPTIONS } from '../../test/support/sample-options.ts';
 
 type ParsedEvent = Change | Skip;
 
-const OPTIONS: ParseOptions = { ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-prod-*'], guardResourcePrefix: 'sesguard-prod-' };
+const OPTIONS: ParseOptions = SAMPLE_PARSE_OPTIONS;
 const parse = (input: unknown, options: ParseOptions = OPTIONS): ParsedEvent => parseCloudTrailEvent(input, EVENT_PARSERS, options);
 
 type Json = Record<string, unknown>;
@@ -100,17 +101,44 @@ describe('parseCloudTrailEvent: skips', () => {
     expect(asSkip(parse(input, OPTIONS))).toMatchObject({ reason: 'failed-call', detail: 'AccessDenied' });
   });
 
+  const GUARD_ROLE = 'arn:aws:iam::111122223333:role/sesguard-prod-identity-policy-eu-west-1';
   it.each([
-    ['the role ARN pattern matches the session issuer', ['arn:aws:iam::111122223333:role/sesguard-prod-*'], 'own-role'],
-    ['a session ARN pattern matches the STS assumed-role ARN', ['arn:aws:sts::111122223333:assumed-role/sesguard-prod-identity-policy/*'], 'own-role'],
-    ['? matches exactly one character', ['arn:aws:iam::*:role/sesguard-pro?-identity-policy'], 'own-role'],
-    ['patterns match case-insensitively (IAM role names are unique regardless of case)', ['arn:aws:iam::111122223333:role/SESGUARD-PROD-*'], 'own-role'],
-    ['another stage\'s role is not this guard', ['arn:aws:iam::111122223333:role/sesguard-dev-*'], 'judged'],
+    ["the guard role's exact ARN", [GUARD_ROLE], 'own-role'],
+    ['the exact ARN in another case (IAM role names are unique regardless of case)', [GUARD_ROLE.replace('sesguard-prod-identity-policy', 'SesGuard-Prod-Identity-Policy')], 'own-role'],
+    // Patterns are never patterns: the deployed environment refuses them, and here they match nothing.
+    ['a role ARN pattern is not a way to name the guard', ['arn:aws:iam::111122223333:role/sesguard-prod-*'], 'judged'],
+    ['a session ARN pattern is not a way to name the guard', ['arn:aws:sts::111122223333:assumed-role/sesguard-prod-identity-policy-eu-west-1/*'], 'judged'],
+    ["another stage's role is not this guard", ['arn:aws:iam::111122223333:role/sesguard-dev-identity-policy-eu-west-1'], 'judged'],
     ['no own roles configured: nothing is skipped as own', [], 'judged'],
   ])("guard's own role: %s", (_name, ownRoleArns, outcome) => {
     const parsed = parse(sample('skipped/own-role-guard-repair.json'), { ...OPTIONS, ownRoleArns });
     if (outcome === 'own-role') expect(asSkip(parsed).reason).toBe('own-role');
     else expect(parsed).toMatchObject({ family: 'identity-policy', operation: 'update' });
+  });
+
+  /** The attacks of issue 11: each of these roles was skipped as the guard's own by `role/sesguard-prod-*`. */
+  it.each([
+    ['a role named like the guard', 'sesguard-prod-backdoor'],
+    ['the guard prefix as a path', 'sesguard-prod-/helper'],
+    ['a mixed-case look-alike', 'SesGuard-Prod-x'],
+  ])('%s (role/%s) is judged, not skipped as the guard', (_name, rolePath) => {
+    const roleName = rolePath.split('/').pop()!;
+    const input = edited(V2_POLICY, (e) => {
+      e.detail.userIdentity = {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::111122223333:assumed-role/${roleName}/s`,
+        accountId: '111122223333',
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::111122223333:role/${rolePath}` } },
+      };
+    });
+    expect(parse(input, OPTIONS)).toMatchObject({ family: 'identity-policy', actor: { sessionIssuerArn: `arn:aws:iam::111122223333:role/${rolePath}` } });
+  });
+
+  it("a guard-integrity change is never skipped for its actor, even the guard's own role", () => {
+    const input = edited('guard-integrity/cloudtrail-stop-logging.json', (e) => {
+      e.detail.userIdentity = structuredClone((sample('skipped/own-role-guard-repair.json') as { detail: { userIdentity: Json } }).detail.userIdentity);
+    });
+    expect(parse(input, OPTIONS)).toMatchObject({ family: 'guard-integrity', actor: { sessionIssuerArn: GUARD_ROLE } });
   });
 
   it('an IAM user whose name looks like a guard role is not the guard', () => {
@@ -141,19 +169,37 @@ describe('parseCloudTrailEvent: skips', () => {
 describe('parseCloudTrailEvent: routing of events two families share', () => {
   const guardRole = 'guard-integrity/iam-put-role-policy-guard-role.json';
 
+  /** Each function parses with its own family's parsers only, as its generated entry does. */
+  const byFamily = (family: string, input: unknown, options: ParseOptions = OPTIONS): ParsedEvent =>
+    parseCloudTrailEvent(input, EVENT_PARSERS.filter((p) => p.family === family), options);
+
   it.each([
-    ['a guard role is guard-integrity', 'sesguard-prod-event-destination', OPTIONS.guardResourcePrefix, 'guard-integrity'],
-    ['any other role is an iam-grant', 'app-backend', OPTIONS.guardResourcePrefix, 'iam-grant'],
-    ['the prefix is case-sensitive, like the EventBridge prefix filter', 'SESGUARD-PROD-event-destination', OPTIONS.guardResourcePrefix, 'iam-grant'],
-    ['an empty prefix makes no role a guard role', 'sesguard-prod-event-destination', '', 'iam-grant'],
-  ])('PutRolePolicy: %s', (_name, roleName, guardResourcePrefix, family) => {
+    ["the guard's own role: GUARD-001 alone (the guard never repairs itself)", 'sesguard-prod-event-destination-eu-west-1', OPTIONS.guardResourcePrefix, true, false],
+    ["the guard's own role in another case (role names are unique regardless of case)", 'SESGUARD-PROD-Event-Destination-EU-WEST-1', OPTIONS.guardResourcePrefix, true, false],
+    // Issue 11: a name-prefix route sent this to guard-integrity only, and the grant was never judged.
+    ['a role merely named like the guard: judged as a grant AND alerted as GUARD-001', 'sesguard-prod-backdoor', OPTIONS.guardResourcePrefix, true, true],
+    ['a look-alike in another case: both', 'SesGuard-Prod-x', OPTIONS.guardResourcePrefix, true, true],
+    ['any other role: a grant only', 'app-backend', OPTIONS.guardResourcePrefix, false, true],
+    ['an empty prefix makes no role a look-alike', 'sesguard-prod-backdoor', '', false, true],
+  ])('PutRolePolicy on %s', (_name, roleName, guardResourcePrefix, guardIntegrity, iamGrant) => {
     const input = edited(guardRole, (e) => (e.detail.requestParameters.roleName = roleName));
-    expect(parse(input, { ...OPTIONS, guardResourcePrefix })).toMatchObject({ family });
+    const options = { ...OPTIONS, guardResourcePrefix };
+    const gi = byFamily('guard-integrity', input, options);
+    const grant = byFamily('iam-grant', input, options);
+    if (guardIntegrity) expect(gi).toMatchObject({ family: 'guard-integrity', resourceType: 'iam-role', resourceName: roleName });
+    else expect(gi).toMatchObject({ skip: true, reason: 'unsupported-event' });
+    if (iamGrant) expect(grant).toMatchObject({ family: 'iam-grant', operation: 'put-inline', principal: { type: 'role', name: roleName } });
+    else expect(grant).toMatchObject({ skip: true, reason: 'unsupported-event', detail: expect.stringContaining("one of the guard's own roles") });
   });
 
-  it('DeleteRole on a role that is not the guard\'s is skipped with the reason', () => {
+  it('GUARD-001 says when a role only poses as the guard', () => {
+    const input = edited(guardRole, (e) => (e.detail.requestParameters.roleName = 'sesguard-prod-backdoor'));
+    expect(byFamily('guard-integrity', input)).toMatchObject({ effect: expect.stringContaining('named like the guard') });
+  });
+
+  it("DeleteRole on a role that is not the guard's is skipped with the reason", () => {
     const input = edited('guard-integrity/iam-delete-role.json', (e) => (e.detail.requestParameters.roleName = 'legacy-batch'));
-    expect(asSkip(parse(input, OPTIONS))).toMatchObject({ reason: 'unsupported-event', detail: expect.stringContaining('iam-role legacy-batch, which is not a guard resource') });
+    expect(asSkip(parse(input, OPTIONS))).toMatchObject({ reason: 'unsupported-event', detail: expect.stringContaining("role legacy-batch is not one of the guard's roles") });
   });
 
   it('an SNS topic whose ARN merely contains the prefix elsewhere is not the guard topic', () => {

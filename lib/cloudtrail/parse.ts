@@ -8,6 +8,9 @@ import { describeZodIssues } from '../zod-issues.ts';
 
 export type { ParseOptions } from './event-parser.ts';
 
+/** The family whose changes are never skipped for their actor (GUARD-001). */
+const GUARD_INTEGRITY = 'guard-integrity';
+
 const indexes = new WeakMap<readonly EventParser[], Map<string, EventParser[]>>();
 
 /** The parsers for one (eventSource, eventName), in the order they are listed (the order they are offered the event). */
@@ -30,7 +33,7 @@ function parsersFor(parsers: readonly EventParser[], eventSource: string, eventN
  * crashed on it would be a guard that fails silently.
  *
  * Order matters: a failed call changed nothing (skip before anything else is judged), and the guard's
- * own calls are its repairs (skip them, or the guard fights itself).
+ * own calls are its repairs (skip them, or the guard fights itself) unless they change the guard.
  */
 export function parseCloudTrailEvent(envelope: unknown, parsers: readonly EventParser[], options: ParseOptions): Change | Skip {
   try {
@@ -65,9 +68,6 @@ function parseUnsafe(input: unknown, eventParsers: readonly EventParser[], optio
   }
 
   const actor = actorFromUserIdentity(r.userIdentity, { sourceIPAddress: r.sourceIPAddress, userAgent: r.userAgent });
-  if (isOwnRole(actor, options.ownRoleArns)) {
-    return { skip: true, reason: 'own-role', detail: `made by the guard's own role ${actor.sessionIssuerArn ?? actor.arn ?? ''}`.trim(), ...ids };
-  }
 
   const parsers = parsersFor(eventParsers, r.eventSource, r.eventName);
   if (parsers.length === 0) {
@@ -94,8 +94,16 @@ function parseUnsafe(input: unknown, eventParsers: readonly EventParser[], optio
   const declined: string[] = [];
   for (const parser of parsers) {
     const result = parser.parse(ctx);
-    if (!isNotMine(result)) return result;
-    declined.push(result.notMine);
+    if (isNotMine(result)) {
+      declined.push(result.notMine);
+      continue;
+    }
+    // The guard's roles have no business changing the guard: a guard-integrity change is judged whoever
+    // made it. Any other change by one of the guard's exact roles is its own repair.
+    if (!('skip' in result) && result.family !== GUARD_INTEGRITY && isOwnRole(actor, options.ownRoleArns)) {
+      return { skip: true, reason: 'own-role', detail: `made by the guard's own role ${actor.sessionIssuerArn ?? actor.arn ?? ''}`.trim(), ...ids };
+    }
+    return result;
   }
   return { skip: true, reason: 'unsupported-event', detail: declined.join('; '), ...ids };
 }

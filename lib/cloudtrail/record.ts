@@ -41,6 +41,8 @@ export const CloudTrailRecordSchema = z.object({
   errorMessage: z.string().optional(),
   requestParameters: z.record(z.string(), z.unknown()).nullish(),
   responseElements: z.record(z.string(), z.unknown()).nullish(),
+  /** The resources CloudTrail says the call touched (KMS records the key ARN here even when the call named an id). */
+  resources: z.array(z.object({ ARN: z.string().optional(), type: z.string().optional(), accountId: z.string().optional() })).nullish(),
 });
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 

@@ -142,7 +142,7 @@ describe('each rule takes only the actions it can carry out (lib/config/rule-con
     { rule: 'SES-CVE-001', action: 'revert' },
     { rule: 'SES-CVE-002', action: 'strip' },
     { rule: 'IAM-SES-001', action: 'disable-destination' },
-    { rule: 'GUARD-001', action: 'revert' },
+    { rule: 'GUARD-001', action: 'delete' },
   ])('$rule: {action: $action} is a config error naming the actions it has', ({ rule, action }) => {
     const issues = issuesOf({ rules: { [rule]: { action } } });
     const issue = issues.find((i) => i.startsWith(`rules.${rule}.action:`));
@@ -168,14 +168,14 @@ describe('GUARD-001 cannot be disabled or downgraded by config', () => {
   it.each([
     { name: 'disabled', override: { enabled: false }, field: 'rules.GUARD-001.enabled', message: /GUARD-001 cannot be disabled/ },
     { name: 'downgraded', override: { severity: 'low' }, field: 'rules.GUARD-001.severity', message: /GUARD-001 is always critical and cannot be set to low/ },
-    { name: 'given another action', override: { action: 'delete' }, field: 'rules.GUARD-001.action', message: /cannot take action "delete"; its actions are "alert"/ },
+    { name: 'given an action it cannot take', override: { action: 'delete' }, field: 'rules.GUARD-001.action', message: /cannot take action "delete"; its actions are "revert" or "alert"/ },
   ])('$name: a config error', ({ override, field, message }) => {
     const issue = issuesOf({ rules: { 'GUARD-001': override } }).find((i) => i.startsWith(`${field}:`));
     expect(issue).toMatch(message);
   });
 
   it('restating what it is anyway is fine', () => {
-    expect(parseConfig({ rules: { 'GUARD-001': { enabled: true, severity: 'critical', action: 'alert' } } }).rules['GUARD-001']).toEqual({ enabled: true, severity: 'critical', action: 'alert' });
+    expect(parseConfig({ rules: { 'GUARD-001': { enabled: true, severity: 'critical', action: 'revert' } } }).rules['GUARD-001']).toEqual({ enabled: true, severity: 'critical', action: 'revert' });
   });
 
   it('an exemption cannot name it (an exempt finding is reported at low severity and never pages)', () => {

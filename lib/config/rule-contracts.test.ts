@@ -6,6 +6,7 @@ import { MemoryBaselineStore } from '../baseline/memory-store.ts';
 import { FAMILY_LIST, RULES } from '../families/index.ts';
 import { parseConfig } from './validate.ts';
 import { RULE_CONTRACTS } from './rule-contracts.ts';
+import { revokeSessionsPolicyName } from '../remediation/quarantine/revoke-sessions.ts';
 import type { RuleAction, RuleId } from './schema.ts';
 
 const EVENTS = fileURLToPath(new URL('../../events/', import.meta.url));
@@ -21,7 +22,8 @@ const FIRES_ON: Partial<Record<RuleId, string>> = {
   'SES-CVE-002': 'custom-verification/v2-update-template-untrusted-redirect.json',
   'IAM-SES-001': 'iam-grant/attach-user-policy-ses-full-access-non-admin.json',
   'IAM-SES-002': 'iam-grant/put-group-policy-send-any-identity.json',
-  'GUARD-001': 'guard-integrity/iam-delete-role.json',
+  'IAM-SES-003': 'iam-grant/update-assume-role-policy-mail-admin-outside-account.json',
+  'GUARD-001': 'guard-integrity/iam-detach-user-policy-quarantine.json',
 };
 
 async function decideWith(file: string, rule: RuleId, action: RuleAction) {
@@ -35,7 +37,11 @@ async function decideWith(file: string, rule: RuleId, action: RuleAction) {
     readState: (change, family) => Promise.resolve(family.offlineState(change, sidecar)),
     baseline: new MemoryBaselineStore(),
     execute: () => Promise.resolve({ results: [], rereadCompliant: true }),
-    parseOptions: { ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-prod-identity-policy'], guardResourcePrefix: 'sesguard-prod-' },
+    parseOptions: {
+      ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-prod-identity-policy'],
+      guardResourcePrefix: 'sesguard-prod-',
+      guardPolicyNames: [config.quarantinePolicyName, revokeSessionsPolicyName(config.quarantinePolicyName)],
+    },
     now: () => new Date('2026-11-24T12:00:00Z'),
   });
 }
@@ -59,12 +65,13 @@ describe('rule contracts (what config may ask of each rule)', () => {
     const finding = decision.findings.find((f) => f.ruleId === rule);
     expect(finding?.action, `${rule} did not fire on ${file}`).toBe(action);
     // A finding the planner cannot act on is listed as not repaired ("action ... does not apply"); a
-    // contract action must never end there. (Quarantine may still refuse a particular actor, e.g. an
-    // IAM Identity Center role: that is a judgement about the actor, not an action the rule lacks.)
+    // contract action must never end there. The planner may still decline for this state (quarantine of an
+    // IAM Identity Center role, a revert with no baseline recorded): that is a judgement about the case, not
+    // an action the rule lacks, and it says why.
     const unsupported = decision.plan?.notRepaired.filter((n) => n.ruleId === rule && /does not apply|cannot undo/.test(n.reason)) ?? [];
     expect(unsupported, JSON.stringify(unsupported)).toEqual([]);
     const acted = decision.plan?.steps.some((s) => s.ruleIds.includes(rule)) ?? false;
-    const refusedActor = decision.plan?.notRepaired.some((n) => n.ruleId === rule) ?? false;
-    expect(acted || (action === 'quarantine' && refusedActor)).toBe(true);
+    const declinedWithReason = decision.plan?.notRepaired.some((n) => n.ruleId === rule && n.reason.length > 0) ?? false;
+    expect(acted || declinedWithReason).toBe(true);
   });
 });

@@ -16,8 +16,8 @@ export interface RuleContract {
   /** The actions config may choose for this rule. */
   actions: readonly RuleAction[];
   /**
-   * Config may not weaken this rule: it cannot be disabled, exempted, or given another severity. Its
-   * action list is then the only action it has.
+   * Config may not weaken this rule: it cannot be disabled, exempted, or given another severity; its action
+   * list is still the contract for its action.
    */
   locked?: { severity: Severity; why: string };
 }
@@ -41,11 +41,16 @@ export const RULE_CONTRACTS: Readonly<Record<RuleId, RuleContract>> = {
   // IAM grants: undo the grant (detach, roll back, remove from group); an inline policy can also be stripped.
   'IAM-SES-001': { actions: DOCUMENT_REPAIRS },
   'IAM-SES-002': { actions: DOCUMENT_REPAIRS },
+  // A role's trust policy is only ever put back to its baseline (iam-grant/trust-plan.ts): who may assume a
+  // role is for a person to decide, so the guard neither strips nor deletes it.
+  'IAM-SES-003': { actions: ['revert', 'quarantine', 'alert'] },
+  // GUARD-001 alerts on every change to the guard, always critical; its one repair puts back a quarantine a
+  // non-administrator took off (guard-integrity/plan.ts), which `alert` turns into a report (still critical).
   'GUARD-001': {
-    actions: ['alert'],
+    actions: ['revert', 'alert'],
     locked: {
       severity: 'critical',
-      why: 'it is how the guard reports being disabled, deleted or rerouted; a config that could silence it would let anyone who can edit the config turn the guard off unseen',
+      why: 'it is how the guard reports being disabled, deleted or rerouted, and how it puts back a quarantine taken off; a config that could weaken it would let anyone who can edit the config turn the guard off unseen',
     },
   },
 };

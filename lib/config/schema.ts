@@ -22,6 +22,7 @@ export const RULE_IDS = [
   'IAM-SES-001',
   'IAM-SES-002',
   'GUARD-001',
+  'IAM-SES-003',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

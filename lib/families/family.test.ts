@@ -47,7 +47,7 @@ describe('a new family needs nothing outside its folder and its registry line', 
     expect(guardFunctionOf(widget)).toEqual({ kind: 'guard', name: 'widget', globalOnly: false });
     expect(familyEntrySource('widget')).toContain("import family from './lib/families/widget/index.ts';");
     const rows = [...SUPPORTED_EVENTS, ...widget.events.map(({ eventSource, eventName }) => ({ eventSource, eventName, family: 'widget' }))];
-    const patterns = buildEventPatterns(rows, { guardResourcePrefix: 'sesguard-prod-', dropFailedCalls: true });
+    const patterns = buildEventPatterns(rows, { dropFailedCalls: true });
     const pattern = patterns['widget']?.regional;
     expect(pattern).toBeDefined();
     expect(matchesEventPattern(pattern ?? {}, widgetEvent('w'))).toBe(true);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCloudTrailEvent, type ParseOptions } from '../cloudtrail/parse.ts';
 import type { Change } from '../cloudtrail/types.ts';
 import { StateUnavailableOfflineError } from './state-errors.ts';
+import { SAMPLE_PARSE_OPTIONS } from '../../test/support/sample-options.ts';
 import { EVENT_PARSERS, familyById, type FamilyId, type KnownChange, type KnownState, type StateKind } from './index.ts';
 
 function readOfflineState(change: Change, sidecar?: unknown): KnownState {
@@ -19,7 +20,7 @@ function readOfflineState(change: Change, sidecar?: unknown): KnownState {
  * --live is needed. Nothing in events/ may fail any other way.
  */
 const EVENTS_DIR = fileURLToPath(new URL('../../events/', import.meta.url));
-const OPTIONS: ParseOptions = { ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-prod-*'], guardResourcePrefix: 'sesguard-prod-' };
+const OPTIONS: ParseOptions = SAMPLE_PARSE_OPTIONS;
 
 const KIND_OF_FAMILY: Record<FamilyId, readonly StateKind[]> = {
   'identity-policy': ['identity-policy'],
@@ -60,6 +61,6 @@ describe('readOfflineState over events/', () => {
     const state = readOfflineState(change, sidecar);
     expect(KIND_OF_FAMILY[change.family as FamilyId]).toContain(state.kind);
     if (state.kind === 'identity-policy') expect(state.parseErrors ?? []).toEqual([]);
-    if (state.kind === 'iam-grant') expect(state.changedPolicy?.document ?? state.gainedPolicies).toBeTruthy();
+    if (state.kind === 'iam-grant') expect(state.trust?.document ?? state.changedPolicy?.document ?? state.gainedPolicies).toBeTruthy();
   });
 });

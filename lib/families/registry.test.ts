@@ -9,14 +9,13 @@ describe('SUPPORTED_EVENTS', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('shares events between families only for the guard roles, which EventBridge routes by roleName prefix', () => {
+  it('shares only IAM calls between iam-grant and guard-integrity: both functions get them and each parser decides (no name routing)', () => {
     const families = new Map<string, string[]>();
     for (const e of SUPPORTED_EVENTS) families.set(`${e.eventSource} ${e.eventName}`, [...(families.get(`${e.eventSource} ${e.eventName}`) ?? []), e.family]);
     const shared = [...families].filter(([, f]) => f.length > 1).map(([k, f]) => [k, f.sort()]);
-    expect(shared).toEqual([
-      ['iam.amazonaws.com PutRolePolicy', ['guard-integrity', 'iam-grant']],
-      ['iam.amazonaws.com AttachRolePolicy', ['guard-integrity', 'iam-grant']],
-    ]);
+    expect(shared.sort()).toEqual(
+      ['AttachRolePolicy', 'CreatePolicyVersion', 'CreateRole', 'PutRolePolicy', 'SetDefaultPolicyVersion', 'UpdateAssumeRolePolicy'].map((n) => [`iam.amazonaws.com ${n}`, ['guard-integrity', 'iam-grant']]),
+    );
   });
 
   it.each([
@@ -32,6 +31,8 @@ describe('SUPPORTED_EVENTS', () => {
         'iam.amazonaws.com AttachUserPolicy', 'iam.amazonaws.com AttachRolePolicy', 'iam.amazonaws.com AttachGroupPolicy',
         'iam.amazonaws.com PutUserPolicy', 'iam.amazonaws.com PutRolePolicy', 'iam.amazonaws.com PutGroupPolicy',
         'iam.amazonaws.com CreatePolicyVersion', 'iam.amazonaws.com SetDefaultPolicyVersion', 'iam.amazonaws.com AddUserToGroup',
+        // IAM-SES-003: who may assume a role.
+        'iam.amazonaws.com UpdateAssumeRolePolicy', 'iam.amazonaws.com CreateRole',
       ],
     ],
   ])('%s covers exactly its SES/IAM calls', (family, expected) => {
@@ -41,16 +42,32 @@ describe('SUPPORTED_EVENTS', () => {
   it('guard-integrity uses the API-versioned Lambda event names CloudTrail records', () => {
     expect(rows('guard-integrity').filter((r) => r.startsWith('lambda.')).sort()).toEqual([
       'lambda.amazonaws.com DeleteFunction20150331',
+      'lambda.amazonaws.com DeleteFunctionConcurrency20171031',
+      // Listed by the Lambda guide under their API names, without a version suffix.
+      'lambda.amazonaws.com DeleteFunctionEventInvokeConfig',
       'lambda.amazonaws.com PutFunctionConcurrency20171031',
+      'lambda.amazonaws.com PutFunctionEventInvokeConfig',
       'lambda.amazonaws.com RemovePermission20150331v2',
       'lambda.amazonaws.com UpdateFunctionCode20150331v2',
       'lambda.amazonaws.com UpdateFunctionConfiguration20150331v2',
+      'lambda.amazonaws.com UpdateFunctionEventInvokeConfig',
     ]);
   });
 
   it('guard-integrity watches every service that can blind the guard', () => {
     expect(new Set(rows('guard-integrity').map((r) => r.split(' ')[0]))).toEqual(
-      new Set(['events.amazonaws.com', 'lambda.amazonaws.com', 'sns.amazonaws.com', 'iam.amazonaws.com', 'dynamodb.amazonaws.com', 'cloudtrail.amazonaws.com']),
+      new Set([
+        'events.amazonaws.com',
+        'scheduler.amazonaws.com',
+        'lambda.amazonaws.com',
+        'sns.amazonaws.com',
+        'kms.amazonaws.com',
+        'monitoring.amazonaws.com',
+        'sqs.amazonaws.com',
+        'iam.amazonaws.com',
+        'dynamodb.amazonaws.com',
+        'cloudtrail.amazonaws.com',
+      ]),
     );
   });
 });

@@ -6,11 +6,12 @@ import { parseCloudTrailEvent, type ParseOptions } from '../cloudtrail/parse.ts'
 import { EVENT_PARSERS } from './index.ts';
 import { SUPPORTED_EVENTS } from './index.ts';
 import type { Change, Skip, SkipReason } from '../cloudtrail/types.ts';
+import { SAMPLE_ALERT_KEY_ARN, SAMPLE_PARSE_OPTIONS } from '../../test/support/sample-options.ts';
 
 type ParsedEvent = Change | Skip;
 
 const EVENTS_DIR = fileURLToPath(new URL('../../events/', import.meta.url));
-const OPTIONS: ParseOptions = { ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-prod-*'], guardResourcePrefix: 'sesguard-prod-' };
+const OPTIONS: ParseOptions = SAMPLE_PARSE_OPTIONS;
 const parse = (input: unknown, options: ParseOptions = OPTIONS): ParsedEvent => parseCloudTrailEvent(input, EVENT_PARSERS, options);
 
 const ADMIN_ROLE = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_5f3c2a1b9d8e7f60';
@@ -174,6 +175,22 @@ const changes: Record<string, Case> = {
     rule: 'SetDefaultPolicyVersion switches which version is in effect',
     expected: { family: 'iam-grant', operation: 'set-default-version', policyArn: 'arn:aws:iam::111122223333:policy/mail-team', versionId: 'v4' },
   },
+  'iam-grant/update-assume-role-policy-mail-admin-outside-account.json': {
+    rule: 'UpdateAssumeRolePolicy carries the new trust policy as sent (IAM-SES-003)',
+    expected: { family: 'iam-grant', operation: 'update-trust', roleName: 'mail-admin', requestedTrustPolicy: expect.stringContaining('444455556666'), actor: ATTACKER },
+  },
+  'iam-grant/update-assume-role-policy-mail-admin-anyone-source-ip.json': {
+    rule: 'a trust policy "restricted" only by aws:SourceIp, a key the caller sets',
+    expected: { family: 'iam-grant', operation: 'update-trust', roleName: 'mail-admin', requestedTrustPolicy: expect.stringContaining('aws:SourceIp') },
+  },
+  'iam-grant/update-assume-role-policy-mail-admin-compliant.json': {
+    rule: 'an own-account role with sts:ExternalId and a service with aws:SourceAccount',
+    expected: { family: 'iam-grant', operation: 'update-trust', roleName: 'mail-admin', actor: { type: 'AssumedRole', sessionIssuerArn: DEPLOYER_ROLE } },
+  },
+  'iam-grant/create-role-untrusted-trust-no-permissions.json': {
+    rule: 'CreateRole carries the first trust policy as assumeRolePolicyDocument',
+    expected: { family: 'iam-grant', operation: 'create-role', roleName: 'mail-relay', requestedTrustPolicy: expect.stringContaining('444455556666') },
+  },
   'iam-grant/add-user-to-group-mail-admins.json': {
     rule: 'AddUserToGroup gives the user every policy of the group',
     expected: { family: 'iam-grant', operation: 'add-to-group', groupName: 'mail-admins', userName: 'ci-legacy' },
@@ -236,27 +253,27 @@ const changes: Record<string, Case> = {
   },
   'guard-integrity/iam-delete-role.json': {
     rule: 'DeleteRole on a guard role',
-    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-identity-policy', region: 'us-east-1' },
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-identity-policy-eu-west-1', region: 'us-east-1' },
   },
   'guard-integrity/iam-delete-role-policy.json': {
     rule: 'DeleteRolePolicy on a guard role',
-    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-iam-grant', effect: expect.stringContaining('sesguard-repair') },
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-iam-grant-us-east-1', effect: expect.stringContaining('sesguard-repair') },
   },
   'guard-integrity/iam-put-role-policy-guard-role.json': {
     rule: "PutRolePolicy on the guard's own role is guard-integrity, not an iam-grant",
-    expected: { family: 'guard-integrity', eventName: 'PutRolePolicy', resourceType: 'iam-role', resourceName: 'sesguard-prod-event-destination' },
+    expected: { family: 'guard-integrity', eventName: 'PutRolePolicy', resourceType: 'iam-role', resourceName: 'sesguard-prod-event-destination-eu-west-1' },
   },
   'guard-integrity/iam-attach-role-policy-guard-role.json': {
     rule: "AttachRolePolicy on the guard's own role is guard-integrity, not an iam-grant",
-    expected: { family: 'guard-integrity', eventName: 'AttachRolePolicy', resourceName: 'sesguard-prod-custom-verification', effect: expect.stringContaining('AWSDenyAll') },
+    expected: { family: 'guard-integrity', eventName: 'AttachRolePolicy', resourceName: 'sesguard-prod-custom-verification-eu-west-1', effect: expect.stringContaining('AWSDenyAll') },
   },
   'guard-integrity/iam-detach-role-policy.json': {
     rule: 'DetachRolePolicy strips the guard of its permissions',
-    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-guard-integrity' },
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-guard-integrity-eu-west-1' },
   },
   'guard-integrity/iam-update-assume-role-policy.json': {
     rule: 'UpdateAssumeRolePolicy changes who can act as the guard',
-    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-identity-policy', effect: expect.stringContaining('trust policy') },
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-identity-policy-eu-west-1', effect: expect.stringContaining('trust policy') },
   },
   'guard-integrity/dynamodb-delete-table.json': {
     rule: 'DeleteTable on the baseline table',
@@ -282,6 +299,134 @@ const changes: Record<string, Case> = {
     rule: 'PutEventSelectors names the trail in trailName',
     expected: { family: 'guard-integrity', resourceType: 'cloudtrail', resourceName: 'management-events', effect: expect.stringContaining('management events') },
   },
+  'guard-integrity/kms-disable-key-by-arn.json': {
+    rule: "DisableKey names the alert topic's key by ARN",
+    expected: { family: 'guard-integrity', resourceType: 'kms-key', resourceName: SAMPLE_ALERT_KEY_ARN, effect: expect.stringContaining('failure alarms') },
+  },
+  'guard-integrity/kms-schedule-key-deletion-by-key-id.json': {
+    rule: 'ScheduleKeyDeletion names the key by bare id; the response and resources carry the ARN',
+    expected: { family: 'guard-integrity', resourceType: 'kms-key', resourceName: SAMPLE_ALERT_KEY_ARN, effect: expect.stringContaining('in 7 days') },
+  },
+  'guard-integrity/kms-put-key-policy-drops-cloudwatch-and-sns.json': {
+    rule: 'PutKeyPolicy on the alert key (by id) can lock CloudWatch and SNS out of it',
+    expected: { family: 'guard-integrity', resourceType: 'kms-key', resourceName: SAMPLE_ALERT_KEY_ARN, effect: expect.stringContaining('key policy') },
+  },
+  'guard-integrity/kms-update-alias-repoints-alert-key.json': {
+    rule: "UpdateAlias repoints the guard's alias (aliases are named with the guard prefix)",
+    expected: { family: 'guard-integrity', resourceType: 'kms-key', resourceName: 'alias/sesguard-prod-alerts' },
+  },
+  'guard-integrity/sns-set-subscription-attributes-filter-drops-alerts.json': {
+    rule: 'a subscription filter policy can drop every alert',
+    expected: { family: 'guard-integrity', resourceType: 'sns-topic', resourceName: 'arn:aws:sns:eu-west-1:111122223333:sesguard-prod-alerts', effect: expect.stringContaining('filter policy') },
+  },
+  'guard-integrity/sns-unsubscribe-by-non-admin.json': {
+    rule: 'Unsubscribe from the alert topic is GUARD-001 whoever does it',
+    expected: { family: 'guard-integrity', resourceType: 'sns-topic', actor: DEV },
+  },
+  'guard-integrity/sns-set-topic-attributes-aws-managed-key.json': {
+    rule: 'an AWS managed key on the topic locks CloudWatch alarms out',
+    expected: { family: 'guard-integrity', resourceType: 'sns-topic', effect: expect.stringContaining('alias/aws/sns') },
+  },
+  'guard-integrity/cloudwatch-disable-alarm-actions.json': {
+    rule: 'alarmNames is a list: the call is the guard\'s when any name is; CloudWatch events arrive as source aws.monitoring',
+    expected: { family: 'guard-integrity', eventSource: 'monitoring.amazonaws.com', resourceType: 'cloudwatch-alarm', resourceName: 'sesguard-prod-identity-policy-errors, sesguard-prod-dead-letter-depth' },
+  },
+  'guard-integrity/cloudwatch-delete-alarms.json': {
+    rule: "DeleteAlarms on the guard's alarm",
+    expected: { family: 'guard-integrity', resourceType: 'cloudwatch-alarm', resourceName: 'sesguard-prod-sweep-missed', effect: expect.stringContaining('deletes') },
+  },
+  'guard-integrity/sqs-delete-queue.json': {
+    rule: 'SQS names the queue by URL; the name is its last segment',
+    expected: { family: 'guard-integrity', resourceType: 'sqs-queue', resourceName: 'sesguard-prod-dead-letter', effect: expect.stringContaining('deletes') },
+  },
+  'guard-integrity/sqs-purge-queue.json': {
+    rule: 'PurgeQueue destroys the record of what the guard failed on',
+    expected: { family: 'guard-integrity', resourceType: 'sqs-queue', effect: expect.stringContaining('purges') },
+  },
+  'guard-integrity/sqs-set-queue-attributes-retention-one-minute.json': {
+    rule: 'SetQueueAttributes values are strings',
+    expected: { family: 'guard-integrity', resourceType: 'sqs-queue', effect: expect.stringContaining('MessageRetentionPeriod=60') },
+  },
+  'guard-integrity/lambda-put-function-event-invoke-config.json': {
+    rule: 'PutFunctionEventInvokeConfig has no API-version suffix in CloudTrail',
+    expected: { family: 'guard-integrity', resourceType: 'lambda-function', resourceName: 'sesguard-prod-identity-policy', effect: expect.stringContaining('0 retries') },
+  },
+  'guard-integrity/lambda-delete-function-concurrency.json': {
+    rule: 'DeleteFunctionConcurrency20171031 removes the reserved capacity',
+    expected: { family: 'guard-integrity', resourceType: 'lambda-function', resourceName: 'sesguard-prod-sweep' },
+  },
+  'guard-integrity/iam-put-role-permissions-boundary-deny-all.json': {
+    rule: 'a permissions boundary can take every permission from a guard role',
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-identity-policy-eu-west-1', effect: expect.stringContaining('AWSDenyAll') },
+  },
+  'guard-integrity/iam-delete-role-permissions-boundary.json': {
+    rule: "DeleteRolePermissionsBoundary on a guard role",
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-sweep-eu-west-1' },
+  },
+  'guard-integrity/iam-create-role-named-like-guard.json': {
+    rule: 'CreateRole of a role named like the guard (it used to be skipped as the guard\'s own)',
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'sesguard-prod-backdoor', effect: expect.stringContaining('posing as the guard') },
+  },
+  'guard-integrity/iam-create-role-guard-prefix-as-path.json': {
+    rule: 'CreateRole with the guard prefix as its path',
+    expected: { family: 'guard-integrity', resourceType: 'iam-role', resourceName: 'mail-helper', effect: expect.stringContaining('/sesguard-prod-/mail-helper') },
+  },
+  'guard-integrity/iam-detach-user-policy-quarantine.json': {
+    rule: 'detaching the quarantine policy undoes a repair',
+    expected: { family: 'guard-integrity', resourceType: 'iam-policy', quarantineUndone: { principalType: 'user', principalName: 'ci-legacy', policyArn: 'arn:aws:iam::111122223333:policy/sesguard-quarantine' } },
+  },
+  'guard-integrity/iam-detach-role-policy-quarantine.json': {
+    rule: 'detaching the quarantine policy from any role (not only a guard role)',
+    expected: { family: 'guard-integrity', quarantineUndone: { principalType: 'role', principalName: 'app-backend' } },
+  },
+  'guard-integrity/scheduler-update-schedule-disabled.json': {
+    rule: "Scheduler UpdateSchedule with state DISABLED stops the sweep",
+    expected: { family: 'guard-integrity', resourceType: 'scheduler-schedule', resourceName: 'sesguard-prod-sweep', effect: expect.stringContaining('disables') },
+  },
+  'guard-integrity/scheduler-delete-schedule.json': {
+    rule: 'Scheduler DeleteSchedule',
+    expected: { family: 'guard-integrity', resourceType: 'scheduler-schedule', resourceName: 'sesguard-prod-sweep' },
+  },
+  'guard-integrity/events-disable-rule-sweep.json': {
+    rule: 'DisableRule on a scheduled sweep rule',
+    expected: { family: 'guard-integrity', resourceType: 'events-rule', resourceName: 'sesguard-prod-sweep' },
+  },
+  'guard-integrity/lambda-update-function-event-invoke-config.json': {
+    rule: 'UpdateFunctionEventInvokeConfig (no API-version suffix) can drop failed events',
+    expected: { family: 'guard-integrity', resourceType: 'lambda-function', resourceName: 'sesguard-prod-custom-verification', effect: expect.stringContaining('0 retries') },
+  },
+  'guard-integrity/lambda-delete-function-event-invoke-config.json': {
+    rule: 'DeleteFunctionEventInvokeConfig removes the on-failure destination',
+    expected: { family: 'guard-integrity', resourceType: 'lambda-function', resourceName: 'sesguard-prod-event-destination', effect: expect.stringContaining('dead-letter queue') },
+  },
+  'guard-integrity/sns-add-permission-outside-account.json': {
+    rule: 'AddPermission on the alert topic lets someone publish forged alerts',
+    expected: { family: 'guard-integrity', resourceType: 'sns-topic', effect: expect.stringContaining('forged alerts') },
+  },
+  'guard-integrity/kms-delete-alias.json': {
+    rule: "DeleteAlias on the guard's key alias",
+    expected: { family: 'guard-integrity', resourceType: 'kms-key', resourceName: 'alias/sesguard-prod-alerts' },
+  },
+  'guard-integrity/cloudwatch-put-metric-alarm-no-actions.json': {
+    rule: "PutMetricAlarm redefines the guard's alarm (here: no actions, an unreachable threshold)",
+    expected: { family: 'guard-integrity', resourceType: 'cloudwatch-alarm', resourceName: 'sesguard-prod-dead-letter' },
+  },
+  'guard-integrity/iam-create-policy-version-quarantine-allow.json': {
+    rule: "CreatePolicyVersion turning the guard's revoke-sessions policy into an Allow (anything but the guard's cut-off)",
+    expected: { family: 'guard-integrity', resourceType: 'iam-policy', resourceName: 'arn:aws:iam::111122223333:policy/sesguard-quarantine-revoke-sessions' },
+  },
+  'guard-integrity/iam-set-default-policy-version-quarantine.json': {
+    rule: "SetDefaultPolicyVersion on the guard's quarantine policy",
+    expected: { family: 'guard-integrity', resourceType: 'iam-policy', effect: expect.stringContaining('v1') },
+  },
+  'guard-integrity/iam-delete-policy-quarantine.json': {
+    rule: "DeletePolicy of the guard's quarantine policy",
+    expected: { family: 'guard-integrity', resourceType: 'iam-policy', effect: expect.stringContaining('nothing can be quarantined') },
+  },
+  'custom-verification/send-forged-by-lambda-invoke.json': {
+    rule: 'a forged event parses like a real one: only CloudTrail can tell (verified before any quarantine)',
+    expected: { family: 'custom-verification', operation: 'send', actor: DEV },
+  },
 };
 
 const skips: Record<string, Case & { expected: { reason: SkipReason; detail: unknown } }> = {
@@ -290,8 +435,12 @@ const skips: Record<string, Case & { expected: { reason: SkipReason; detail: unk
     expected: { reason: 'failed-call', detail: expect.stringMatching(/^AccessDenied: User: arn:aws:iam::111122223333:user\/dev-bob is not authorized/) },
   },
   'skipped/own-role-guard-repair.json': {
-    rule: "the guard's own role (session issuer sesguard-prod-*) is its repair, never judged again",
-    expected: { reason: 'own-role', detail: expect.stringContaining('arn:aws:iam::111122223333:role/sesguard-prod-identity-policy') },
+    rule: "the guard's own role (the exact role ARN the deployment created) is its repair, never judged again",
+    expected: { reason: 'own-role', detail: expect.stringContaining('arn:aws:iam::111122223333:role/sesguard-prod-identity-policy-eu-west-1') },
+  },
+  'skipped/own-role-revoke-sessions-cut-off.json': {
+    rule: "the guard advancing its own revoke-sessions cut-off: not GUARD-001 (it is the guard's deny, exactly), and its own repair for iam-grant",
+    expected: { reason: 'own-role', detail: expect.stringContaining('sesguard-prod-custom-verification-eu-west-1') },
   },
   'skipped/unsupported-ses-send-email-delegated.json': {
     rule: 'SendEmail is not a perimeter change',
@@ -303,7 +452,7 @@ const skips: Record<string, Case & { expected: { reason: SkipReason; detail: unk
   },
   'skipped/not-a-guard-resource-lambda-update.json': {
     rule: 'UpdateFunctionCode on a function without the guard prefix is not a guard-integrity change',
-    expected: { reason: 'unsupported-event', detail: expect.stringContaining('orders-api, which is not a guard resource') },
+    expected: { reason: 'unsupported-event', detail: expect.stringContaining('function orders-api is not a guard resource') },
   },
 };
 

@@ -1,14 +1,15 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { MakeClient } from '../aws/client-factory.ts';
+import { quarantineClients, type QuarantineClients } from '../remediation/quarantine/steps.ts';
 import type { Change } from '../cloudtrail/types.ts';
 import { bindSteps, type StepDefinition } from '../remediation/step.ts';
 import type { StepAction } from '../remediation/types.ts';
 import type { ResourceState } from '../rules/types.ts';
 import type { FamilyConnection } from './family.ts';
 
-/** The clients an SES family's steps use: SESv2 for its repairs, IAM for quarantining the actor. */
-export interface SesFamilyClients {
+/** The clients an SES family's steps use: SESv2 for its repairs, IAM and CloudTrail for quarantining the actor. */
+export interface SesFamilyClients extends QuarantineClients {
   sesv2: SESv2Client;
   iam: IAMClient;
 }
@@ -21,5 +22,5 @@ export function sesConnection<C extends Change, S extends ResourceState>(
 ): FamilyConnection<C, S> {
   const sesv2 = make(SESv2Client, 'SESV2');
   const iam = make(IAMClient, 'IAM');
-  return { read: (change) => read(sesv2, change), senders: bindSteps(steps, { sesv2, iam }) };
+  return { read: (change) => read(sesv2, change), senders: bindSteps(steps, { sesv2, ...quarantineClients(make, iam) }) };
 }

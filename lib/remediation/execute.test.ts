@@ -7,7 +7,9 @@ import {
   SESv2Client,
   UpdateEmailIdentityPolicyCommand,
 } from '@aws-sdk/client-sesv2';
-import { AttachRolePolicyCommand, DeletePolicyVersionCommand, IAMClient, NoSuchEntityException, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, DeletePolicyVersionCommand, IAMClient, ListPolicyVersionsCommand, NoSuchEntityException, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { Change } from '../cloudtrail/types.ts';
 import type { Finding, ResourceState } from '../rules/types.ts';
 import { executePlan, VERIFY_REREADS, type ExecutionReport } from './execute.ts';
 import { STEP_RETRY } from '../aws/retry.ts';
@@ -63,13 +65,34 @@ import {
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const sesv2 = new SESv2Client({ region: REGION, credentials });
 const iam = new IAMClient({ region: REGION, credentials });
+const cloudtrail = new CloudTrailClient({ region: REGION, credentials });
 const sesMock = mockClient(sesv2);
 const iamMock = mockClient(iam);
+const cloudtrailMock = mockClient(cloudtrail);
+
+/** CloudTrail's event history: the changes a test plans from are recorded there as they were delivered. */
+const recorded = new Map<string, Change>();
+function record(change: Change): void {
+  recorded.set(change.eventId, change);
+}
 
 beforeEach(() => {
   sesMock.reset();
   iamMock.reset();
+  cloudtrailMock.reset();
+  recorded.clear();
+  iamMock.on(ListPolicyVersionsCommand).resolves({ Versions: [{ VersionId: 'v1', IsDefaultVersion: true }] });
+  cloudtrailMock.on(LookupEventsCommand).callsFake(async (input: { LookupAttributes?: Array<{ AttributeValue?: string }> }) => {
+    const change = recorded.get(input.LookupAttributes?.[0]?.AttributeValue ?? '');
+    if (!change) return { Events: [] };
+    const { actor } = change;
+    const userIdentity = { type: actor.type, arn: actor.arn, ...(actor.sessionIssuerArn && { sessionContext: { sessionIssuer: { arn: actor.sessionIssuerArn } } }) };
+    const detail = { eventID: change.eventId, eventName: change.eventName, eventSource: change.eventSource, eventTime: change.eventTime, awsRegion: change.region, recipientAccountId: change.accountId, userIdentity };
+    return { Events: [{ EventId: change.eventId, CloudTrailEvent: JSON.stringify(detail) }] };
+  });
 });
+
+const senders = () => allSenders({ sesv2, iam, cloudtrail, verify: { delays: [] } });
 
 /** Every command sent, across both clients, in the order it was sent: [operation, input]. */
 function sent(): Array<[string, unknown]> {
@@ -95,7 +118,8 @@ async function planAndRun(input: TestPlanInput, rereads: ResourceState[] = [inpu
     if (!state) throw new Error('no state to re-read');
     return state;
   });
-  const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread, judge: input.judge, now: clock, planned: input.state, sleep: noWait });
+  record(input.change);
+  const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: input.judge, now: clock, planned: input.state, sleep: noWait });
   return { plan, report, reread };
 }
 
@@ -243,22 +267,24 @@ const strategyCases: StrategyCase[] = [
     sent: [['AttachUserPolicy', { UserName: 'mallory', PolicyArn: QUARANTINE_ARN }]],
   },
   {
-    name: 'SES-CVE-001 quarantine of an assumed role attaches to the role and revokes sessions issued before now (aws:TokenIssueTime)',
+    name: "SES-CVE-001 quarantine of an assumed role attaches to the role and revokes sessions issued before now (aws:TokenIssueTime) with the guard's own managed policy",
     input: () => baseInput({ change: sendChange(roleActor), state: { kind: 'custom-verification-send', templateName: 'welcome', emailAddress: 'victim@example.org' }, judge: sendJudge(roleActor) }),
     strategy: 'quarantine',
     sent: [
       ['AttachRolePolicy', { RoleName: 'ci-deployer', PolicyArn: QUARANTINE_ARN }],
+      ['ListPolicyVersions', { PolicyArn: `${QUARANTINE_ARN}-revoke-sessions` }],
       [
-        'PutRolePolicy',
+        'CreatePolicyVersion',
         {
-          RoleName: 'ci-deployer',
-          PolicyName: 'sesguard-quarantine-revoke-sessions',
+          PolicyArn: `${QUARANTINE_ARN}-revoke-sessions`,
+          SetAsDefault: true,
           PolicyDocument: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': NOW.toISOString() } } }],
+            Statement: [{ Sid: 'RevokeOlderSessions', Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': NOW.toISOString() } } }],
           }),
         },
       ],
+      ['AttachRolePolicy', { RoleName: 'ci-deployer', PolicyArn: `${QUARANTINE_ARN}-revoke-sessions` }],
     ],
   },
   ...(['user', 'role', 'group'] as const).map(
@@ -393,7 +419,7 @@ describe('executePlan: enforce sends exactly the commands each strategy needs', 
     const { plan, report } = await planAndRun(planInput);
     expect(plan.strategy).toBe(strategy);
     expect(sent()).toEqual(expected);
-    expect(report.results.map((r) => r.outcome)).toEqual(expected.map(() => 'done'));
+    expect(report.results.map((r) => r.outcome)).toEqual(plan.steps.map(() => 'done'));
     // Every command is one the step type declares, so the deployment's role allows it.
     const declared = plan.steps.flatMap((s) => commandsOf(s.action.type));
     for (const [operation] of sent()) expect(declared.some((d) => d.endsWith(`:${operation}`))).toBe(true);
@@ -403,7 +429,7 @@ describe('executePlan: enforce sends exactly the commands each strategy needs', 
 describe('executePlan: actors that are never quarantined', () => {
   const admin = config({ adminPrincipals: [`arn:aws:iam::${ACCOUNT}:role/automation/ci-*`] });
   const exempt = config({ exemptions: [{ resource: `arn:aws:iam::${ACCOUNT}:user/dev/*`, rules: ['SES-CVE-001'], expires: '2027-01-31', reason: 'break-glass user for the migration' }] });
-  const ownRole = { ...roleActor, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/sesguard-prod-guard/lambda`, sessionIssuerArn: `arn:aws:iam::${ACCOUNT}:role/sesguard-prod-guard` };
+  const ownRole = { ...roleActor, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/sesguard-prod-identity-policy-us-east-1/lambda`, sessionIssuerArn: `arn:aws:iam::${ACCOUNT}:role/sesguard-prod-identity-policy-us-east-1` };
   const cases = [
     { name: "the guard's own role (quarantining it would disarm the guard)", actor: ownRole, cfg: config(), reason: /guard's own roles/ },
     { name: 'the account root (IAM policies cannot restrict it)', actor: { type: 'Root' as const, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT }, cfg: config(), reason: /account root/ },
@@ -444,10 +470,11 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     const state = identityPolicyState(policyText(trustedStatement, anyoneStatement, foreignStatement));
     const input = baseInput({ change: identityPolicyChange(userActor), state, judge: identityPolicyJudge(withQuarantine), config: withQuarantine });
     const { plan, report } = await planAndRun(input, [identityPolicyState(goodDocument)]);
-    expect(plan.steps.map((s) => s.action.type)).toEqual(['ses.put-identity-policy', 'iam.attach-quarantine-policy']);
+    expect(plan.steps.map((s) => s.action.type)).toEqual(['ses.put-identity-policy', 'cloudtrail.verify-event', 'iam.attach-quarantine-policy']);
     expect(sent()).toEqual([['AttachUserPolicy', { UserName: 'mallory', PolicyArn: QUARANTINE_ARN }]]);
     expect(report.results.map((r) => [r.outcome, r.detail])).toEqual([
       ['skipped', 'state changed since it was read and is now compliant'],
+      ['done', undefined],
       ['done', undefined],
     ]);
   });
@@ -484,7 +511,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   it('goes ahead when the re-read before writing fails, and says so', async () => {
     const plan = planFor(stripInput());
     const reread = vi.fn<() => Promise<ResourceState>>().mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).mockResolvedValue(identityPolicyState(goodDocument));
-    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
+    const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
     expect(sent().map(([op]) => op)).toEqual(['UpdateEmailIdentityPolicy']);
     expect(report.notes).toEqual(['could not re-read the state before writing: ThrottlingException: Rate exceeded', 'the repair went ahead on the state read when the event arrived']);
     expect(report.rereadCompliant).toBe(true);
@@ -494,10 +521,11 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     iamMock.on(AttachRolePolicyCommand).rejects(Object.assign(new Error('User is not authorized to perform: iam:AttachRolePolicy'), { name: 'AccessDenied' }));
     const input = baseInput({ change: sendChange(roleActor), state: { kind: 'custom-verification-send', templateName: 'welcome', emailAddress: 'v@example.org' }, judge: sendJudge(roleActor) });
     const { report } = await planAndRun(input);
-    expect(sent().map(([op]) => op)).toEqual(['AttachRolePolicy', 'PutRolePolicy']);
+    expect(sent().map(([op]) => op)).toEqual(['AttachRolePolicy', 'ListPolicyVersions', 'CreatePolicyVersion', 'AttachRolePolicy']);
     expect(report.results.map((r) => [r.stepId, r.outcome, r.detail])).toEqual([
-      ['s1', 'failed', 'AccessDenied: User is not authorized to perform: iam:AttachRolePolicy'],
-      ['s2', 'done', undefined],
+      ['s1', 'done', undefined],
+      ['s2', 'failed', 'AccessDenied: User is not authorized to perform: iam:AttachRolePolicy'],
+      ['s3', 'failed', 'AccessDenied: User is not authorized to perform: iam:AttachRolePolicy'],
     ]);
   });
 
@@ -539,7 +567,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   ])('counts $name as done: the thing to remove is already gone', async ({ arrange, action, detail }) => {
     arrange();
     const plan: Plan = { strategy: 'delete', dryRun: false, explanation: 'test', notRepaired: [], steps: [step('s1', action)] };
-    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
+    const report = await executePlan(plan, { senders: senders(), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
     expect(report.results).toEqual([{ stepId: 's1', action: action.type, outcome: 'done', detail, at: clock().toISOString() }]);
   });
 
@@ -547,7 +575,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     const input = baseInput({ change: sendChange(userActor), state: { kind: 'custom-verification-send', templateName: 'welcome', emailAddress: 'v@example.org' }, judge: sendJudge(userActor) });
     const { report, reread } = await planAndRun(input);
     expect(reread).toHaveBeenCalledTimes(2);
-    expect(report.results.map((r) => r.outcome)).toEqual(['done']);
+    expect(report.results.map((r) => r.outcome)).toEqual(['done', 'done']);
     expect(report.rereadCompliant).toBe(true);
   });
 
@@ -599,7 +627,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
   it('a re-read after the repair that keeps failing leaves the repair unverified, never compliant', async () => {
     const plan = planFor(stripInput());
     const reread = vi.fn<() => Promise<ResourceState>>().mockResolvedValueOnce(identityPolicyState(mixedDocument)).mockRejectedValue(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
-    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
+    const report = await executePlan(plan, { senders: senders(), documentOf, reread, judge: identityPolicyJudge(cfg), now: clock, sleep: noWait });
     expect(report.verification).toEqual({ status: 'unverified', why: 'could not re-read the state after the repair: TooManyRequestsException: Rate exceeded' });
     expect(report.rereadCompliant).toBe(false);
     expect(report.notes).toEqual(['could not re-read the state after the repair: TooManyRequestsException: Rate exceeded']);
@@ -618,7 +646,7 @@ describe('executePlan: re-read, failures, dependencies and dry-run', () => {
     sesMock.on(UpdateEmailIdentityPolicyCommand).rejectsOnce(Object.assign(new Error('Too many requests'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })).resolves({});
     const plan = planFor(stripInput());
     const report = await executePlan(plan, {
-      senders: allSenders({ sesv2, iam }),
+      senders: senders(),
       documentOf,
       reread: vi.fn<() => Promise<ResourceState>>().mockResolvedValueOnce(identityPolicyState(mixedDocument)).mockResolvedValue(identityPolicyState(goodDocument)),
       judge: identityPolicyJudge(cfg),
@@ -684,23 +712,32 @@ describe('step definitions: the commands each step declares are exactly what it 
     { type: 'iam.remove-user-from-group', groupName: 'g', userName: 'u' },
     { type: 'iam.attach-quarantine-policy', principalType: 'user', principalName: 'u', policyArn: QUARANTINE_ARN },
     { type: 'iam.attach-quarantine-policy', principalType: 'role', principalName: 'r', policyArn: QUARANTINE_ARN },
-    { type: 'iam.revoke-role-sessions', roleName: 'r', before: NOW.toISOString(), policyName: 'revoke' },
+    { type: 'iam.revoke-role-sessions', roleName: 'r', before: NOW.toISOString(), policyArn: `${QUARANTINE_ARN}-revoke-sessions` },
+    { type: 'iam.update-trust-policy', roleName: 'r', document: '{}' },
   ];
 
-  it('every step sends exactly one command, and that command is declared for its step type; every declared command is used', async () => {
-    const plan: Plan = { strategy: 'revert', dryRun: false, explanation: 'all step types', notRepaired: [], steps: actions.map((a, i) => step(`s${i + 1}`, a)) };
-    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock, sleep: noWait });
-    expect(report.results.every((r) => r.outcome === 'done')).toBe(true);
-    const operations = sent().map(([op]) => op);
-    expect(operations).toHaveLength(actions.length);
+  it('every step sends only commands declared for its step type, and every declared command is used', async () => {
     const used = new Set<string>();
-    actions.forEach((action, i) => {
+    const verify: AnyAction = { type: 'cloudtrail.verify-event', ...sendChange(userActor), actor: { type: 'IAMUser', arn: userActor.arn } };
+    record(sendChange(userActor));
+    // A full IAM policy forces the revoke step to make room first (five versions is IAM's limit).
+    iamMock.on(ListPolicyVersionsCommand).resolves({ Versions: ['v1', 'v2', 'v3', 'v4', 'v5'].map((v, i) => ({ VersionId: v, IsDefaultVersion: i === 4, CreateDate: new Date(Date.UTC(2026, 0, i + 1)) })) });
+    for (const action of [...actions, verify]) {
+      sesMock.resetHistory();
+      iamMock.resetHistory();
+      cloudtrailMock.resetHistory();
+      const plan: Plan = { strategy: 'revert', dryRun: false, explanation: action.type, notRepaired: [], steps: [step('s1', action)] };
+      const report = await executePlan(plan, { senders: senders(), documentOf, reread: async () => identityPolicyState(mixedDocument), judge: identityPolicyJudge(config()), now: clock, sleep: noWait });
+      expect(report.results.map((r) => r.outcome), action.type).toEqual(['done']);
       const declared = commandsOf(action.type);
-      const op = operations[i] ?? '';
-      const match = declared.find((d) => d === `${d.split(':')[0]}:${op}`);
-      expect(match, `${action.type} sent ${op}, not in ${declared.join(', ')}`).toBeDefined();
-      used.add(match ?? '');
-    });
+      const operations = [...sent().map(([op]) => op), ...cloudtrailMock.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, ''))];
+      expect(operations.length, `${action.type} sent nothing`).toBeGreaterThan(0);
+      for (const op of operations) {
+        const match = declared.find((d) => d.split(':')[1] === op);
+        expect(match, `${action.type} sent ${op}, not in ${declared.join(', ')}`).toBeDefined();
+        used.add(match ?? '');
+      }
+    }
     expect([...used].sort()).toEqual([...new Set(STEP_DEFINITIONS.flatMap((d) => d.commands))].sort());
   });
 });

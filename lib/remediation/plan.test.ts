@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, ResourceState } from '../rules/types.ts';
 import {
   ACCOUNT,
+  REGION,
   NOW,
   OWN_ROLES,
   anyoneStatement,
@@ -104,9 +105,12 @@ describe('planRepair: which findings are repaired', () => {
     expect(plan.strategy).toBe('strip');
     expect(plan.steps.map((s) => [s.id, s.action.type, s.ruleIds])).toEqual([
       ['s1', 'ses.put-identity-policy', ['SES-IDP-001']],
-      ['s2', 'iam.attach-quarantine-policy', ['SES-IDP-002']],
-      ['s3', 'iam.revoke-role-sessions', ['SES-IDP-002']],
+      ['s2', 'cloudtrail.verify-event', ['SES-IDP-002']],
+      ['s3', 'iam.attach-quarantine-policy', ['SES-IDP-002']],
+      ['s4', 'iam.revoke-role-sessions', ['SES-IDP-002']],
     ]);
+    // The quarantine waits on the verification; the resource repair does not.
+    expect(plan.steps.map((s) => s.dependsOn ?? [])).toEqual([[], [], ['s2'], ['s2']]);
     // The quarantined rule's statement stays: the rule is answered by quarantine, not by editing.
     expect(plan.steps[0]?.action).toMatchObject({ document: policyText(trustedStatement, foreignStatement) });
     expect(plan.explanation).toMatch(/Quarantines role ci-deployer/);
@@ -324,10 +328,27 @@ describe('planRepair: quarantine', () => {
     expect(plan.steps).toEqual([
       {
         id: 's1',
+        action: {
+          type: 'cloudtrail.verify-event',
+          eventId: 'evt-1',
+          eventName: 'SendCustomVerificationEmail',
+          eventSource: 'ses.amazonaws.com',
+          eventTime: '2026-11-24T09:59:00Z',
+          region: REGION,
+          accountId: ACCOUNT,
+          actor: { type: 'IAMUser', arn: userActor.arn },
+        },
+        target: `CloudTrail event evt-1 (SendCustomVerificationEmail in ${REGION})`,
+        ruleIds: ['SES-CVE-001', 'SES-IDP-001'],
+        reason: expect.stringMatching(/^Look event evt-1 up in CloudTrail's event history first/),
+      },
+      {
+        id: 's2',
         action: { type: 'iam.attach-quarantine-policy', principalType: 'user', principalName: 'mallory', policyArn: QUARANTINE_ARN },
         target: `user mallory quarantine ${QUARANTINE_ARN}`,
         ruleIds: ['SES-CVE-001', 'SES-IDP-001'],
         reason: expect.stringMatching(/^Attach the quarantine policy .* to user mallory/),
+        dependsOn: ['s1'],
       },
     ]);
   });
@@ -338,15 +359,15 @@ describe('planRepair: quarantine', () => {
   ])('$name', ({ exemption }) => {
     const cfg = config({ exemptions: [exemption] });
     const plan = planFor(input({ change: sendChange(userActor), state: sendState, judge: sendJudge(userActor), config: cfg }));
-    expect(plan.steps.map((s) => s.action.type)).toEqual(['iam.attach-quarantine-policy']);
+    expect(plan.steps.map((s) => s.action.type)).toEqual(['cloudtrail.verify-event', 'iam.attach-quarantine-policy']);
   });
 
   it('an assumed role known only by its session ARN is still quarantined by role name', () => {
     const actor = { type: 'AssumedRole' as const, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ops/alice`, accountId: ACCOUNT };
     const plan = planFor(input({ change: sendChange(actor), state: sendState, judge: sendJudge(actor) }));
-    expect(plan.steps.map((s) => s.action)).toEqual([
+    expect(plan.steps.slice(1).map((s) => s.action)).toEqual([
       { type: 'iam.attach-quarantine-policy', principalType: 'role', principalName: 'ops', policyArn: QUARANTINE_ARN },
-      { type: 'iam.revoke-role-sessions', roleName: 'ops', before: NOW.toISOString(), policyName: 'sesguard-quarantine-revoke-sessions' },
+      { type: 'iam.revoke-role-sessions', roleName: 'ops', before: NOW.toISOString(), policyArn: `${QUARANTINE_ARN}-revoke-sessions` },
     ]);
   });
 

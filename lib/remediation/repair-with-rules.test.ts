@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SESv2Client, UpdateEmailIdentityPolicyCommand } from '@aws-sdk/client-sesv2';
 import { DetachUserPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -32,6 +33,8 @@ import {
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const sesv2 = new SESv2Client({ region: REGION, credentials });
 const iam = new IAMClient({ region: REGION, credentials });
+// Never reached: these plans quarantine no one.
+const cloudtrail = new CloudTrailClient({ region: REGION, credentials });
 const sesMock = mockClient(sesv2);
 const iamMock = mockClient(iam);
 beforeEach(() => {
@@ -54,7 +57,7 @@ describe('remediation with the real rule engine', () => {
     expect(plan.strategy).toBe('strip');
     const repaired = identityPolicyState(policyText(trustedStatement));
     const reads = [state, repaired];
-    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => reads.shift() ?? repaired, judge: realJudge, now: () => NOW });
+    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam, cloudtrail }), documentOf, reread: async () => reads.shift() ?? repaired, judge: realJudge, now: () => NOW });
 
     expect(sesMock.commandCalls(UpdateEmailIdentityPolicyCommand).map((c) => c.args[0].input)).toEqual([
       { EmailIdentity: 'example.com', PolicyName: 'delegated-sending', Policy: policyText(trustedStatement) },
@@ -81,7 +84,7 @@ describe('remediation with the real rule engine', () => {
     });
     const detached = iamState(null, [bob]);
     const reads: ResourceState[] = [state, detached];
-    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam }), documentOf, reread: async () => reads.shift() ?? detached, judge: realJudge, now: () => NOW });
+    const report = await executePlan(plan, { senders: allSenders({ sesv2, iam, cloudtrail }), documentOf, reread: async () => reads.shift() ?? detached, judge: realJudge, now: () => NOW });
     expect(iamMock.commandCalls(DetachUserPolicyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: 'bob', PolicyArn: policyArn }]);
     expect(sesMock.calls()).toHaveLength(0);
     expect(report.rereadCompliant).toBe(true);

@@ -1,11 +1,15 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfigText } from '../../lib/config/load.ts';
+import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 import { ARTIFACT_ROOT, BUNDLE_ROOT, bundleFunction, handlerPath, zipArtifact, type BundleResult } from './bundle.ts';
 import { buildEventPatterns, type FamilyPatterns, type SupportedEvent } from './event-patterns.ts';
 import { conditionOf, functionKey, functionResources, roleLogicalId, ruleName, SHARED, stackArns } from './function-resources.ts';
-import { ALL_FUNCTIONS, resourcePrefix, type DeployedFunction } from './functions.ts';
-import { ownRolesDenyStatement, statementsForCommands, type PolicyStatement } from './iam-policy.ts';
+import { ALL_FUNCTIONS, parseGuardRegions, resourcePrefix, type DeployedFunction } from './functions.ts';
+import { guardPoliciesDenyStatement, ownRolesDenyStatement, statementsForCommands, type CfnValue, type PolicyStatement } from './iam-policy.ts';
+import { allGuardRoleArns, ownRoleArnsEnv, ownRoleArnValues } from './guard-roles.ts';
+import { functionScope, verifiesEvents, VERIFY_WAIT_SECONDS, VERIFYING_FUNCTION_TIMEOUT_SECONDS } from './function-scope.ts';
+import { alertTopicPolicy } from './topic-policy.ts';
 import { sdkCommandsInBundle, type BundleCommands } from './sdk-commands.ts';
 import { SWEEP_TIMEOUT_SECONDS, sweepNeverSends, sweepResources } from './sweep-resources.ts';
 
@@ -17,6 +21,11 @@ export interface BuildOptions {
   outDir?: string;
   /** The parsers' event table; default: every registered family's (lib/families SUPPORTED_EVENTS). */
   supportedEvents?: readonly SupportedEvent[];
+  /**
+   * Every region the guard is deployed in (comma-separated), so the us-east-1 stack knows the exact roles
+   * of the others (scripts/deploy/guard-roles.ts). Default: us-east-1 alone.
+   */
+  guardRegions?: string;
 }
 
 export interface FunctionBuild {
@@ -33,6 +42,7 @@ export interface DeploymentBuild {
   stageDir: string;
   functions: FunctionBuild[];
   patterns: Record<string, FamilyPatterns>;
+  guardRegions: string[];
 }
 
 export function stageDir(stage: string, outDir = '.build'): string {
@@ -50,9 +60,12 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   const configPath = options.configPath ?? 'sesguard.config.yml';
   const config = parseConfigText(await readFile(configPath, 'utf8'), configPath);
   const functions = options.functions ?? ALL_FUNCTIONS;
+  const guardRegions = parseGuardRegions(options.guardRegions);
+  const ownRoles = ownRoleArnValues(prefix, functions, guardRegions);
+  const guardRoles = allGuardRoleArns(prefix, functions, guardRegions);
 
   const supportedEvents = options.supportedEvents ?? (await import('../../lib/families/index.ts')).SUPPORTED_EVENTS;
-  const patterns = buildEventPatterns(supportedEvents, { guardResourcePrefix: prefix, dropFailedCalls: true });
+  const patterns = buildEventPatterns(supportedEvents, { dropFailedCalls: true });
   for (const fn of functions) {
     if (fn.kind === 'guard' && !patterns[fn.name]) throw new Error(`SUPPORTED_EVENTS lists no event for function ${fn.name}`);
   }
@@ -74,9 +87,9 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
     const fn = bundle.fn;
     const found = sdkCommandsInBundle(bundle.metafile);
     const commands = fn.kind === 'sweep' ? { ...found, commands: sweepNeverSends(found.commands, await resourceStepCommands()) } : found;
-    const allowed = await statementsForCommands(commands.commands, arns);
-    const deny = await ownRolesDenyStatement(allowed, prefix);
-    const statements = deny ? [...allowed, deny] : allowed;
+    const allowed = await statementsForCommands(commands.commands, arns, functionScope(fn));
+    const deny = await ownRolesDenyStatement(allowed, guardRoles);
+    const statements = [...allowed, ...(deny ? [deny] : []), ...(await guardPoliciesDenyStatement(allowed, arns))];
     const artifact = await zipArtifact(bundle, artifactRoot);
     built.push({ fn, bundle, artifact, commands, statements });
     resources = {
@@ -84,13 +97,14 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
       ...functionResources({ fn, prefix, statements, ...(fn.kind === 'guard' && { patterns: patterns[fn.name] }) }),
     };
     settingsFunctions[functionKey(fn)] = { name: `${prefix}${fn.name}`, handler: handlerPath(fn), artifact };
-    serverlessFunctions[functionKey(fn)] = serverlessFunction(fn, prefix, artifact);
+    serverlessFunctions[functionKey(fn)] = serverlessFunction(fn, prefix, artifact, { ownRoles, verifies: verifiesEvents(commands) });
     await writeFile(
       join(dir, 'iam', `${fn.name}.json`),
       JSON.stringify({ commands: commands.commands, credentialCommands: commands.credentialCommands, statements }, null, 2),
     );
   }
 
+  resources = { ...resources, AlertTopicPolicy: alertTopicPolicy(functions, prefix) };
   if (functions.some((fn) => fn.kind === 'sweep')) resources = { ...resources, ...sweepResources(prefix, config) };
   await writeFile(join(dir, 'event-patterns.json'), JSON.stringify(patterns, null, 2));
   await writeFile(join(dir, 'functions.json'), JSON.stringify(serverlessFunctions, null, 2));
@@ -98,19 +112,27 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
   await writeFile(
     join(dir, 'settings.json'),
     JSON.stringify(
-      { stage: options.stage, prefix, quarantinePolicyName: config.quarantinePolicyName, functions: settingsFunctions, sweep: sweepGuardResources(functions, patterns, prefix) },
+      {
+        stage: options.stage,
+        prefix,
+        guardRegions,
+        quarantinePolicyName: config.quarantinePolicyName,
+        revokeSessionsPolicyName: revokeSessionsPolicyName(config.quarantinePolicyName),
+        functions: settingsFunctions,
+        sweep: sweepGuardResources(functions, patterns, prefix),
+      },
       null,
       2,
     ),
   );
-  return { stage: options.stage, prefix, stageDir: dir, functions: built, patterns };
+  return { stage: options.stage, prefix, stageDir: dir, functions: built, patterns, guardRegions };
 }
 
 /**
  * serverless.yml's `functions` section, generated from the registry so a new family needs no edit there.
  * `${self:custom...}` variables are resolved by osls when it reads this file.
  */
-function serverlessFunction(fn: DeployedFunction, prefix: string, artifact: string): Record<string, unknown> {
+function serverlessFunction(fn: DeployedFunction, prefix: string, artifact: string, context: { ownRoles: CfnValue[]; verifies: boolean }): Record<string, unknown> {
   const condition = conditionOf(fn);
   return {
     name: `${prefix}${fn.name}`,
@@ -118,13 +140,38 @@ function serverlessFunction(fn: DeployedFunction, prefix: string, artifact: stri
     package: { artifact },
     role: roleLogicalId(fn),
     ...(condition && { condition }),
-    environment: fn.kind === 'guard' ? '${self:custom.guardEnvironment}' : fn.kind === 'sweep' ? '${self:custom.sweepEnvironment}' : '${self:custom.notifierEnvironment}',
+    environment: fn.kind === 'notifier' ? '${self:custom.notifierEnvironment}' : guardEnvironment(fn, prefix, context),
+    // A quarantine first waits for CloudTrail to index the event it acts on (verify-event.ts).
+    ...(context.verifies && { timeout: VERIFYING_FUNCTION_TIMEOUT_SECONDS }),
     // The sweep runs for up to 15 minutes per invocation, then its state machine invokes it again.
     ...(fn.kind === 'sweep' && { timeout: SWEEP_TIMEOUT_SECONDS, memorySize: 1024 }),
     // A function that fails after Lambda's own retries sends the event to the dead-letter queue.
     maximumRetryAttempts: 2,
     maximumEventAge: 3600,
     destinations: { onFailure: { type: 'sqs', arn: { 'Fn::GetAtt': [SHARED.deadLetterQueue, 'Arn'] } } },
+  };
+}
+
+/** functions/runtime/env.ts reads exactly these; the function gets only the tables its code uses. */
+function guardEnvironment(fn: DeployedFunction, prefix: string, context: { ownRoles: CfnValue[]; verifies: boolean }): Record<string, CfnValue> {
+  return {
+    SESGUARD_ALERT_TOPIC_ARN: { Ref: SHARED.alertTopic },
+    SESGUARD_ALERT_KEY_ARN: { 'Fn::GetAtt': [SHARED.alertKey, 'Arn'] },
+    ...(functionScope(fn).usesBaseline && { SESGUARD_BASELINE_TABLE: { Ref: SHARED.baselineTable } }),
+    SESGUARD_IDEMPOTENCY_TABLE: { Ref: SHARED.idempotencyTable },
+    // The guard's own roles: exact ARNs from the template, never a pattern (scripts/deploy/guard-roles.ts).
+    SESGUARD_OWN_ROLE_ARNS: ownRoleArnsEnv(context.ownRoles),
+    SESGUARD_RESOURCE_PREFIX: prefix,
+    ...(context.verifies && { SESGUARD_VERIFY_WAIT_SECONDS: String(VERIFY_WAIT_SECONDS) }),
+    POWERTOOLS_SERVICE_NAME: 'sesguard',
+    NODE_OPTIONS: '--enable-source-maps',
+    // The sweep (functions/sweep.ts): its table, and the guard resources of this region its inventory checks.
+    ...(fn.kind === 'sweep' && {
+      SESGUARD_SWEEP_TABLE: { Ref: 'SweepTable' },
+      SESGUARD_GLOBAL_REGION: '${param:globalRegion}',
+      SESGUARD_GUARD_FUNCTIONS: '${self:custom.build.sweep.guardFunctions}',
+      SESGUARD_GUARD_RULES: '${self:custom.build.sweep.guardRules}',
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FamilyPatterns, RuleScope } from './event-patterns.ts';
 import { logicalIdStem, type DeployedFunction } from './functions.ts';
-import type { CfnValue, PolicyStatement } from './iam-policy.ts';
+import type { PolicyStatement, StackArns } from './iam-policy.ts';
+import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 
 /**
  * The CloudFormation resources that repeat per function: its role (least privilege, derived from its
@@ -210,19 +211,16 @@ export function functionResources(input: FunctionResourcesInput): Record<string,
   return resources;
 }
 
-export function stackArns(quarantinePolicyName: string): {
-  alertTopic: CfnValue;
-  alertKey: CfnValue;
-  tables: CfnValue[];
-  slackWebhookParameter: CfnValue;
-  quarantinePolicy: CfnValue;
-} {
+export function stackArns(quarantinePolicyName: string): StackArns {
   return {
     alertTopic: { Ref: SHARED.alertTopic },
     alertKey: { 'Fn::GetAtt': [SHARED.alertKey, 'Arn'] },
-    tables: [{ 'Fn::GetAtt': [SHARED.baselineTable, 'Arn'] }, { 'Fn::GetAtt': [SHARED.idempotencyTable, 'Arn'] }, { 'Fn::GetAtt': ['SweepTable', 'Arn'] }],
+    baselineTable: { 'Fn::GetAtt': [SHARED.baselineTable, 'Arn'] },
+    idempotencyTable: { 'Fn::GetAtt': [SHARED.idempotencyTable, 'Arn'] },
+    sweepTable: { 'Fn::GetAtt': ['SweepTable', 'Arn'] },
     // The parameter name is a deploy-time param; its ARN omits the leading slash of a path name.
     slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${param:slackWebhookParameter}' },
     quarantinePolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` },
+    revokeSessionsPolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${revokeSessionsPolicyName(quarantinePolicyName)}` },
   };
 }

@@ -68,3 +68,35 @@ export function resourcePrefix(stage: string): string {
   }
   return `sesguard-${stage}-`;
 }
+
+/**
+ * The regions the guard is deployed in (one stack each). Every stack's functions see only their own
+ * region's events, except IAM's: those reach the us-east-1 stack alone, and there they include the
+ * calls of every region's guard roles (quarantines made by an eu-west-1 function are IAM calls). So the
+ * us-east-1 stack must know the exact roles of every region; the build takes the list
+ * (`--guard-regions`, default the global region alone) and names each role as the template does.
+ */
+export const GLOBAL_REGION = 'us-east-1';
+const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export class InvalidGuardRegionsError extends Error {
+  override readonly name = 'InvalidGuardRegionsError';
+}
+
+export function parseGuardRegions(list: string | undefined): string[] {
+  const regions = [...new Set((list ?? GLOBAL_REGION).split(',').map((r) => r.trim()).filter((r) => r.length > 0))];
+  const bad = regions.filter((r) => !REGION_NAME.test(r));
+  if (bad.length > 0) throw new InvalidGuardRegionsError(`guard regions ${bad.map((r) => `"${r}"`).join(', ')} are not AWS region names`);
+  if (!regions.includes(GLOBAL_REGION)) throw new InvalidGuardRegionsError(`guard regions must include ${GLOBAL_REGION}, where IAM's events (and the iam-grant function) are`);
+  return regions.sort();
+}
+
+/** The role name the template gives a function's role in a region (IAM names are global: the region keeps stacks apart). */
+export function guardRoleName(prefix: string, fn: Pick<DeployedFunction, 'name'>, region: string): string {
+  return `${prefix}${fn.name}-${region}`;
+}
+
+/** Every guard role of every region, by name (`sesguard-<stage>-<function>-<region>`). */
+export function guardRoleNames(prefix: string, regions: readonly string[], functions: readonly Pick<DeployedFunction, 'name'>[] = ALL_FUNCTIONS): string[] {
+  return regions.flatMap((region) => functions.map((fn) => guardRoleName(prefix, fn, region))).sort();
+}

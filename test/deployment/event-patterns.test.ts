@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AmbiguousRoutingError, buildEventPatterns, eventBridgeSource, type SupportedEvent } from '../../scripts/deploy/event-patterns.ts';
+import { buildEventPatterns, eventBridgeSource, type SupportedEvent } from '../../scripts/deploy/event-patterns.ts';
 import { matchesEventPattern } from '../../scripts/deploy/event-pattern-matcher.ts';
 
 const TABLE: SupportedEvent[] = [
@@ -13,7 +13,7 @@ const TABLE: SupportedEvent[] = [
   { eventSource: 'events.amazonaws.com', eventName: 'DisableRule', family: 'guard-integrity' },
 ];
 const PREFIX = 'sesguard-prod-';
-const patterns = buildEventPatterns(TABLE, { guardResourcePrefix: PREFIX, dropFailedCalls: true });
+const patterns = buildEventPatterns(TABLE, { dropFailedCalls: true });
 
 function envelope(eventSource: string, eventName: string, requestParameters: object = {}, extra: object = {}) {
   return {
@@ -35,13 +35,18 @@ function routes(event: unknown): string[] {
   );
 }
 
-describe('buildEventPatterns: one function per event', () => {
+describe('buildEventPatterns: every function that lists an event gets it', () => {
   const cases: { name: string; event: unknown; expected: string[] }[] = [
     { name: 'SES v1 PutIdentityPolicy goes to identity-policy, regional', event: envelope('ses.amazonaws.com', 'PutIdentityPolicy'), expected: ['identity-policy/regional'] },
     { name: 'SES v2 CreateEmailIdentityPolicy goes to identity-policy', event: envelope('ses.amazonaws.com', 'CreateEmailIdentityPolicy'), expected: ['identity-policy/regional'] },
     { name: 'IAM AttachUserPolicy goes to iam-grant, in the global (us-east-1) rule', event: envelope('iam.amazonaws.com', 'AttachUserPolicy', { userName: 'bob' }), expected: ['iam-grant/global'] },
-    { name: "PutRolePolicy on someone else's role is an iam-grant", event: envelope('iam.amazonaws.com', 'PutRolePolicy', { roleName: 'app' }), expected: ['iam-grant/global'] },
-    { name: "PutRolePolicy on the guard's own role is guard-integrity, not also an iam-grant", event: envelope('iam.amazonaws.com', 'PutRolePolicy', { roleName: `${PREFIX}iam-grant-us-east-1` }), expected: ['guard-integrity/global'] },
+    { name: 'PutRolePolicy, listed by two families, reaches both: each parser decides what is its own', event: envelope('iam.amazonaws.com', 'PutRolePolicy', { roleName: 'app' }), expected: ['guard-integrity/global', 'iam-grant/global'] },
+    {
+      // The attack of issue 11: routed by a name prefix, this reached guard-integrity only and its grant was never judged.
+      name: 'PutRolePolicy on a role merely named like the guard reaches the grant judge too',
+      event: envelope('iam.amazonaws.com', 'PutRolePolicy', { roleName: `${PREFIX}backdoor` }),
+      expected: ['guard-integrity/global', 'iam-grant/global'],
+    },
     { name: 'DeleteRole (guard-integrity only) goes to the global guard-integrity rule', event: envelope('iam.amazonaws.com', 'DeleteRole', { roleName: 'x' }), expected: ['guard-integrity/global'] },
     { name: 'regional guard-integrity: Lambda DeleteFunction (CloudTrail name with API version)', event: envelope('lambda.amazonaws.com', 'DeleteFunction20150331'), expected: ['guard-integrity/regional'] },
     { name: 'regional guard-integrity: EventBridge DisableRule', event: envelope('events.amazonaws.com', 'DisableRule'), expected: ['guard-integrity/regional'] },
@@ -68,23 +73,17 @@ describe('buildEventPatterns: one function per event', () => {
   });
 
   it('keeps failed calls when asked (dropFailedCalls: false)', () => {
-    const keep = buildEventPatterns(TABLE, { guardResourcePrefix: PREFIX, dropFailedCalls: false });
+    const keep = buildEventPatterns(TABLE, { dropFailedCalls: false });
     const failed = envelope('ses.amazonaws.com', 'PutIdentityPolicy', {}, { errorCode: 'AccessDenied' });
     expect(matchesEventPattern(keep['identity-policy']!.regional, failed)).toBe(true);
-  });
-
-  it('refuses an event two families list when no target name can tell them apart', () => {
-    const ambiguous: SupportedEvent[] = [
-      { eventSource: 'ses.amazonaws.com', eventName: 'PutIdentityPolicy', family: 'identity-policy' },
-      { eventSource: 'ses.amazonaws.com', eventName: 'PutIdentityPolicy', family: 'event-destination' },
-    ];
-    expect(() => buildEventPatterns(ambiguous, { guardResourcePrefix: PREFIX, dropFailedCalls: true })).toThrow(AmbiguousRoutingError);
   });
 
   it.each([
     ['ses.amazonaws.com', 'aws.ses'],
     ['iam.amazonaws.com', 'aws.iam'],
     ['cloudtrail.amazonaws.com', 'aws.cloudtrail'],
+    // CloudWatch's CloudTrail events carry source aws.monitoring (EventBridge events reference, events-ref-monitoring).
+    ['monitoring.amazonaws.com', 'aws.monitoring'],
   ])('maps eventSource %s to EventBridge source %s', (eventSource, source) => {
     expect(eventBridgeSource(eventSource)).toBe(source);
   });

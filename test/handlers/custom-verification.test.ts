@@ -1,5 +1,6 @@
 import { describe, it, expect, vi } from 'vitest';
-import { AttachRolePolicyCommand, AttachUserPolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, AttachUserPolicyCommand, CreatePolicyVersionCommand, ListPolicyVersionsCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   DeleteCustomVerificationEmailTemplateCommand,
   GetCustomVerificationEmailTemplateCommand,
@@ -29,10 +30,21 @@ describe('custom-verification function: a send by a non-administrator quarantine
     const summary = await invoke(event);
 
     expect(h.awsCommands()).toEqual(['AttachUserPolicyCommand']);
+    // The event was looked up in CloudTrail, by its id, before anyone was quarantined on its word.
+    expect(h.cloudtrail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input)).toEqual([
+      { LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: event.detail.eventID }], MaxResults: 1 },
+    ]);
     expect(h.iam.commandCalls(AttachUserPolicyCommand).map((c) => c.args[0].input)).toEqual([
       { UserName: 'dev-bob', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/mail-quarantine` },
     ]);
-    expect(summary).toEqual({ eventId: event.detail.eventID, eventName: 'SendCustomVerificationEmail', verdict: 'noncompliant', findings: ['SES-CVE-001'], steps: ['iam.attach-quarantine-policy:done'], alerted: true });
+    expect(summary).toEqual({
+      eventId: event.detail.eventID,
+      eventName: 'SendCustomVerificationEmail',
+      verdict: 'noncompliant',
+      findings: ['SES-CVE-001'],
+      steps: ['cloudtrail.verify-event:done', 'iam.attach-quarantine-policy:done'],
+      alerted: true,
+    });
     const [published, ...more] = h.publishedAlerts();
     expect(more).toEqual([]);
     expect(published?.input.MessageAttributes).toEqual({
@@ -41,36 +53,77 @@ describe('custom-verification function: a send by a non-administrator quarantine
       rules: { DataType: 'String.Array', StringValue: '["SES-CVE-001"]' },
     });
     expect(published?.alert).toMatchObject({ outcome: 'repaired', rules: ['SES-CVE-001'], actor: { arn: `arn:aws:iam::${ACCOUNT}:user/dev-bob`, type: 'IAMUser' } });
-    expect(published?.alert.remediation).toMatchObject({ strategy: 'quarantine', steps: [{ id: 's1', action: 'iam.attach-quarantine-policy', outcome: 'done' }] });
+    expect(published?.alert.remediation).toMatchObject({
+      strategy: 'quarantine',
+      steps: [
+        { id: 's1', action: 'cloudtrail.verify-event', outcome: 'done' },
+        { id: 's2', action: 'iam.attach-quarantine-policy', outcome: 'done' },
+      ],
+    });
   });
 
-  it('an assumed role: AttachRolePolicy on the role, and its sessions issued before now revoked (PutRolePolicy)', async () => {
+  // Issue 11: anyone with lambda:InvokeFunction could hand the function a SendCustomVerificationEmail
+  // naming any principal, and the guard quarantined it on the event's word alone.
+  it('a forged event (handed to the function, never recorded by CloudTrail) quarantines no one: an alert says why', async () => {
+    const invoke = await h.coldStart('custom-verification', enforceConfig());
+    const event = sample('custom-verification/send-forged-by-lambda-invoke');
+    h.notInCloudTrail(event.detail.eventID);
+
+    const summary = await invoke(event);
+
+    expect(h.awsWrites()).toEqual([]);
+    expect(h.cloudtrail.commandCalls(LookupEventsCommand).length).toBeGreaterThan(0);
+    expect(summary.steps).toEqual(['cloudtrail.verify-event:failed', 'iam.attach-quarantine-policy:skipped']);
+    const [published] = h.publishedAlerts();
+    expect(published?.alert.outcome).toBe('repair-failed');
+    expect(published?.alert.errors.join('\n')).toMatch(/not in CloudTrail's event history of eu-west-1 .*nothing is quarantined on its word/);
+  });
+
+  it('an event whose actor differs from what CloudTrail recorded quarantines no one (a recorded event id re-used)', async () => {
+    const invoke = await h.coldStart('custom-verification', enforceConfig());
+    const event = sample(NON_ADMIN_SEND);
+    h.cloudtrail.on(LookupEventsCommand).resolves({
+      Events: [{ EventId: event.detail.eventID, CloudTrailEvent: JSON.stringify({ ...event.detail, userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice` } }) }],
+    });
+
+    const summary = await invoke(event);
+
+    expect(h.awsWrites()).toEqual([]);
+    expect(summary.steps).toEqual(['cloudtrail.verify-event:failed', 'iam.attach-quarantine-policy:skipped']);
+    expect(h.publishedAlerts()[0]?.alert.errors.join('\n')).toMatch(/userIdentity\.arn: recorded arn:aws:iam::111122223333:user\/alice, delivered arn:aws:iam::111122223333:user\/dev-bob/);
+  });
+
+  it("an assumed role: AttachRolePolicy on the role, and its older sessions revoked through the guard's own managed policy (no inline policy)", async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-24T09:00:00.000Z'));
     try {
       h.iam.on(AttachRolePolicyCommand).resolves({});
-      h.iam.on(PutRolePolicyCommand).resolves({});
+      h.iam.on(ListPolicyVersionsCommand).resolves({ Versions: [{ VersionId: 'v1', IsDefaultVersion: true, CreateDate: new Date('2026-01-01T00:00:00Z') }] });
+      h.iam.on(CreatePolicyVersionCommand).resolves({ PolicyVersion: { VersionId: 'v2', IsDefaultVersion: true } });
       const invoke = await h.coldStart('custom-verification', enforceConfig());
       const event = sample(NON_ADMIN_SEND, (e) => void (e.detail.userIdentity = assumedRoleIdentity('mail-platform-deployer', 'GitHubActions')));
 
       const summary = await invoke(event);
 
-      expect(h.awsCommands()).toEqual(['AttachRolePolicyCommand', 'PutRolePolicyCommand']);
+      const revokeArn = `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-revoke-sessions`;
+      expect(h.awsCommands()).toEqual(['AttachRolePolicyCommand', 'ListPolicyVersionsCommand', 'CreatePolicyVersionCommand', 'AttachRolePolicyCommand']);
+      expect(h.iam.commandCalls(PutRolePolicyCommand)).toEqual([]);
       expect(h.iam.commandCalls(AttachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
         { RoleName: 'mail-platform-deployer', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine` },
+        { RoleName: 'mail-platform-deployer', PolicyArn: revokeArn },
       ]);
-      // What the IAM console's "Revoke active sessions" writes: deny all to tokens issued before now.
-      expect(h.iam.commandCalls(PutRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
+      // What the IAM console's "Revoke active sessions" writes, as the new default version of the guard's own policy.
+      expect(h.iam.commandCalls(CreatePolicyVersionCommand).map((c) => c.args[0].input)).toEqual([
         {
-          RoleName: 'mail-platform-deployer',
-          PolicyName: 'sesguard-quarantine-revoke-sessions',
+          PolicyArn: revokeArn,
+          SetAsDefault: true,
           PolicyDocument: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-11-24T09:00:00.000Z' } } }],
+            Statement: [{ Sid: 'RevokeOlderSessions', Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-11-24T09:00:00.000Z' } } }],
           }),
         },
       ]);
-      expect(summary.steps).toEqual(['iam.attach-quarantine-policy:done', 'iam.revoke-role-sessions:done']);
+      expect(summary.steps).toEqual(['cloudtrail.verify-event:done', 'iam.attach-quarantine-policy:done', 'iam.revoke-role-sessions:done']);
       expect(h.publishedAlerts().map((p) => p.alert.outcome)).toEqual(['repaired']);
     } finally {
       vi.useRealTimers();

@@ -95,14 +95,15 @@ describe('a failed repair step (DESIGN §4: every step outcome goes into the ale
     expect(h.iam.commandCalls(AttachUserPolicyCommand).map((c) => c.args[0].input)).toEqual([
       { UserName: 'ci-legacy', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine` },
     ]);
-    expect(summary.steps).toEqual(['ses.delete-identity-policy:failed', 'iam.attach-quarantine-policy:done']);
+    expect(summary.steps).toEqual(['ses.delete-identity-policy:failed', 'cloudtrail.verify-event:done', 'iam.attach-quarantine-policy:done']);
     const [published, ...more] = h.publishedAlerts();
     expect(more).toEqual([]);
     expect(published?.input.MessageAttributes?.outcome).toEqual({ DataType: 'String', StringValue: 'repair-failed' });
     expect(published?.alert).toMatchObject({ outcome: 'repair-failed', severity: 'critical', rules: ['SES-IDP-001', 'SES-IDP-004', 'SES-IDP-005'] });
     expect(published?.alert.remediation?.steps).toEqual([
       expect.objectContaining({ id: 's1', action: 'ses.delete-identity-policy', ruleIds: ['SES-IDP-004'], outcome: 'failed', detail: `AccessDeniedException: ${denied.message}` }),
-      expect.objectContaining({ id: 's2', action: 'iam.attach-quarantine-policy', ruleIds: ['SES-IDP-001'], outcome: 'done' }),
+      expect.objectContaining({ id: 's2', action: 'cloudtrail.verify-event', ruleIds: ['SES-IDP-001'], outcome: 'done' }),
+      expect.objectContaining({ id: 's3', action: 'iam.attach-quarantine-policy', ruleIds: ['SES-IDP-001'], outcome: 'done' }),
     ]);
     expect(published?.alert.errors).toEqual([
       `step s1 (ses.delete-identity-policy) failed: AccessDeniedException: ${denied.message}`,

@@ -12,6 +12,7 @@ import {
   UpdateEmailIdentityPolicyCommand,
 } from '@aws-sdk/client-sesv2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import type { ConfigInput } from '../../lib/config/schema.ts';
@@ -23,6 +24,7 @@ import type { HandlerSummary } from '../../lib/guard/summary.ts';
 import type { FamilyId } from '../../lib/families/index.ts';
 import { createEmulatorClient, createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { fakeIam, type FakeIamAccount } from '../support/fake-iam.ts';
+import { SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS } from '../support/sample-options.ts';
 
 /**
  * End-to-end harness for the guard functions: the REAL Lambda handlers (functions/*.ts, middy, Powertools
@@ -34,7 +36,8 @@ import { fakeIam, type FakeIamAccount } from '../support/fake-iam.ts';
 export const ACCOUNT = '111122223333';
 export const OUTSIDE_ACCOUNT = '444455556666';
 export const TOPIC_ARN = `arn:aws:sns:eu-west-1:${ACCOUNT}:sesguard-prod-alerts`;
-export const OWN_ROLE_ARNS = `arn:aws:iam::${ACCOUNT}:role/sesguard-prod-*`;
+/** The exact ARNs of every guard role, as the template passes them (never a pattern). */
+export const OWN_ROLE_ARNS = SAMPLE_OWN_ROLE_ARNS.join(',');
 
 export type Family = FamilyId;
 
@@ -65,6 +68,12 @@ export interface GuardHarness {
   useFakeIam(account: FakeIamAccount): AwsClientStub<IAMClient>;
   sns: AwsClientStub<SNSClient>;
   /**
+   * CloudTrail's event history (LookupEvents): every event a test invokes is recorded there as delivered,
+   * as CloudTrail would have recorded it, unless the test calls `notInCloudTrail` (a forged event).
+   */
+  cloudtrail: AwsClientStub<CloudTrailClient>;
+  notInCloudTrail(eventId: string): void;
+  /**
    * A cold start of one family's function with `config` bundled (the `__SESGUARD_CONFIG__` esbuild
    * defines). Returns `invoke(event)`, which calls the handler with a fresh Lambda context.
    */
@@ -88,6 +97,9 @@ export function useGuardHarness(options: { region: string }): GuardHarness {
   const sesv2 = mockClient(SESv2Client);
   let iam = mockClient(IAMClient);
   const sns = mockClient(SNSClient);
+  const cloudtrail = mockClient(CloudTrailClient);
+  const recorded = new Map<string, unknown>();
+  const forged = new Set<string>();
   let client: DynamoDBClient | undefined;
   let tables: TestTable[] = [];
   let baselineTableName = '';
@@ -111,6 +123,9 @@ export function useGuardHarness(options: { region: string }): GuardHarness {
       SESGUARD_IDEMPOTENCY_TABLE: idempotency.tableName,
       SESGUARD_OWN_ROLE_ARNS: OWN_ROLE_ARNS,
       SESGUARD_RESOURCE_PREFIX: 'sesguard-prod-',
+      SESGUARD_ALERT_KEY_ARN: SAMPLE_ALERT_KEY_ARN,
+      // No waiting for CloudTrail's indexing in tests: the fake history answers at once.
+      SESGUARD_VERIFY_WAIT_SECONDS: '0',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     };
     for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
@@ -121,12 +136,21 @@ export function useGuardHarness(options: { region: string }): GuardHarness {
     iam.reset();
     sns.reset();
     sns.on(PublishCommand).callsFake(async () => ({ MessageId: randomUUID() }));
+    cloudtrail.reset();
+    recorded.clear();
+    forged.clear();
+    cloudtrail.on(LookupEventsCommand).callsFake(async (input: { LookupAttributes?: Array<{ AttributeValue?: string }> }) => {
+      const id = input.LookupAttributes?.[0]?.AttributeValue ?? '';
+      const detail = recorded.get(id);
+      return { Events: detail === undefined || forged.has(id) ? [] : [{ EventId: id, CloudTrailEvent: JSON.stringify(detail) }] };
+    });
   });
 
   afterAll(async () => {
     sesv2.restore();
     iam.restore();
     sns.restore();
+    cloudtrail.restore();
     vi.unstubAllEnvs();
     delete (globalThis as { __SESGUARD_CONFIG__?: unknown }).__SESGUARD_CONFIG__;
     await Promise.all(tables.map((t) => t.drop()));
@@ -152,12 +176,20 @@ export function useGuardHarness(options: { region: string }): GuardHarness {
       return iam;
     },
     sns,
+    cloudtrail,
+    notInCloudTrail(eventId) {
+      forged.add(eventId);
+    },
     async coldStart(family, config) {
       (globalThis as { __SESGUARD_CONFIG__?: unknown }).__SESGUARD_CONFIG__ = config;
       // A new execution environment: module state (runtime, clients, idempotency wrappers) starts empty.
       vi.resetModules();
       const handler = await freshHandler(family);
-      return (event) => handler(event, lambdaContext(`sesguard-prod-${family}`));
+      return (event) => {
+        const detail = (event as { detail?: { eventID?: unknown } } | null)?.detail;
+        if (typeof detail?.eventID === 'string') recorded.set(detail.eventID, structuredClone(detail));
+        return handler(event, lambdaContext(`sesguard-prod-${family}`));
+      };
     },
     publishedAlerts: () =>
       sns.commandCalls(PublishCommand).map((call) => {

@@ -1,12 +1,21 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { bindSteps } from '../../remediation/step.ts';
+import { ATTACH_QUARANTINE_POLICY } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
 import { GUARD_INTEGRITY_EVENTS } from './events.ts';
+import { planGuardIntegrityRepair } from './plan.ts';
 import { guardIntegrityInventory } from './inventory.ts';
 import { GUARD_INTEGRITY_RULES } from './rules.ts';
 import type { GuardIntegrityChange, GuardIntegrityState } from './types.ts';
 
 const fromEvent = (change: GuardIntegrityChange): GuardIntegrityState => ({ kind: 'guard-integrity', change });
 
-/** GUARD-001: changes that blind or disarm the guard. Alerts only, so it reads nothing and repairs nothing. */
+const STEPS = [ATTACH_QUARANTINE_POLICY] as const;
+
+/**
+ * GUARD-001: changes that blind, mute or disarm the guard. Alerts; its one repair puts back a quarantine
+ * someone took off. It reads nothing: the event is the state.
+ */
 export const guardIntegrity: Family<GuardIntegrityChange, GuardIntegrityState> = {
   id: 'guard-integrity',
   title: "the guard's own resources and CloudTrail logging",
@@ -21,15 +30,10 @@ export const guardIntegrity: Family<GuardIntegrityChange, GuardIntegrityState> =
     },
   },
   rules: GUARD_INTEGRITY_RULES,
-  plan: (input) => ({
-    strategy: 'alert-only',
-    steps: [],
-    explanation: 'Changes to the guard itself are reported for a person to undo; the guard does not repair its own resources.',
-    notRepaired: input.findings.map((f) => ({ ruleId: f.ruleId, reason: 'guard resources are repaired by a person' })),
-  }),
-  steps: [],
+  plan: planGuardIntegrityRepair,
+  steps: STEPS,
   // A deleted rule or a stopped trail leaves nothing to read: the event itself is the state.
-  connect: () => ({ read: (change) => Promise.resolve(fromEvent(change)), senders: new Map() }),
+  connect: (make) => ({ read: (change) => Promise.resolve(fromEvent(change)), senders: bindSteps(STEPS, { iam: make(IAMClient, 'IAM') }) }),
   offlineState: fromEvent,
   checks: [],
   inventory: guardIntegrityInventory,

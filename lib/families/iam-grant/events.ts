@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { hasGuardPrefix, PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
+import { isOwnRole } from '../../cloudtrail/own-role.ts';
+import { iamPrincipalArn } from '../../aws/arns.ts';
+import { PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import type { IamGrantChange, IamPrincipalRef } from './types.ts';
+import { IAM_TRUST_EVENTS } from './trust-events.ts';
 
 /**
  * IAM grants that can hand a principal SES perimeter actions. IAM is a global service: CloudTrail
@@ -29,13 +32,14 @@ function base(ctx: ParseContext): ParseContext['base'] & { family: 'iam-grant' }
 }
 
 /**
- * Changes to the guard's own roles are guard-integrity changes (GUARD-001), not grants to judge: the
- * guard must alert on them, never "repair" its own permissions.
+ * Changes to the guard's own roles (exactly the deployment's roles) are guard-integrity changes (GUARD-001),
+ * not grants to repair: the guard must alert on them, never "repair" its own permissions. A role merely
+ * named like the guard's is judged like any other role (and GUARD-001 alerts on it too).
  */
 function guardRole(type: PrincipalType, principal: string, ctx: ParseContext): ParserResult<IamGrantChange> | undefined {
-  if (type === 'role' && hasGuardPrefix(principal, ctx.options.guardResourcePrefix)) {
-    return { notMine: `role ${principal} is one of the guard's own roles` };
-  }
+  if (type !== 'role') return undefined;
+  const arn = iamPrincipalArn(ctx.base.region, ctx.base.accountId, 'role', principal);
+  if (isOwnRole({ arn }, ctx.options.ownRoleArns)) return { notMine: `role ${principal} is one of the guard's own roles (GUARD-001 judges changes to it)` };
   return undefined;
 }
 
@@ -130,4 +134,5 @@ export const IAM_GRANT_EVENTS: readonly EventParser<IamGrantChange>[] = [
   { eventSource: IAM, eventName: 'CreatePolicyVersion', family: 'iam-grant', parse: parseCreateVersion },
   { eventSource: IAM, eventName: 'SetDefaultPolicyVersion', family: 'iam-grant', parse: parseSetDefault },
   { eventSource: IAM, eventName: 'AddUserToGroup', family: 'iam-grant', parse: parseAddToGroup },
+  ...IAM_TRUST_EVENTS,
 ];

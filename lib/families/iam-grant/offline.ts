@@ -2,6 +2,7 @@ import { iamPrincipalArn } from '../../aws/arns.ts';
 import { managedPolicyDocument } from '../../managed-policies/snapshot.ts';
 import { readPolicyInput } from '../policy-document.ts';
 import { InvalidStateSidecarError, StateUnavailableOfflineError } from '../state-errors.ts';
+import { offlineRoleTrust } from './trust-state.ts';
 import { parseStateSidecar, type SidecarPrincipal, type StateSidecar } from './sidecar.ts';
 import { attachmentTruth, membershipTruth } from './grant-truth.ts';
 import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState, type PolicyVersion } from './types.ts';
@@ -86,6 +87,10 @@ class OfflineIam {
           ...membershipTruth(change, principals, change.region, change.accountId),
         };
       }
+      case 'update-trust':
+      case 'create-role':
+        // A new role holds nothing until something is attached; an existing one holds what the sidecar lists.
+        return offlineRoleTrust(change, this.#entry({ type: 'role', name: change.roleName }) ? this.#principalsReachedBy([{ type: 'role', name: change.roleName }])[0] : undefined);
     }
   }
 

@@ -17,6 +17,8 @@ import {
 } from './steps.ts';
 import type { IamGrantChange, IamGrantState, IamPolicyInEffect, IamPrincipalRef, PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
+import { isTrustChange } from './trust-events.ts';
+import { planTrustRepair } from './trust-plan.ts';
 
 type Input = FamilyPlanInput<IamGrantChange, IamGrantState>;
 
@@ -39,6 +41,7 @@ function gone(why: string, findings: Finding[], notRepaired: FamilyPlan['notRepa
  */
 export function planIamGrantRepair(input: Input): FamilyPlan {
   const { change, state } = input;
+  if (isTrustChange(change)) return planTrustRepair({ ...input, change });
   const { findings, notRepaired } = splitByAction(input.findings, ['revert', 'strip', 'delete'], 'an IAM grant');
   if (findings.length === 0) {
     return { strategy: 'alert-only', steps: [], explanation: 'No finding on the IAM grant is to be reverted.', notRepaired };

@@ -25,6 +25,7 @@ import { collectPages } from '../../aws/pagination.ts';
 import { readPolicyDocument } from '../policy-document.ts';
 import { inlinePolicySource, type IamGrantChange, type IamGrantState, type IamPolicyInEffect, type IamPrincipalRef, type IamPrincipalState, type PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
+import { readRoleTrust } from './trust-state.ts';
 import { attachmentTruth, membershipTruth } from './grant-truth.ts';
 
 /**
@@ -96,6 +97,9 @@ class IamStateReading {
           ...membershipTruth(change, principals, this.region, this.accountId),
         };
       }
+      case 'update-trust':
+      case 'create-role':
+        return readRoleTrust(this.iam, change, (name) => this.role(name));
     }
   }
 

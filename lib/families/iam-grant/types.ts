@@ -11,6 +11,9 @@ export type IamGrantChange = Change & {
     | { operation: 'create-version'; policyArn: string; versionId?: string; setAsDefault: boolean; requestedPolicy?: unknown }
     | { operation: 'set-default-version'; policyArn: string; versionId: string }
     | { operation: 'add-to-group'; groupName: string; userName: string }
+    // IAM-SES-003 (trust-events.ts): who may assume a role.
+    | { operation: 'update-trust'; roleName: string; requestedTrustPolicy?: unknown }
+    | { operation: 'create-role'; roleName: string; path?: string; requestedTrustPolicy?: unknown }
   );
 
 /** One IAM policy in effect for a principal. */
@@ -62,6 +65,8 @@ export interface IamGrantState {
    * the group's policies the user gains through it (each with viaGroup set). Judge each of them.
    */
   gainedPolicies?: IamPolicyInEffect[];
+  /** update-trust / create-role: the role's trust policy (who may assume it); principals[0] is the role. */
+  trust?: RoleTrust;
   /** attach / add-to-group: the attachment or membership, as IAM shows it now. */
   link?: GrantLink;
   /**
@@ -69,6 +74,21 @@ export interface IamGrantState {
    * nothing is judged and the decision is compliant, saying this.
    */
   notInEffect?: string;
+}
+
+/** A role's trust policy as IAM holds it (trust-state.ts). */
+export interface RoleTrust {
+  roleName: string;
+  roleArn: string;
+  /** Decoded JSON text; null when the role is gone. */
+  rawDocument: string | null;
+  document: Policy | null;
+  parseErrors?: string[];
+}
+
+/** The baseline key of a role's trust policy: not a policy source, so it cannot collide with one. */
+export function trustBaselineKey(roleArn: string): string {
+  return `trust:${roleArn}`;
 }
 
 /** Source id of an inline policy, as IamPolicyInEffect.source defines it. */

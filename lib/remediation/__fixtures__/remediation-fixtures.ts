@@ -7,6 +7,7 @@ import { parseConfig } from '../../config/load.ts';
 import type { Config, ConfigInput, RuleAction, RuleId } from '../../config/schema.ts';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { QuarantineClients } from '../quarantine/steps.ts';
 import type { Actor, Change, ChangeBase } from '../../cloudtrail/types.ts';
 import { parsePolicy } from '../../policy/index.ts';
 import type { Finding, ResourceState } from '../../rules/types.ts';
@@ -45,7 +46,7 @@ export function commandsOf(type: string): readonly string[] {
 }
 
 /** Every family's steps bound to the given clients (what `replay --live --apply` sends with). */
-export function allSenders(clients: { sesv2: SESv2Client; iam: IAMClient }): StepSenders {
+export function allSenders(clients: { sesv2: SESv2Client; iam: IAMClient } & QuarantineClients): StepSenders {
   return bindSteps(STEP_DEFINITIONS, clients);
 }
 
@@ -57,7 +58,7 @@ export const OTHER_ACCOUNT = '999988887777';
 export const REGION = 'us-east-1';
 export const NOW = new Date('2026-11-24T10:00:00.000Z');
 export const QUARANTINE_ARN = `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine`;
-export const OWN_ROLES = [`arn:aws:iam::${ACCOUNT}:role/sesguard-*`];
+export const OWN_ROLES = [`arn:aws:iam::${ACCOUNT}:role/sesguard-prod-identity-policy-us-east-1`, `arn:aws:iam::${ACCOUNT}:role/sesguard-prod-iam-grant-us-east-1`];
 
 export function config(input: ConfigInput = {}): Config {
   return parseConfig({ mode: 'enforce', trustedAccounts: [ACCOUNT], ...input });

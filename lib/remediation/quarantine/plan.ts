@@ -7,7 +7,8 @@ import { uniqueRuleIds } from '../compliance.ts';
 import type { DraftStep, FamilyPlan } from '../types.ts';
 // Types only: this planner runs in every function, and the senders' SDK commands must stay out of the
 // bundles (and roles) of families that cannot quarantine. Each family's step definitions describe the steps.
-import type { AttachQuarantinePolicy, RevokeRoleSessions } from './steps.ts';
+import type { AttachQuarantinePolicy, RevokeRoleSessions, VerifyEvent } from './steps.ts';
+import { revokeSessionsPolicyName } from './revoke-sessions.ts';
 
 export interface QuarantinePlanInput {
   change: Change;
@@ -30,10 +31,30 @@ const STS_SESSION = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 
 type Target = { principalType: 'user'; name: string; arn: string } | { principalType: 'role'; name: string; arn: string };
 
-/** The inline policy that denies sessions issued before the quarantine (on the role, beside the deny policy). */
-export function revokeSessionsPolicyName(config: Config): string {
-  // IAM policy names are at most 128 characters; the configured name is validated to 128 already.
-  return `${config.quarantinePolicyName}-revoke-sessions`.slice(0, 128);
+/** The guard's revoke-sessions managed policy (revoke-sessions.ts), beside the quarantine policy. */
+export function revokeSessionsPolicyArn(change: Pick<Change, 'region' | 'accountId'>, config: Pick<Config, 'quarantinePolicyName'>): string {
+  return `arn:${partitionOf(change.region)}:iam::${change.accountId}:policy/${revokeSessionsPolicyName(config.quarantinePolicyName)}`;
+}
+
+/** The event as delivered, for the verification against CloudTrail that comes before any quarantine. */
+function verifyStep(change: Change, ruleIds: string[]): DraftStep {
+  const { eventId, eventName, eventSource, eventTime, region, accountId } = change;
+  const actor = change.actor;
+  const action: VerifyEvent = {
+    type: 'cloudtrail.verify-event',
+    eventId,
+    eventName,
+    eventSource,
+    eventTime,
+    region,
+    accountId,
+    actor: { type: actor.type, ...(actor.arn !== undefined && { arn: actor.arn }), ...(actor.sessionIssuerArn !== undefined && { sessionIssuerArn: actor.sessionIssuerArn }) },
+  };
+  return {
+    action,
+    ruleIds,
+    reason: `Look event ${eventId} up in CloudTrail's event history first: a quarantine is never taken on the word of a delivered event alone (anyone allowed to invoke the function could forge one).`,
+  };
 }
 
 /** Why an actor must not (or cannot) be quarantined; undefined when it may be. */
@@ -77,8 +98,9 @@ function targetOf(actor: Actor): Target | string {
  * Quarantine: the configured deny policy on whoever acted, so they cannot try again while a person
  * looks. For an assumed role the acting credentials are a session that may be in an attacker's hands:
  * sessions issued before now are also denied every action (Deny * when aws:TokenIssueTime is before
- * now), the technique of the IAM console's "Revoke active sessions"; whoever may assume the role gets
- * fresh sessions, which only the quarantine policy restricts.
+ * now), the technique of the IAM console's "Revoke active sessions", with a managed policy the guard owns
+ * (revoke-sessions.ts); whoever may assume the role gets fresh sessions, which only the quarantine policy
+ * restricts. Every quarantine depends on the event being found as delivered in CloudTrail (verify-event.ts).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
  */
 export function planQuarantine(input: QuarantinePlanInput): FamilyPlan {
@@ -86,6 +108,7 @@ export function planQuarantine(input: QuarantinePlanInput): FamilyPlan {
   const notRepaired: FamilyPlan['notRepaired'] = [];
   const explanations: string[] = [];
   const planned = new Map<string, DraftStep[]>();
+  let verify: DraftStep | undefined;
 
   for (const finding of input.findings) {
     const actor = finding.fix.kind === 'quarantine-actor' ? finding.fix.actor : input.change.actor;
@@ -99,29 +122,38 @@ export function planQuarantine(input: QuarantinePlanInput): FamilyPlan {
     const key = `${target.principalType}/${target.name}`;
     const existing = planned.get(key);
     if (existing) {
-      for (const step of existing) if (!step.ruleIds.includes(finding.ruleId)) step.ruleIds.push(finding.ruleId);
+      for (const step of verify ? [verify, ...existing] : existing) if (!step.ruleIds.includes(finding.ruleId)) step.ruleIds.push(finding.ruleId);
       continue;
     }
     const ruleIds = uniqueRuleIds([finding]);
+    if (!verify) {
+      verify = verifyStep(input.change, [...ruleIds]);
+      steps.push(verify);
+    } else {
+      for (const id of ruleIds) if (!verify.ruleIds.includes(id)) verify.ruleIds.push(id);
+    }
     const policyArn = quarantinePolicyArn(input.change, input.config);
     const attachAction: AttachQuarantinePolicy = { type: 'iam.attach-quarantine-policy', principalType: target.principalType, principalName: target.name, policyArn };
     const attach: DraftStep = {
       action: attachAction,
       ruleIds,
       reason: `Attach the quarantine policy ${policyArn} to ${target.principalType} ${target.name}, which acted against the perimeter (${finding.reason})`,
+      dependsOn: [verify],
     };
     const added = [attach];
     if (target.principalType === 'role') {
       const before = input.now.toISOString();
-      const revoke: RevokeRoleSessions = { type: 'iam.revoke-role-sessions', roleName: target.name, before, policyName: revokeSessionsPolicyName(input.config) };
+      const revokeArn = revokeSessionsPolicyArn(input.change, input.config);
+      const revoke: RevokeRoleSessions = { type: 'iam.revoke-role-sessions', roleName: target.name, before, policyArn: revokeArn };
       added.push({
         action: revoke,
         ruleIds: [...ruleIds],
-        reason: `Deny every session of role ${target.name} issued before ${before}: the credentials that acted may still be in use.`,
+        reason: `Deny every session of role ${target.name} issued before ${before} (the guard's policy ${revokeArn}): the credentials that acted may still be in use.`,
+        dependsOn: [verify],
       });
-      explanations.push(`Quarantines role ${target.name}: attaches ${policyArn} and revokes its sessions issued before ${before}.`);
+      explanations.push(`Quarantines role ${target.name} once CloudTrail confirms the event: attaches ${policyArn} and revokes its sessions issued before ${before}.`);
     } else {
-      explanations.push(`Quarantines user ${target.name}: attaches ${policyArn}.`);
+      explanations.push(`Quarantines user ${target.name} once CloudTrail confirms the event: attaches ${policyArn}.`);
     }
     planned.set(key, added);
     steps.push(...added);

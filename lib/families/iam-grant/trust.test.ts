@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/load.ts';
+import type { ConfigInput } from '../../config/schema.ts';
+import { MemoryBaselineStore } from '../../baseline/memory-store.ts';
+import { executePlan } from '../../remediation/execute.ts';
+import { decideEvent, type GuardDeps } from '../../guard/decide.ts';
+import { SAMPLE_PARSE_OPTIONS } from '../../../test/support/sample-options.ts';
+import type { Family } from '../family.ts';
+import iamGrant from './index.ts';
+import { trustBaselineKey } from './types.ts';
+
+/**
+ * IAM-SES-003 through the shared decision path, offline (the trust policy from the event, the role's
+ * policies from the sidecar). Before this rule each of these was "compliant": UpdateAssumeRolePolicy was
+ * not a grant at all, so a foreign account got the role's perimeter actions without any alert.
+ */
+type Envelope = Record<string, unknown> & { detail: Record<string, unknown> & { requestParameters: Record<string, unknown> } };
+const file = (name: string) => new URL(`../../../events/iam-grant/${name}`, import.meta.url);
+const load = (name: string): Envelope => JSON.parse(readFileSync(file(`${name}.json`), 'utf8')) as Envelope;
+const sidecarOf = (name: string): unknown => JSON.parse(readFileSync(file(`${name}.state.json`), 'utf8'));
+
+const OUTSIDE = 'update-assume-role-policy-mail-admin-outside-account';
+const ROLE_ARN = 'arn:aws:iam::111122223333:role/mail-admin';
+
+function deps(sidecar: unknown, config: ConfigInput = {}, baseline = new MemoryBaselineStore()): GuardDeps {
+  return {
+    config: parseConfig({ mode: 'dry-run', trustedAccounts: ['111122223333'], ...config }),
+    families: [iamGrant as Family],
+    readState: async (change, family) => family.offlineState(change, sidecar),
+    baseline,
+    execute: (plan, context) => executePlan(plan, { senders: new Map(), ...context, now: () => new Date() }),
+    parseOptions: SAMPLE_PARSE_OPTIONS,
+    now: () => new Date('2026-11-24T10:00:00Z'),
+  };
+}
+
+const trust = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const withTrust = (document: string): Envelope => {
+  const event = load(OUTSIDE);
+  event.detail.requestParameters['policyDocument'] = document;
+  return event;
+};
+
+describe('IAM-SES-003: a role holding perimeter actions becomes assumable from outside the perimeter', () => {
+  it.each([
+    [OUTSIDE, /lets arn:aws:iam::444455556666:root \(account 444455556666, not trusted\) assume it/],
+    ['update-assume-role-policy-mail-admin-anyone-source-ip', /lets any AWS principal \("\*"\) assume it/],
+  ])('%s is critical, names the holding policy, and plans to revert the trust policy', async (name, reason) => {
+    const decision = await decideEvent(load(name), deps(sidecarOf(name)));
+    expect(decision.verdict).toBe('noncompliant');
+    const findings = decision.findings.filter((f) => f.ruleId === 'IAM-SES-003');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ severity: 'critical', action: 'revert', resource: ROLE_ARN });
+    expect(findings[0]?.reason).toMatch(reason);
+    expect(findings[0]?.reason).toContain('arn:aws:iam::111122223333:policy/mail-admin-ses');
+  });
+
+  it('a trust pinned to the own account (sts:ExternalId) and a service pinned by aws:SourceAccount is compliant', async () => {
+    const name = 'update-assume-role-policy-mail-admin-compliant';
+    expect((await decideEvent(load(name), deps(sidecarOf(name)))).verdict).toBe('compliant');
+  });
+
+  it('a role that holds no perimeter action may be trusted by anyone as far as SES is concerned', async () => {
+    const name = 'create-role-untrusted-trust-no-permissions';
+    expect((await decideEvent(load(name), deps(sidecarOf(name)))).verdict).toBe('compliant');
+  });
+
+  it('an administrator role is not exempt: who may assume it is the question, not who it is', async () => {
+    const decision = await decideEvent(load(OUTSIDE), deps(sidecarOf(OUTSIDE), { adminPrincipals: [ROLE_ARN] }));
+    expect(decision.findings.map((f) => f.ruleId)).toEqual(['IAM-SES-003']);
+  });
+
+  it.each([
+    ['a GitHub OIDC trust without a :sub condition admits every repository', trust({ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } } }), true],
+    ['the same trust pinned to one repository', trust({ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:example/mail:ref:refs/heads/main' } } }), false],
+    ['"*" pinned by aws:PrincipalOrgID to a trusted organization', trust({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }), false],
+    ['a foreign account behind a Deny-free sts:* action', trust({ Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: 'sts:*' }), true],
+    ['a foreign account allowed only to tag sessions (no assume action)', trust({ Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: 'sts:TagSession' }), false],
+  ])('%s', async (_name, document, noncompliant) => {
+    const decision = await decideEvent(withTrust(document), deps(sidecarOf(OUTSIDE), { trustedOrgIds: ['o-a1b2c3d4e5'] }));
+    expect(decision.findings.some((f) => f.ruleId === 'IAM-SES-003')).toBe(noncompliant);
+  });
+
+  it('an unreadable trust policy is invalid, never compliant', async () => {
+    const decision = await decideEvent(withTrust('{"Version":"2012-10-17","Statement":[{"Effect":"Allow",}]}'), deps(sidecarOf(OUTSIDE)));
+    expect(decision.verdict).toBe('invalid');
+    expect(decision.errors.join(' ')).toContain('trust policy of arn:aws:iam::111122223333:role/mail-admin');
+  });
+});
+
+describe('IAM-SES-003 repair: back to the last-known-good trust policy, else alert', () => {
+  const good = trust({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'mail-ops' } } });
+
+  it('restores a baseline accepted by today\'s rules (one UpdateAssumeRolePolicy, dry-run here)', async () => {
+    const baseline = new MemoryBaselineStore();
+    await baseline.put({ resourceId: trustBaselineKey(ROLE_ARN), document: good, eventId: 'e-0', recordedAt: '2026-11-01T00:00:00Z' });
+    const decision = await decideEvent(load(OUTSIDE), deps(sidecarOf(OUTSIDE), {}, baseline));
+    expect(decision.plan?.strategy).toBe('revert');
+    expect(decision.plan?.steps.map((s) => s.action)).toEqual([{ type: 'iam.update-trust-policy', roleName: 'mail-admin', document: good }]);
+  });
+
+  it('a compliant trust policy becomes the baseline it is later restored to', async () => {
+    const baseline = new MemoryBaselineStore();
+    const name = 'update-assume-role-policy-mail-admin-compliant';
+    await decideEvent(load(name), deps(sidecarOf(name), {}, baseline));
+    expect((await baseline.get(trustBaselineKey(ROLE_ARN)))?.document).toContain('sts:ExternalId');
+  });
+
+  it('without a baseline nothing is written: a person decides who may assume the role', async () => {
+    const decision = await decideEvent(load(OUTSIDE), deps(sidecarOf(OUTSIDE)));
+    expect(decision.plan).toMatchObject({ strategy: 'alert-only', steps: [] });
+    expect(decision.plan?.notRepaired).toEqual([{ ruleId: 'IAM-SES-003', reason: expect.stringContaining('No last-known-good trust policy') }]);
+  });
+
+  it('a baseline that today\'s rules reject is not restored', async () => {
+    const baseline = new MemoryBaselineStore();
+    await baseline.put({ resourceId: trustBaselineKey(ROLE_ARN), document: trust({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }), eventId: 'e-0', recordedAt: '2026-11-01T00:00:00Z' });
+    const decision = await decideEvent(load(OUTSIDE), deps(sidecarOf(OUTSIDE), {}, baseline));
+    expect(decision.plan).toMatchObject({ strategy: 'alert-only', steps: [] });
+    expect(decision.plan?.explanation).toMatch(/not compliant under today's rules/);
+  });
+
+  it("a trust change on the guard's own role is GUARD-001's, never repaired by iam-grant", async () => {
+    const event = load(OUTSIDE);
+    event.detail.requestParameters['roleName'] = 'sesguard-prod-identity-policy-eu-west-1';
+    const decision = await decideEvent(event, deps(sidecarOf(OUTSIDE)));
+    expect(decision).toMatchObject({ verdict: 'ignored', skip: { reason: 'unsupported-event' } });
+  });
+});
