@@ -148,3 +148,21 @@ function button(label: string, url: string, actionId: string): Block {
     url: url.slice(0, SLACK_LIMITS.buttonUrl),
   };
 }
+
+/**
+ * Another sesguard message on the topic that is a Chatbot custom notification but not an alert (the sweep's
+ * summary): title, body and keywords as Slack shows a Chatbot card. Its text is the producer's; it is escaped
+ * here again because Slack's mrkdwn is not Chatbot's markdown.
+ */
+export function renderCustomNotificationBlocks(notification: { content: { title: string; description: string; keywords?: string[] | undefined } }): { text: string; blocks: unknown[] } {
+  const { title, description, keywords = [] } = notification.content;
+  const body = description.replace(/^```\n?/, '').replace(/\n?```$/, '');
+  return {
+    text: truncate(title, 3000),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: truncate(title, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${truncate(escapeMrkdwnCode(body), 2990)}\`\`\`` } },
+      ...(keywords.length > 0 ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(keywords.map(escapeMrkdwn).join(' · '), 3000) }] }] : []),
+    ],
+  };
+}

@@ -246,6 +246,23 @@ describe('createSlackNotifier (SNS event -> Slack)', () => {
     expect(logger.lines.some((l) => l.startsWith('warn message on the alert topic is not a sesguard alert'))).toBe(true);
   });
 
+  it('the sweep summary (a sesguard Chatbot notification that is not an alert) is rendered as a card, not as an unrecognised message', async () => {
+    const notify = createSlackNotifier({ webhookUrl: async () => webhook(), logger: recordingLogger(), post: fast });
+    const summary = {
+      version: '1.0',
+      source: 'custom',
+      id: 'sweep-1',
+      content: { textType: 'client-markdown', title: 'sesguard sweep 111122223333/eu-west-1: 2 noncompliant, 0 invalid, 0 errors of 40', description: '```\nSES-IDP-001 <!channel> 2\n```', keywords: ['sweep', 'medium'] },
+      metadata: { eventType: 'sesguard.sweep-summary', additionalContext: { schemaVersion: 'sesguard.sweep-summary/v1' } },
+    };
+    expect(await notify(snsEvent(JSON.stringify(summary)))).toEqual({ delivered: 1, unrecognised: 0 });
+    const posted = JSON.parse(received[0]!.body) as { text: string; blocks: Array<{ type: string; text?: { text: string } }> };
+    expect(posted.text).toBe(summary.content.title);
+    expect(posted.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: summary.content.title } });
+    expect(posted.blocks[1]?.text?.text).toContain('SES-IDP-001');
+    expect(JSON.stringify(posted.blocks)).not.toContain('<!channel>');
+  });
+
   it('throws when an alert cannot be delivered, after trying every record, so Lambda retries and the DLQ keeps it', async () => {
     script = [{ status: 404, body: 'channel_not_found' }, { status: 200, body: 'ok' }];
     const logger = recordingLogger();

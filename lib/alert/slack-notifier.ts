@@ -1,6 +1,6 @@
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
-import { AlertNotificationParseError, parseAlertNotification } from './chatbot.ts';
-import { renderSlackBlocks } from './slack-blocks.ts';
+import { AlertNotificationParseError, ChatbotNotificationSchema, parseAlertNotification } from './chatbot.ts';
+import { renderCustomNotificationBlocks, renderSlackBlocks } from './slack-blocks.ts';
 import { postSlackMessage, SlackDeliveryError, type SlackPostOptions } from './slack-webhook.ts';
 import { escapeMrkdwn, escapeMrkdwnCode, truncate } from './text-limits.ts';
 
@@ -78,6 +78,8 @@ export function slackPayloadFor(record: SNSEventRecord, logger?: NotifierLogger)
     return { payload: renderSlackBlocks(alert), recognised: true, alertId: alert.alertId };
   } catch (error) {
     if (!(error instanceof AlertNotificationParseError)) throw error;
+    const other = otherSesguardNotification(record.Sns.Message);
+    if (other) return { payload: renderCustomNotificationBlocks(other), recognised: true, ...(other.id !== undefined && { alertId: other.id }) };
     logger?.warn('message on the alert topic is not a sesguard alert', { messageId: record.Sns.MessageId, reason: error.message });
     const subject = record.Sns.Subject ? `*${escapeMrkdwn(truncate(record.Sns.Subject, 150))}*\n` : '';
     const text = `:warning: sesguard: a message on the alert topic is not a ${'sesguard.alert/v1'} alert (${escapeMrkdwn(error.message)}).`;
@@ -94,4 +96,16 @@ export function slackPayloadFor(record: SNSEventRecord, logger?: NotifierLogger)
       },
     };
   }
+}
+
+/** A sesguard message that is not an alert (`metadata.eventType` sesguard.*, e.g. the sweep summary), or undefined. */
+function otherSesguardNotification(body: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = ChatbotNotificationSchema.safeParse(value);
+  return parsed.success && parsed.data.metadata.eventType?.startsWith('sesguard.') ? parsed.data : undefined;
 }
