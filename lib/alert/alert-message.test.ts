@@ -5,16 +5,16 @@ import { AlertMessageSchema, type AlertOutcome, type AlertSeverity } from './ale
 import { ACCOUNT, REGION, decisions } from './test-fixtures.ts';
 
 const cases: Array<{ name: string; decision: Decision; outcome: AlertOutcome; severity: AlertSeverity }> = [
-  { name: 'enforce mode, revert done -> repaired at the highest finding severity', decision: decisions.repaired, outcome: 'repaired', severity: 'high' },
-  { name: 'dry-run turns every action into would-do -> would-repair (DESIGN §4)', decision: decisions.wouldRepair, outcome: 'would-repair', severity: 'high' },
+  { name: 'enforce mode, revert done -> repaired at the highest finding severity', decision: decisions.repaired, outcome: 'repaired', severity: 'critical' },
+  { name: 'dry-run turns every action into would-do -> would-repair (DESIGN §4)', decision: decisions.wouldRepair, outcome: 'would-repair', severity: 'critical' },
   { name: 'a failed step is a repair failure, raised to at least high', decision: decisions.repairFailed, outcome: 'repair-failed', severity: 'high' },
-  { name: 'executor aborted before reporting on planned steps -> repair-failed', decision: decisions.repairAborted, outcome: 'repair-failed', severity: 'high' },
-  { name: 'a step failed transiently (the invocation is retried) -> repair-failed', decision: decisions.repairFailedTransient, outcome: 'repair-failed', severity: 'high' },
+  { name: 'executor aborted before reporting on planned steps -> repair-failed', decision: decisions.repairAborted, outcome: 'repair-failed', severity: 'critical' },
+  { name: 'a step failed transiently (the invocation is retried) -> repair-failed', decision: decisions.repairFailedTransient, outcome: 'repair-failed', severity: 'critical' },
   { name: 'AWS took the write but the re-read is still open -> repair-incomplete, critical', decision: decisions.repairIncomplete, outcome: 'repair-incomplete', severity: 'critical' },
   { name: 'the re-read after the repair could not be made -> repair-incomplete, critical (never "repaired" unseen)', decision: decisions.repairUnverified, outcome: 'repair-incomplete', severity: 'critical' },
   { name: 'a done step with no re-read reported at all -> repair-incomplete', decision: { ...decisions.repaired, verification: undefined }, outcome: 'repair-incomplete', severity: 'critical' },
   { name: 'someone fixed it while the guard decided -> raced, low', decision: decisions.racedNowCompliant, outcome: 'raced', severity: 'low' },
-  { name: 'changed again and still open (judged on its own event) -> raced at the finding severity', decision: decisions.racedChangedAgain, outcome: 'raced', severity: 'high' },
+  { name: 'changed again and still open (judged on its own event) -> raced at the finding severity', decision: decisions.racedChangedAgain, outcome: 'raced', severity: 'critical' },
   { name: 'every finding covered by an exemption -> exempt, low (no paging)', decision: decisions.exempt, outcome: 'exempt', severity: 'low' },
   { name: 'rule configured to alert -> alert-only at the finding severity', decision: decisions.alertOnly, outcome: 'alert-only', severity: 'medium' },
   { name: 'compliant change -> compliant, info', decision: decisions.compliant, outcome: 'compliant', severity: 'info' },

@@ -33,8 +33,8 @@ describe('SNS body = AWS Chatbot custom notification carrying the versioned aler
     const alert = buildAlert(decisions.repaired);
     const n = buildChatbotNotification(alert);
     expect(n.id).toBe(alert.alertId);
-    expect(n.content.title).toBe(':red_circle: Repaired SES-IDP-001 on identity/example.com; not repaired: SES-IDP-005');
-    expect(n.content.keywords).toEqual(['high', 'repaired', 'SES-IDP-001', 'SES-IDP-005']);
+    expect(n.content.title).toBe(':rotating_light: Repaired SES-IDP-001 on identity/example.com; not repaired: SES-IDP-005');
+    expect(n.content.keywords).toEqual(['critical', 'repaired', 'SES-IDP-001', 'SES-IDP-005']);
     expect(n.metadata.eventType).toBe('sesguard.repaired');
     expect(n.metadata.relatedResources).toEqual([
       `arn:aws:ses:${REGION}:${ACCOUNT}:identity/example.com`,
@@ -43,7 +43,7 @@ describe('SNS body = AWS Chatbot custom notification carrying the versioned aler
     ]);
     expect(n.metadata.additionalContext).toMatchObject({
       schemaVersion: 'sesguard.alert/v1',
-      severity: 'high',
+      severity: 'critical',
       outcome: 'repaired',
       rules: 'SES-IDP-001,SES-IDP-005',
       account: ACCOUNT,

@@ -28,10 +28,10 @@ describe('createSnsAlertPublisher', () => {
     const alert = buildAlert(decisions.repaired, { accountId: ACCOUNT, region: REGION });
     expect(calls[0]!.args[0].input).toEqual({
       TopicArn: TOPIC,
-      Subject: '[HIGH] sesguard: Repaired SES-IDP-001 on identity/example.com; not repaired: SES-IDP-005',
+      Subject: '[CRITICAL] sesguard: Repaired SES-IDP-001 on identity/example.com; not repaired: SES-IDP-005',
       Message: encodeAlertNotification(alert),
       MessageAttributes: {
-        severity: { DataType: 'String', StringValue: 'high' },
+        severity: { DataType: 'String', StringValue: 'critical' },
         outcome: { DataType: 'String', StringValue: 'repaired' },
         rules: { DataType: 'String.Array', StringValue: '["SES-IDP-001","SES-IDP-005"]' },
       },
@@ -39,7 +39,7 @@ describe('createSnsAlertPublisher', () => {
   });
 
   const alerted: Array<{ name: string; decision: Decision; severity: string; outcome: string; rules: string[] }> = [
-    { name: 'would-repair (dry-run)', decision: decisions.wouldRepair, severity: 'high', outcome: 'would-repair', rules: ['SES-IDP-001'] },
+    { name: 'would-repair (dry-run)', decision: decisions.wouldRepair, severity: 'critical', outcome: 'would-repair', rules: ['SES-IDP-001'] },
     { name: 'repair-failed', decision: decisions.repairFailed, severity: 'high', outcome: 'repair-failed', rules: ['SES-IDP-001'] },
     { name: 'exempt', decision: decisions.exempt, severity: 'low', outcome: 'exempt', rules: ['SES-IDP-001'] },
     { name: 'alert-only', decision: decisions.alertOnly, severity: 'medium', outcome: 'alert-only', rules: ['SES-IDP-005'] },

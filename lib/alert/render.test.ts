@@ -39,9 +39,12 @@ describe('renderSlackBlocks', () => {
     expect(header.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
   });
 
-  it('header carries severity emoji, outcome and rule ids', () => {
+  it('header carries severity emoji and outcome; the title below says which rules were and were not repaired', () => {
     const message = renderSlackBlocks(buildAlert(decisions.repairFailed));
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', emoji: true, text: ':red_circle: REPAIR FAILED · SES-IDP-001' } });
+    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', emoji: true, text: ':red_circle: REPAIR FAILED' } });
+    const repaired = renderSlackBlocks(buildAlert(decisions.repaired));
+    expect(JSON.stringify(repaired.blocks[0])).not.toContain('SES-IDP-005');
+    expect(JSON.stringify(repaired.blocks[1])).toContain('Repaired SES-IDP-001 on identity/example.com; not repaired: SES-IDP-005');
     expect(message.text).toBe('[HIGH] REPAIR FAILED SES-IDP-001 on identity/example.com');
   });
 

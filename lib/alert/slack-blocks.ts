@@ -56,10 +56,11 @@ const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) 
 
 export function renderSlackBlocks(alert: AlertMessage): { text: string; blocks: unknown[] } {
   const blocks: Block[] = [];
-  const rules = alert.rules.length > 0 ? ` · ${alert.rules.join(', ')}` : '';
+  // The header names the outcome only: which rules were repaired and which only reported is the title's to
+  // say (a header "Repaired · A, B" read as if B had been repaired too).
   blocks.push({
     type: 'header',
-    text: { type: 'plain_text', emoji: true, text: truncate(`${SEVERITY_EMOJI[alert.severity]} ${OUTCOME_LABEL[alert.outcome]}${rules}`, SLACK_LIMITS.headerText) },
+    text: { type: 'plain_text', emoji: true, text: truncate(`${SEVERITY_EMOJI[alert.severity]} ${OUTCOME_LABEL[alert.outcome]}`, SLACK_LIMITS.headerText) },
   });
   blocks.push(section(`*${escapeMrkdwn(alert.title)}*\n${escapeMrkdwn(alert.summary)}`));
   blocks.push({ type: 'section', fields: factFields(alert) });

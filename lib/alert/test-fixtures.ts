@@ -82,7 +82,7 @@ export const identityChange: IdentityPolicyChange = {
 
 const publicFinding: Finding = {
   ruleId: 'SES-IDP-001',
-  severity: 'high',
+  severity: 'critical',
   action: 'revert',
   resource: IDENTITY_ARN,
   statement: { index: 1, sid: 'PublicSend' },
