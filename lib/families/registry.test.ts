@@ -59,6 +59,7 @@ describe('SUPPORTED_EVENTS', () => {
       new Set([
         'events.amazonaws.com',
         'scheduler.amazonaws.com',
+        'states.amazonaws.com',
         'lambda.amazonaws.com',
         'sns.amazonaws.com',
         'kms.amazonaws.com',

@@ -387,6 +387,18 @@ const changes: Record<string, Case> = {
     rule: 'Scheduler DeleteSchedule',
     expected: { family: 'guard-integrity', resourceType: 'scheduler-schedule', resourceName: 'sesguard-prod-sweep' },
   },
+  'guard-integrity/states-stop-execution-sweep.json': {
+    rule: 'Step Functions StopExecution names the execution; its state machine (field 7) is the guard\'s sweep',
+    expected: { family: 'guard-integrity', resourceType: 'state-machine', resourceName: 'arn:aws:states:eu-west-1:111122223333:execution:sesguard-prod-sweep:scheduled-2026-11-24T12-00' },
+  },
+  'guard-integrity/states-update-state-machine-sweep.json': {
+    rule: 'Step Functions UpdateStateMachine on the sweep state machine',
+    expected: { family: 'guard-integrity', resourceType: 'state-machine', resourceName: 'arn:aws:states:eu-west-1:111122223333:stateMachine:sesguard-prod-sweep' },
+  },
+  'guard-integrity/states-delete-state-machine-sweep.json': {
+    rule: 'Step Functions DeleteStateMachine on the sweep state machine',
+    expected: { family: 'guard-integrity', resourceType: 'state-machine', resourceName: 'arn:aws:states:eu-west-1:111122223333:stateMachine:sesguard-prod-sweep' },
+  },
   'guard-integrity/events-disable-rule-sweep.json': {
     rule: 'DisableRule on a scheduled sweep rule',
     expected: { family: 'guard-integrity', resourceType: 'events-rule', resourceName: 'sesguard-prod-sweep' },

@@ -82,6 +82,7 @@ function named(resourceName: string, checked: string, what: string, effect: stri
 
 const EVENTS = 'events.amazonaws.com';
 const SCHEDULER = 'scheduler.amazonaws.com';
+const STATES = 'states.amazonaws.com';
 const LAMBDA = 'lambda.amazonaws.com';
 const SNS = 'sns.amazonaws.com';
 const KMS = 'kms.amazonaws.com';
@@ -137,6 +138,30 @@ const SCHEDULER_PARSERS: EventParser<GuardIntegrityChange>[] = [
   ),
   guardEvent(SCHEDULER, 'DeleteSchedule', 'scheduler-schedule', z.object({ name, groupName: z.string().optional() }), (p, ctx) =>
     named(p.name, p.name, 'schedule', `deletes the guard's schedule ${p.name}, so the sweep no longer runs`, ctx),
+  ),
+];
+
+/** `arn:aws:states:<region>:<account>:stateMachine:<name>` or `...:execution:<name>:<execution>` -> `<name>`. */
+export function stateMachineName(arn: string): string {
+  const parts = arn.split(':');
+  return parts[6] ?? arn;
+}
+
+/**
+ * The sweep's Step Functions loop (`sesguard-<stage>-sweep`): stopping its execution ends the sweep that is
+ * running, redefining or deleting the state machine ends every later one.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cloud-trail.html
+ */
+const STATES_PARSERS: EventParser<GuardIntegrityChange>[] = [
+  guardEvent(STATES, 'StopExecution', 'state-machine', z.object({ executionArn: name }), (p, ctx) => {
+    const machine = stateMachineName(p.executionArn);
+    return named(p.executionArn, machine, 'state machine', `stops the running sweep ${p.executionArn}, so what it had not reached yet is not judged this round`, ctx);
+  }),
+  guardEvent(STATES, 'UpdateStateMachine', 'state-machine', z.object({ stateMachineArn: name }), (p, ctx) =>
+    named(p.stateMachineArn, stateMachineName(p.stateMachineArn), 'state machine', `redefines the guard's sweep state machine ${p.stateMachineArn}; it may no longer run the sweep`, ctx),
+  ),
+  guardEvent(STATES, 'DeleteStateMachine', 'state-machine', z.object({ stateMachineArn: name }), (p, ctx) =>
+    named(p.stateMachineArn, stateMachineName(p.stateMachineArn), 'state machine', `deletes the guard's sweep state machine ${p.stateMachineArn}, so the sweep no longer runs`, ctx),
   ),
 ];
 
@@ -436,6 +461,7 @@ const CLOUDTRAIL_PARSERS: EventParser<GuardIntegrityChange>[] = [
 export const GUARD_INTEGRITY_EVENTS: readonly EventParser<GuardIntegrityChange>[] = [
   ...EVENTS_PARSERS,
   ...SCHEDULER_PARSERS,
+  ...STATES_PARSERS,
   ...LAMBDA_PARSERS,
   ...SNS_PARSERS,
   ...KMS_PARSERS,

@@ -14,6 +14,7 @@ export interface GuardIntegrityChange extends Change {
   resourceType:
     | 'events-rule'
     | 'scheduler-schedule'
+    | 'state-machine'
     | 'lambda-function'
     | 'sns-topic'
     | 'kms-key'
