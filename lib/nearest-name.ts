@@ -4,24 +4,48 @@
  * not apply, so every unknown name is an error, and the error names the closest valid one.
  */
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive. */
-function editDistance(a: string, b: string): number {
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive. With a
+ * `limit` it gives up, returning `limit`, once the distance cannot be below it: the action catalogue has
+ * thousands of names and almost all are far from the one typed.
+ */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  const rows = s.length + 1;
-  const cols = t.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+  if (Math.abs(s.length - t.length) >= limit) return limit;
+  const rows: number[][] = [];
+  for (let i = 0; i <= s.length; i++) {
+    const row: number[] = [i];
+    let rowMin = i;
+    for (let j = 1; j <= t.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      const row = d[i] as number[];
-      const above = d[i - 1] as number[];
-      let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, ((d[i - 2] as number[])[j - 2] as number) + 1);
-      row[j] = best;
+      let v = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
+      row.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    rows.push(row);
+    if (i > 0 && rowMin >= limit) return limit;
+  }
+  return rows[s.length]![t.length]!;
+}
+
+/** The candidate closest to `input` at a distance below `limit`, if any (ties: the first). */
+export function closestWithin(input: string, candidates: Iterable<string>, limit: number): string | undefined {
+  let best: string | undefined;
+  let bestDistance = limit;
+  for (const candidate of candidates) {
+    const d = editDistance(input, candidate, bestDistance);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
     }
   }
-  return (d[s.length] as number[])[t.length] as number;
+  return best;
 }
 
 /** Separators people vary (`SES_IDP_001`, `ses idp 001`, `dry_run`) do not count as differences. */

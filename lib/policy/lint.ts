@@ -5,6 +5,7 @@ import { findString, literal, resourcePattern, type Pattern, type Token } from '
 import { neverTrue } from './satisfiability.ts';
 import { parseResourceTemplate, parseTemplate } from './variables.ts';
 import type { Policy, Statement } from './types.ts';
+import { closestWithin } from '../nearest-name.ts';
 
 /**
  * Policy validation for `sesguard check`, in the spirit of IAM Access Analyzer's policy validation and
@@ -140,43 +141,9 @@ function actionFindings(s: Statement): StatementFinding[] {
   return out;
 }
 
-/** The closest name by edit distance (case-insensitive, transpositions count once), if close enough. */
+/** An action or service prefix one slip away: about a quarter of the name, at least two edits. */
 function nearest(name: string, candidates: readonly string[]): string | undefined {
-  const target = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(target.length / 4)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(target, c.toLowerCase(), bestDistance);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Optimal string alignment distance, giving up (returning `limit`) once it cannot be below it. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
-      row.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    rows.push(row);
-    if (i > 0 && rowMin >= limit) return limit;
-  }
-  return rows[a.length]![b.length]!;
+  return closestWithin(name, candidates, Math.max(2, Math.floor(name.length / 4)) + 1);
 }
 
 // ---- elements by kind ----------------------------------------------------------------------------
