@@ -79,6 +79,11 @@ export interface StatementGain {
   grant: StatementGrant;
   gained: PerimeterGain[];
   denied: Array<{ action: string; why: string }>;
+  /**
+   * When `principal` is a group: its members (read by name only, `onlyViaGroup`) who are not
+   * administrators. They gain what the group gains; the finding is the group's and names them.
+   */
+  members?: IamPrincipalState[];
 }
 
 /**
@@ -93,25 +98,70 @@ export function perimeterGains(state: IamGrantState, ctx: RuleContext): Statemen
   const out: StatementGain[] = [];
   for (const changed of grantingPolicies(state)) {
     const grants = analyzePolicy(changed.document, changed.source, 'ses').filter((g) => g.ref.effect === 'Allow');
+    // A group's gain per statement, so its members (read by name only) join the group's finding.
+    const groupGains = new Map<string, StatementGain>();
+    const members = state.principals.filter((p) => p.onlyViaGroup !== undefined);
     for (const principal of state.principals) {
-      if (!holds(principal, changed) || actsWithAuthority({ arn: principal.arn }, ctx)) continue;
-      const policies = parsedPolicies(principal);
+      if (principal.onlyViaGroup !== undefined) continue;
+      for (const gain of principalGains(principal, changed, grants, space, ctx)) {
+        out.push(gain);
+        if (principal.principal.type === 'group') groupGains.set(`${principal.principal.name}\u0000${gain.grant.ref.index}`, gain);
+      }
+    }
+    for (const member of members) {
       for (const grant of grants) {
-        const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
-        if (candidates.length === 0) continue;
-        const identityPolicies = decidingSet(policies, changed.source, grant);
-        const gained: PerimeterGain[] = [];
-        const denied: StatementGain['denied'] = [];
-        for (const action of candidates) {
-          const reach = findReachableGrant({ policies: { identityPolicies }, principal: { arn: principal.arn }, action, space });
-          if (reach.reachable) gained.push({ action, reach });
-          else denied.push({ action, why: reach.why });
+        const groupGain = groupGains.get(`${member.onlyViaGroup}\u0000${grant.ref.index}`);
+        if (groupGain) {
+          if (holds(member, changed) && !actsWithAuthority({ arn: member.arn }, ctx)) (groupGain.members ??= []).push(member);
+          continue;
         }
-        if (gained.length > 0) out.push({ policy: changed, principal, grant, gained, denied });
+        // The group itself does not gain through the statement (its ARN is an administrator's, or a
+        // condition names members): the member is judged on its own, with the group's policies only. Its
+        // other policies were not read, so a Deny among them is not counted: it may be reported as gaining
+        // what such a Deny takes away (over-reported, never missed).
+        out.push(...principalGains(member, changed, [grant], space, ctx));
       }
     }
   }
   return out;
+}
+
+function principalGains(
+  principal: IamPrincipalState,
+  changed: IamPolicyInEffect & { document: Policy },
+  grants: readonly StatementGrant[],
+  space: Parameters<typeof findReachableGrant>[0]['space'],
+  ctx: RuleContext,
+): StatementGain[] {
+  if (!holds(principal, changed) || actsWithAuthority({ arn: principal.arn }, ctx)) return [];
+  const policies = parsedPolicies(principal);
+  const out: StatementGain[] = [];
+  for (const grant of grants) {
+    const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
+    if (candidates.length === 0) continue;
+    const identityPolicies = decidingSet(policies, changed.source, grant);
+    const gained: PerimeterGain[] = [];
+    const denied: StatementGain['denied'] = [];
+    for (const action of candidates) {
+      const reach = findReachableGrant({ policies: { identityPolicies }, principal: { arn: principal.arn }, action, space });
+      if (reach.reachable) gained.push({ action, reach });
+      else denied.push({ action, why: reach.why });
+    }
+    if (gained.length > 0) out.push({ policy: changed, principal, grant, gained, denied });
+  }
+  return out;
+}
+
+/** Members named in a group's finding; the rest are counted. */
+const MEMBERS_NAMED = 10;
+
+function membersNote(gain: StatementGain): string {
+  const { members, principal } = gain;
+  if (principal.onlyViaGroup !== undefined) return ` (only the policies group ${principal.onlyViaGroup} gives this member were read, so a Deny among its others is not counted)`;
+  if (!members || members.length === 0) return '';
+  const named = members.slice(0, MEMBERS_NAMED).map((m) => m.principal.name).join(', ');
+  const more = members.length > MEMBERS_NAMED ? ` and ${members.length - MEMBERS_NAMED} more` : '';
+  return `; ${members.length === 1 ? 'its non-administrator member gains it too' : `its ${members.length} non-administrator members gain it too`}: ${named}${more}`;
 }
 
 function rank(gain: PerimeterGain): number {
@@ -139,7 +189,8 @@ function grantingPolicies(state: IamGrantState): Array<IamPolicyInEffect & { doc
 }
 
 function evaluatePerimeterGrant(state: IamGrantState, ctx: RuleContext): RawFinding[] {
-  return perimeterGains(state, ctx).map(({ policy, principal, grant, gained, denied }) => {
+  return perimeterGains(state, ctx).map((gain) => {
+    const { policy, principal, grant, gained, denied } = gain;
     const actions = gained.map((g) => g.action);
     const what = grant.allActions && denied.length === 0 ? 'every SES action (so every perimeter action: identity policies, event destinations, custom verification)' : actions.join(', ');
     const deniedNote = denied.length > 0 ? ` (${denied.map((d) => d.action).join(', ')} denied elsewhere)` : '';
@@ -149,7 +200,7 @@ function evaluatePerimeterGrant(state: IamGrantState, ctx: RuleContext): RawFind
     return {
       resource: policy.source,
       statement: statementRef(grant),
-      reason: `${principal.arn} is not an administrator and ${may} ${what} through ${statementLabel(grant)} of ${policy.source}${deniedNote}: ${first ? whereGained(first) : ''}.`,
+      reason: `${principal.arn} is not an administrator and ${may} ${what} through ${statementLabel(grant)} of ${policy.source}${deniedNote}${membersNote(gain)}: ${first ? whereGained(first) : ''}.`,
       fix: { kind: 'revert-grant', policySource: policy.source, principalArn: principal.arn, statementIndex: grant.ref.index },
     };
   });
