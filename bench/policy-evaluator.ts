@@ -324,4 +324,4 @@ if (import.meta.url === `file://${process.argv[1]}`) main().then(
     process.exit(2);
   },
 );
-export { toPolicySet };
+export { scalingCase, toPolicySet };
