@@ -73,9 +73,10 @@ export const SIZE_LIMITS = {
 
 export function lintPolicy(policy: Policy, options: LintOptions): LintFinding[] {
   const positions = options.text !== undefined ? statementPositions(options.text) : undefined;
+  const newlines = options.text !== undefined ? newlineOffsets(options.text) : undefined;
   const findings: LintFinding[] = [];
   const add = (finding: LintFinding) => {
-    const line = positions ? lineOf(options.text!, positions, finding) : undefined;
+    const line = positions && newlines ? lineOf(options.text!, positions, newlines, finding) : undefined;
     findings.push(line !== undefined ? { ...finding, line } : finding);
   };
   sizeFindings(options).forEach(add);
@@ -423,7 +424,26 @@ function statementPositions(text: string): number[] {
   return positions;
 }
 
-function lineOf(text: string, positions: readonly number[], finding: LintFinding): number | undefined {
+/** Offsets of every line break, once per text: counting them from the start for each finding was quadratic. */
+function newlineOffsets(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i);
+  return out;
+}
+
+/** Line number (1-based) of `offset`: one more than the line breaks before it. */
+function lineAt(newlines: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = newlines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (newlines[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+function lineOf(text: string, positions: readonly number[], newlines: readonly number[], finding: LintFinding): number | undefined {
   if (finding.statement === undefined) return undefined;
   let offset = positions[finding.statement];
   if (offset === undefined) return undefined;
@@ -433,7 +453,5 @@ function lineOf(text: string, positions: readonly number[], finding: LintFinding
     const at = text.indexOf(`"${element}"`, offset);
     if (at >= 0 && at < end) offset = at;
   }
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return lineAt(newlines, offset);
 }

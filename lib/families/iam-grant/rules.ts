@@ -1,5 +1,5 @@
-import { analyzePolicy, clauseRestricts, findReachableGrant, matchArn, type ReachableGrant } from '../../policy/index.ts';
-import type { LabelledPolicy, Policy, StatementGrant } from '../../policy/types.ts';
+import { analyzePolicy, clauseRestricts, compilePolicy, findReachableGrant, matchArn, type ReachableGrant } from '../../policy/index.ts';
+import type { LabelledPolicy, Policy, Statement, StatementGrant } from '../../policy/types.ts';
 import { trustedAccountsOf } from '../../rules/trust.ts';
 import { sesArn } from '../../aws/arns.ts';
 import { partitionOf } from '../../aws/partition.ts';
@@ -51,19 +51,52 @@ function holds(principal: IamPrincipalState, granting: IamPolicyInEffect): boole
 }
 
 /**
- * The policy set that decides whether one granting statement stands: that statement (with its conditions:
- * the reach search counts it when some request can satisfy them) against every Deny of the principal's
- * policies (a conditional Deny removes only what it denies unconditionally for this principal). One
- * statement at a time, so the finding names the statement to revert.
+ * The policy set that decides whether one granting statement stands for one action: that statement (with
+ * its conditions: the reach search counts it when some request can satisfy them) against every Deny of the
+ * principal's policies that names the action (a conditional Deny removes only what it denies
+ * unconditionally for this principal). One statement at a time, so the finding names the statement to
+ * revert. Only the Denies naming the action: the reach search ignores the others (lib/policy/reach.ts
+ * matches actions first), and building every Deny into the set per statement was quadratic in statements.
  */
-function decidingSet(policies: LabelledPolicy[], grantLabel: string, grant: StatementGrant): LabelledPolicy[] {
-  return policies.map(({ label, policy }) => ({
-    label,
-    policy: {
-      ...policy,
-      statements: policy.statements.filter((statement) => statement.effect === 'Deny' || (label === grantLabel && statement.index === grant.ref.index)),
-    } satisfies Policy,
-  }));
+function decidingSet(policies: LabelledPolicy[], grantLabel: string, grant: StatementGrant, lowerAction: string): LabelledPolicy[] {
+  return policies.map(({ label, policy }) => {
+    const denies = deniesNaming(policy, lowerAction);
+    const granting = label === grantLabel ? statementAt(policy, grant.ref.index) : undefined;
+    return { label, policy: { ...policy, statements: granting ? inDocumentOrder(denies, granting) : denies } satisfies Policy };
+  });
+}
+
+const deniesByAction = new WeakMap<Policy, Map<string, Statement[]>>();
+const byIndex = new WeakMap<Policy, Map<number, Statement>>();
+
+/** A policy's Deny statements that name the action (the evaluator's matching), in document order. */
+function deniesNaming(policy: Policy, lowerAction: string): Statement[] {
+  let perAction = deniesByAction.get(policy);
+  if (!perAction) deniesByAction.set(policy, (perAction = new Map()));
+  let denies = perAction.get(lowerAction);
+  if (!denies) {
+    denies = compilePolicy(policy).statements.filter((s) => s.statement.effect === 'Deny' && s.action(lowerAction)).map((s) => s.statement);
+    perAction.set(lowerAction, denies);
+  }
+  return denies;
+}
+
+/** The statement with `index` (the first, as a scan finds it). */
+function statementAt(policy: Policy, index: number): Statement | undefined {
+  let map = byIndex.get(policy);
+  if (!map) {
+    map = new Map();
+    for (const statement of policy.statements) if (!map.has(statement.index)) map.set(statement.index, statement);
+    byIndex.set(policy, map);
+  }
+  return map.get(index);
+}
+
+/** The Denies with the granting statement where the document has it (a Deny granting itself is listed once). */
+function inDocumentOrder(denies: readonly Statement[], granting: Statement): Statement[] {
+  if (denies.includes(granting)) return [...denies];
+  const at = denies.findIndex((d) => d.index > granting.index);
+  return at < 0 ? [...denies, granting] : [...denies.slice(0, at), granting, ...denies.slice(at)];
 }
 
 /** One perimeter action the principal can gain through one statement, and where (a witness request). */
@@ -139,10 +172,10 @@ function principalGains(
   for (const grant of grants) {
     const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
     if (candidates.length === 0) continue;
-    const identityPolicies = decidingSet(policies, changed.source, grant);
     const gained: PerimeterGain[] = [];
     const denied: StatementGain['denied'] = [];
     for (const action of candidates) {
+      const identityPolicies = decidingSet(policies, changed.source, grant, action.toLowerCase());
       const reach = findReachableGrant({ policies: { identityPolicies }, principal: { arn: principal.arn }, action, space });
       if (reach.reachable) gained.push({ action, reach });
       else denied.push({ action, why: reach.why });
