@@ -220,6 +220,10 @@ describe('create-version / set-default-version: the default version, ListPolicyV
     ]);
     expect(state.principals.map((p) => `${p.principal.type}/${p.principal.name}`).sort()).toEqual(['group/marketing', 'role/campaigns', 'user/ann', 'user/bob', 'user/cat']);
     expect(state.principals.find((p) => p.principal.name === 'bob')?.policies.map((p) => [p.source, p.versionId, p.viaGroup])).toEqual([[MARKETING, 'v5', 'marketing']]);
+    // ann, reached directly as well as through the group, is the user read with her full set.
+    const ann = state.principals.find((p) => p.principal.name === 'ann');
+    expect(ann?.onlyViaGroup).toBeUndefined();
+    expect(ann?.policies.map((p) => [p.source, p.viaGroup])).toEqual([[MARKETING, undefined], [MARKETING, 'marketing']]);
     expect(inputsOf(ListPolicyVersionsCommand)).toEqual([
       { PolicyArn: MARKETING },
       { PolicyArn: MARKETING, Marker: 'page-2' },
