@@ -1,7 +1,7 @@
 import { isLiveAction } from './action-pattern.ts';
 import { compileCondition, type ConditionPredicate } from './conditions.ts';
 import { accountOfPrincipal } from './arn.ts';
-import { matchesPrincipalSet } from './principal.ts';
+import { callerOf, matchesPrincipalSet, type Caller } from './principal.ts';
 import { cachedRegex, parseResourceTemplate, renderRegexSource, type ContextLookup } from './variables.ts';
 import { compileArnPattern, compileGlob, expandShortArn, splitArn, type Matcher } from './wildcard.ts';
 import type {
@@ -38,7 +38,7 @@ export interface CompiledStatement {
   /** One predicate per `statement.conditions` clause, same order. */
   readonly conditions: readonly ConditionPredicate[];
   /** For resource policies: the statement reaches the caller only through an account principal (see evaluate). */
-  delegatesOnly(principal: string | undefined): boolean;
+  delegatesOnly(principal: string | undefined | Caller): boolean;
 }
 
 export interface CompiledPolicy {
@@ -124,9 +124,11 @@ class LazyStatement implements CompiledStatement {
   }
 
   private direct: PrincipalSet | null | undefined;
+  /** refOf's last reference to this statement (a policy is nearly always evaluated under one label). */
+  labelledRef: StatementRef | undefined;
 
   /** True when the statement reaches the caller only because it names the caller's whole account. */
-  delegatesOnly(principal: string | undefined): boolean {
+  delegatesOnly(principal: string | undefined | Caller): boolean {
     const set = this.statement.principal;
     if (!set || set.wildcard || !principal) return false;
     if (this.direct === undefined) {
@@ -254,9 +256,18 @@ interface Matches {
   delegating: StatementRef[] | undefined;
 }
 
-function refOf(label: string, s: CompiledStatement): StatementRef {
+/**
+ * The matched statement's reference, built once per statement and label and shared by every result that
+ * names it (frozen, so no caller can change another's): a resource policy of thousands of matching
+ * statements otherwise allocated thousands of objects per request.
+ */
+function refOf(label: string, s: LazyStatement): StatementRef {
+  const cached = s.labelledRef;
+  if (cached !== undefined && cached.policy === label) return cached;
   const r = s.ref;
-  return r.sid !== undefined ? { policy: label, index: r.index, sid: r.sid, effect: r.effect } : { policy: label, index: r.index, effect: r.effect };
+  const ref: StatementRef = Object.freeze(r.sid !== undefined ? { policy: label, index: r.index, sid: r.sid, effect: r.effect } : { policy: label, index: r.index, effect: r.effect });
+  s.labelledRef = ref;
+  return ref;
 }
 
 function collectIdentity(labelled: LabelledPolicy, resource: string, lowerAction: string, lookup: ContextLookup, out: Matches): void {
@@ -272,12 +283,13 @@ function collectIdentity(labelled: LabelledPolicy, resource: string, lowerAction
 /** One pass over the resource policy: principal, match, and (for allows) whether it only delegates. */
 function collectResource(labelled: LabelledPolicy, request: EvaluationRequest, lowerAction: string, lookup: ContextLookup, out: Matches): void {
   const statements = compilePolicy(labelled.policy).statements as LazyStatement[];
+  const caller = request.principal === undefined ? undefined : callerOf(request.principal);
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i]!;
-    if (!principalApplies(s.statement, request.principal)) continue;
+    if (!principalApplies(s.statement, caller)) continue;
     if (!s.applies(lowerAction, request.resource, lookup)) continue;
     if (s.ref.effect === 'Deny') (out.denies ??= []).push(refOf(labelled.label, s));
-    else if (s.delegatesOnly(request.principal)) (out.delegating ??= []).push(refOf(labelled.label, s));
+    else if (s.delegatesOnly(caller)) (out.delegating ??= []).push(refOf(labelled.label, s));
     else (out.allows ??= []).push(refOf(labelled.label, s));
   }
 }
@@ -321,7 +333,7 @@ function concat(a: StatementRef[] | undefined, b: StatementRef[] | undefined): S
   return a.concat(b);
 }
 
-export function principalApplies(s: Statement, principal: string | undefined): boolean {
+export function principalApplies(s: Statement, principal: string | undefined | Caller): boolean {
   if (s.principal) return matchesPrincipalSet(s.principal, principal);
   if (s.notPrincipal) return !matchesPrincipalSet(s.notPrincipal, principal);
   return false; // a resource-policy statement without Principal reaches nobody

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileArnPattern, expandShortArn } from './wildcard.ts';
-import { findString, matchesPattern, resourcePattern, type Pattern } from './pattern-search.ts';
+import { findString, literal, matchesPattern, resourcePattern, type Pattern } from './pattern-search.ts';
 
 const noVariables = () => undefined;
 const tokens = (p: string): Pattern => {
@@ -83,5 +83,22 @@ describe('findString', () => {
       if (r.found) expect(satisfies(r.witness)).toBe(true);
       else expect(all.map((s) => `arn:aws:ses:${s}`).some(satisfies)).toBe(false);
     }), { numRuns: 1500, seed: 11 });
+  });
+});
+
+describe('a literal against a pattern: matchesPattern answers what findString would (lint.ts takes it as a fast path)', () => {
+  const token = fc.oneof(
+    fc.constantFrom('a', 'b', ':', '/').map((char) => ({ kind: 'char' as const, char })),
+    fc.boolean().map((bounded) => ({ kind: 'star' as const, bounded })),
+    fc.boolean().map((bounded) => ({ kind: 'one' as const, bounded })),
+  );
+  it('agrees on generated patterns and strings (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 8 }), fc.string({ unit: fc.constantFrom('a', 'b', ':', '/'), maxLength: 10 }), (pattern, text) => {
+        const r = findString({ required: [[literal(text)], [pattern]], forbidden: [] }, 5000);
+        expect(matchesPattern(pattern, text)).toBe(r.found || !r.exhausted);
+      }),
+      { numRuns: 400, seed: 20261202 },
+    );
   });
 });

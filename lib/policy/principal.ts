@@ -7,23 +7,37 @@ import type { PrincipalSet } from './types.ts';
  * or undefined for an anonymous caller.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
  */
-export function matchesPrincipalSet(set: PrincipalSet, principal: string | undefined): boolean {
+export function matchesPrincipalSet(set: PrincipalSet, principal: string | undefined | Caller): boolean {
   if (set.wildcard) return true;
   if (principal === undefined) return false;
-  if (set.Service.includes(principal) || set.Federated.includes(principal) || set.CanonicalUser.includes(principal)) {
+  const arn = typeof principal === 'string' ? principal : principal.principal;
+  if (set.Service.includes(arn) || set.Federated.includes(arn) || set.CanonicalUser.includes(arn)) {
     return true;
   }
   if (set.AWS.length === 0) return false;
-  const account = accountOfPrincipal(principal);
-  const roleArn = roleOfSession(principal);
+  const { account, roleArn } = typeof principal === 'string' ? callerOf(principal) : principal;
   for (const p of set.AWS) {
-    if (p === principal) return true;
+    if (p === arn) return true;
     // An account id or its root ARN names every principal of the account.
     if (account !== undefined && (p === account || isRootOf(p, account))) return true;
     // A role ARN in a resource policy names the role's sessions too.
     if (roleArn !== undefined && p === roleArn) return true;
   }
   return false;
+}
+
+/**
+ * The caller with what every Principal comparison derives from it (its account, the role of a session),
+ * worked out once per request: a resource policy of thousands of statements compares it to each.
+ */
+export interface Caller {
+  readonly principal: string;
+  readonly account: string | undefined;
+  readonly roleArn: string | undefined;
+}
+
+export function callerOf(principal: string): Caller {
+  return { principal, account: accountOfPrincipal(principal), roleArn: roleOfSession(principal) };
 }
 
 function isRootOf(p: string, account: string): boolean {

@@ -300,3 +300,43 @@ describe('IAM-SES-001 judges every region and resource a grant can reach', () =>
     expect(findings[0]?.reason).toMatch(/gains ses:PutIdentityPolicy, ses:DeleteIdentityPolicy through statement 0 .*on any resource \(\*\)/);
   });
 });
+
+describe('a group change: the group\'s own policies decide, its members (read by name only) join its finding', () => {
+  const GROUP = `arn:aws:iam::${OWN_ACCOUNT}:group/senders`;
+  const member = (name: string, changed: ReturnType<typeof iamPolicy>) => ({
+    principal: { type: 'user' as const, name },
+    arn: `arn:aws:iam::${OWN_ACCOUNT}:user/${name}`,
+    policies: [{ ...changed, viaGroup: 'senders' }],
+    groups: ['senders'],
+    onlyViaGroup: 'senders',
+  });
+  function groupState(changedDoc: object, names: string[]) {
+    const changed = iamPolicy(MANAGED, changedDoc);
+    return {
+      kind: 'iam-grant' as const,
+      changedPolicy: changed,
+      principals: [{ principal: { type: 'group' as const, name: 'senders' }, arn: GROUP, policies: [changed] }, ...names.map((n) => member(n, changed))],
+    };
+  }
+  const perimeter = (findings: ReturnType<typeof judge>) => findings.filter((f) => f.ruleId === 'IAM-SES-001');
+
+  it('one finding, the group\'s, naming its non-administrator members (ten, then a count)', () => {
+    const names = Array.from({ length: 12 }, (_, i) => `user${i}`);
+    const findings = perimeter(judge(groupState(doc(allowAll), [...names, 'boss']), ctx({ adminPrincipals: [`arn:aws:iam::${OWN_ACCOUNT}:user/boss`] })));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.fix).toMatchObject({ kind: 'revert-grant', principalArn: GROUP });
+    expect(findings[0]?.reason).toContain('its 12 non-administrator members gain it too: user0, user1, user2, user3, user4, user5, user6, user7, user8, user9 and 2 more');
+    expect(findings[0]?.reason).not.toContain('boss');
+  });
+
+  it('a group that is an administrator: each member is judged on the group policies, and says what was not read', () => {
+    const findings = perimeter(judge(groupState(doc(allowAll), ['ann']), ctx({ adminPrincipals: [GROUP] })));
+    expect(findings.map((f) => f.fix.kind === 'revert-grant' && f.fix.principalArn)).toEqual([`arn:aws:iam::${OWN_ACCOUNT}:user/ann`]);
+    expect(findings[0]?.reason).toContain("only the policies group senders gives this member were read");
+  });
+
+  it('a grant the group does not gain (a Deny in the group policy) is no member\'s either', () => {
+    const denied = doc(allowAll, { Effect: 'Deny', Action: 'ses:*', Resource: '*' });
+    expect(perimeter(judge(groupState(denied, ['ann', 'bob']), ctx()))).toEqual([]);
+  });
+});

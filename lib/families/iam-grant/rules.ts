@@ -1,5 +1,5 @@
-import { analyzePolicy, clauseRestricts, findReachableGrant, matchArn, type ReachableGrant } from '../../policy/index.ts';
-import type { LabelledPolicy, Policy, StatementGrant } from '../../policy/types.ts';
+import { analyzePolicy, clauseRestricts, compilePolicy, findReachableGrant, matchArn, type ReachableGrant } from '../../policy/index.ts';
+import type { LabelledPolicy, Policy, Statement, StatementGrant } from '../../policy/types.ts';
 import { trustedAccountsOf } from '../../rules/trust.ts';
 import { sesArn } from '../../aws/arns.ts';
 import { partitionOf } from '../../aws/partition.ts';
@@ -51,19 +51,52 @@ function holds(principal: IamPrincipalState, granting: IamPolicyInEffect): boole
 }
 
 /**
- * The policy set that decides whether one granting statement stands: that statement (with its conditions:
- * the reach search counts it when some request can satisfy them) against every Deny of the principal's
- * policies (a conditional Deny removes only what it denies unconditionally for this principal). One
- * statement at a time, so the finding names the statement to revert.
+ * The policy set that decides whether one granting statement stands for one action: that statement (with
+ * its conditions: the reach search counts it when some request can satisfy them) against every Deny of the
+ * principal's policies that names the action (a conditional Deny removes only what it denies
+ * unconditionally for this principal). One statement at a time, so the finding names the statement to
+ * revert. Only the Denies naming the action: the reach search ignores the others (lib/policy/reach.ts
+ * matches actions first), and building every Deny into the set per statement was quadratic in statements.
  */
-function decidingSet(policies: LabelledPolicy[], grantLabel: string, grant: StatementGrant): LabelledPolicy[] {
-  return policies.map(({ label, policy }) => ({
-    label,
-    policy: {
-      ...policy,
-      statements: policy.statements.filter((statement) => statement.effect === 'Deny' || (label === grantLabel && statement.index === grant.ref.index)),
-    } satisfies Policy,
-  }));
+function decidingSet(policies: LabelledPolicy[], grantLabel: string, grant: StatementGrant, lowerAction: string): LabelledPolicy[] {
+  return policies.map(({ label, policy }) => {
+    const denies = deniesNaming(policy, lowerAction);
+    const granting = label === grantLabel ? statementAt(policy, grant.ref.index) : undefined;
+    return { label, policy: { ...policy, statements: granting ? inDocumentOrder(denies, granting) : denies } satisfies Policy };
+  });
+}
+
+const deniesByAction = new WeakMap<Policy, Map<string, Statement[]>>();
+const byIndex = new WeakMap<Policy, Map<number, Statement>>();
+
+/** A policy's Deny statements that name the action (the evaluator's matching), in document order. */
+function deniesNaming(policy: Policy, lowerAction: string): Statement[] {
+  let perAction = deniesByAction.get(policy);
+  if (!perAction) deniesByAction.set(policy, (perAction = new Map()));
+  let denies = perAction.get(lowerAction);
+  if (!denies) {
+    denies = compilePolicy(policy).statements.filter((s) => s.statement.effect === 'Deny' && s.action(lowerAction)).map((s) => s.statement);
+    perAction.set(lowerAction, denies);
+  }
+  return denies;
+}
+
+/** The statement with `index` (the first, as a scan finds it). */
+function statementAt(policy: Policy, index: number): Statement | undefined {
+  let map = byIndex.get(policy);
+  if (!map) {
+    map = new Map();
+    for (const statement of policy.statements) if (!map.has(statement.index)) map.set(statement.index, statement);
+    byIndex.set(policy, map);
+  }
+  return map.get(index);
+}
+
+/** The Denies with the granting statement where the document has it (a Deny granting itself is listed once). */
+function inDocumentOrder(denies: readonly Statement[], granting: Statement): Statement[] {
+  if (denies.includes(granting)) return [...denies];
+  const at = denies.findIndex((d) => d.index > granting.index);
+  return at < 0 ? [...denies, granting] : [...denies.slice(0, at), granting, ...denies.slice(at)];
 }
 
 /** One perimeter action the principal can gain through one statement, and where (a witness request). */
@@ -79,6 +112,11 @@ export interface StatementGain {
   grant: StatementGrant;
   gained: PerimeterGain[];
   denied: Array<{ action: string; why: string }>;
+  /**
+   * When `principal` is a group: its members (read by name only, `onlyViaGroup`) who are not
+   * administrators. They gain what the group gains; the finding is the group's and names them.
+   */
+  members?: IamPrincipalState[];
 }
 
 /**
@@ -93,25 +131,70 @@ export function perimeterGains(state: IamGrantState, ctx: RuleContext): Statemen
   const out: StatementGain[] = [];
   for (const changed of grantingPolicies(state)) {
     const grants = analyzePolicy(changed.document, changed.source, 'ses').filter((g) => g.ref.effect === 'Allow');
+    // A group's gain per statement, so its members (read by name only) join the group's finding.
+    const groupGains = new Map<string, StatementGain>();
+    const members = state.principals.filter((p) => p.onlyViaGroup !== undefined);
     for (const principal of state.principals) {
-      if (!holds(principal, changed) || actsWithAuthority({ arn: principal.arn }, ctx)) continue;
-      const policies = parsedPolicies(principal);
+      if (principal.onlyViaGroup !== undefined) continue;
+      for (const gain of principalGains(principal, changed, grants, space, ctx)) {
+        out.push(gain);
+        if (principal.principal.type === 'group') groupGains.set(`${principal.principal.name}\u0000${gain.grant.ref.index}`, gain);
+      }
+    }
+    for (const member of members) {
       for (const grant of grants) {
-        const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
-        if (candidates.length === 0) continue;
-        const identityPolicies = decidingSet(policies, changed.source, grant);
-        const gained: PerimeterGain[] = [];
-        const denied: StatementGain['denied'] = [];
-        for (const action of candidates) {
-          const reach = findReachableGrant({ policies: { identityPolicies }, principal: { arn: principal.arn }, action, space });
-          if (reach.reachable) gained.push({ action, reach });
-          else denied.push({ action, why: reach.why });
+        const groupGain = groupGains.get(`${member.onlyViaGroup}\u0000${grant.ref.index}`);
+        if (groupGain) {
+          if (holds(member, changed) && !actsWithAuthority({ arn: member.arn }, ctx)) (groupGain.members ??= []).push(member);
+          continue;
         }
-        if (gained.length > 0) out.push({ policy: changed, principal, grant, gained, denied });
+        // The group itself does not gain through the statement (its ARN is an administrator's, or a
+        // condition names members): the member is judged on its own, with the group's policies only. Its
+        // other policies were not read, so a Deny among them is not counted: it may be reported as gaining
+        // what such a Deny takes away (over-reported, never missed).
+        out.push(...principalGains(member, changed, [grant], space, ctx));
       }
     }
   }
   return out;
+}
+
+function principalGains(
+  principal: IamPrincipalState,
+  changed: IamPolicyInEffect & { document: Policy },
+  grants: readonly StatementGrant[],
+  space: Parameters<typeof findReachableGrant>[0]['space'],
+  ctx: RuleContext,
+): StatementGain[] {
+  if (!holds(principal, changed) || actsWithAuthority({ arn: principal.arn }, ctx)) return [];
+  const policies = parsedPolicies(principal);
+  const out: StatementGain[] = [];
+  for (const grant of grants) {
+    const candidates = grant.allActions ? [...PERIMETER_ACTIONS] : grant.actions.flatMap((a) => PERIMETER.get(a.toLowerCase()) ?? []);
+    if (candidates.length === 0) continue;
+    const gained: PerimeterGain[] = [];
+    const denied: StatementGain['denied'] = [];
+    for (const action of candidates) {
+      const identityPolicies = decidingSet(policies, changed.source, grant, action.toLowerCase());
+      const reach = findReachableGrant({ policies: { identityPolicies }, principal: { arn: principal.arn }, action, space });
+      if (reach.reachable) gained.push({ action, reach });
+      else denied.push({ action, why: reach.why });
+    }
+    if (gained.length > 0) out.push({ policy: changed, principal, grant, gained, denied });
+  }
+  return out;
+}
+
+/** Members named in a group's finding; the rest are counted. */
+const MEMBERS_NAMED = 10;
+
+function membersNote(gain: StatementGain): string {
+  const { members, principal } = gain;
+  if (principal.onlyViaGroup !== undefined) return ` (only the policies group ${principal.onlyViaGroup} gives this member were read, so a Deny among its others is not counted)`;
+  if (!members || members.length === 0) return '';
+  const named = members.slice(0, MEMBERS_NAMED).map((m) => m.principal.name).join(', ');
+  const more = members.length > MEMBERS_NAMED ? ` and ${members.length - MEMBERS_NAMED} more` : '';
+  return `; ${members.length === 1 ? 'its non-administrator member gains it too' : `its ${members.length} non-administrator members gain it too`}: ${named}${more}`;
 }
 
 function rank(gain: PerimeterGain): number {
@@ -139,7 +222,8 @@ function grantingPolicies(state: IamGrantState): Array<IamPolicyInEffect & { doc
 }
 
 function evaluatePerimeterGrant(state: IamGrantState, ctx: RuleContext): RawFinding[] {
-  return perimeterGains(state, ctx).map(({ policy, principal, grant, gained, denied }) => {
+  return perimeterGains(state, ctx).map((gain) => {
+    const { policy, principal, grant, gained, denied } = gain;
     const actions = gained.map((g) => g.action);
     const what = grant.allActions && denied.length === 0 ? 'every SES action (so every perimeter action: identity policies, event destinations, custom verification)' : actions.join(', ');
     const deniedNote = denied.length > 0 ? ` (${denied.map((d) => d.action).join(', ')} denied elsewhere)` : '';
@@ -149,7 +233,7 @@ function evaluatePerimeterGrant(state: IamGrantState, ctx: RuleContext): RawFind
     return {
       resource: policy.source,
       statement: statementRef(grant),
-      reason: `${principal.arn} is not an administrator and ${may} ${what} through ${statementLabel(grant)} of ${policy.source}${deniedNote}: ${first ? whereGained(first) : ''}.`,
+      reason: `${principal.arn} is not an administrator and ${may} ${what} through ${statementLabel(grant)} of ${policy.source}${deniedNote}${membersNote(gain)}: ${first ? whereGained(first) : ''}.`,
       fix: { kind: 'revert-grant', policySource: policy.source, principalArn: principal.arn, statementIndex: grant.ref.index },
     };
   });

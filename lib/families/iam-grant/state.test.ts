@@ -111,7 +111,7 @@ describe('attach: GetPolicy + GetPolicyVersion(default), and the principal effec
     expect(inputsOf(GetRoleCommand)).toEqual([{ RoleName: 'ci-deploy' }]);
   });
 
-  it('a group reaches every member (GetGroup paginated): the group first, then each member with their own set', async () => {
+  it('a group reaches every member (GetGroup paginated): the group first with its own set, then each member by name with the group policies', async () => {
     const state = await readIam(
       {
         pageSize: 2,
@@ -132,12 +132,15 @@ describe('attach: GetPolicy + GetPolicyVersion(default), and the principal effec
     expect(state.principals.map((p) => [p.principal.type, p.principal.name, p.arn, p.policies.map((policy) => `${policy.source}${policy.viaGroup ? ` via ${policy.viaGroup}` : ''}`)])).toEqual([
       ['group', 'senders', `arn:aws:iam::${ACCOUNT}:group/senders`, [SES_FULL]],
       ['user', 'ann', `arn:aws:iam::${ACCOUNT}:user/ann`, [`${SES_FULL} via senders`]],
-      ['user', 'bob', `arn:aws:iam::${ACCOUNT}:user/bob`, [READ_ONLY, `${SES_FULL} via senders`]],
-      ['user', 'cat', `arn:aws:iam::${ACCOUNT}:user/cat`, [`${SES_FULL} via senders`, 'inline:group/ops/deny via ops']],
+      ['user', 'bob', `arn:aws:iam::${ACCOUNT}:user/bob`, [`${SES_FULL} via senders`]],
+      ['user', 'cat', `arn:aws:iam::${ACCOUNT}:user/cat`, [`${SES_FULL} via senders`]],
     ]);
+    expect(state.principals.map((p) => p.onlyViaGroup)).toEqual([undefined, 'senders', 'senders', 'senders']);
     expect(inputsOf(GetGroupCommand)).toEqual([{ GroupName: 'senders' }, { GroupName: 'senders', Marker: 'page-2' }]);
-    // Members' ARNs come with GetGroup: no GetUser per member.
+    // Members' names and ARNs come with GetGroup: no per-member call (the group's own policies decide, rules.ts).
     expect(inputsOf(GetUserCommand)).toEqual([]);
+    expect(inputsOf(ListAttachedUserPoliciesCommand)).toEqual([]);
+    expect(inputsOf(ListGroupsForUserCommand)).toEqual([]);
   });
 
   it('an AWS managed policy detached or a principal deleted since: what IAM holds now, not the event', async () => {
@@ -217,6 +220,10 @@ describe('create-version / set-default-version: the default version, ListPolicyV
     ]);
     expect(state.principals.map((p) => `${p.principal.type}/${p.principal.name}`).sort()).toEqual(['group/marketing', 'role/campaigns', 'user/ann', 'user/bob', 'user/cat']);
     expect(state.principals.find((p) => p.principal.name === 'bob')?.policies.map((p) => [p.source, p.versionId, p.viaGroup])).toEqual([[MARKETING, 'v5', 'marketing']]);
+    // ann, reached directly as well as through the group, is the user read with her full set.
+    const ann = state.principals.find((p) => p.principal.name === 'ann');
+    expect(ann?.onlyViaGroup).toBeUndefined();
+    expect(ann?.policies.map((p) => [p.source, p.viaGroup])).toEqual([[MARKETING, undefined], [MARKETING, 'marketing']]);
     expect(inputsOf(ListPolicyVersionsCommand)).toEqual([
       { PolicyArn: MARKETING },
       { PolicyArn: MARKETING, Marker: 'page-2' },
@@ -336,5 +343,35 @@ describe('late and duplicate events: the state carries the attachment and member
   it('an inline policy deleted since: no longer in effect', async () => {
     const state = await readIam({ users: { alice: {} } }, { operation: 'put-inline', principal: { type: 'user', name: 'alice' }, policyName: 'ses-admin' });
     expect(state.notInEffect).toBe('inline policy ses-admin of user alice no longer exists');
+  });
+});
+
+describe('IAM calls do not grow with the members of a group', () => {
+  /** A group of `n` members, each with its own policies and one other group, and SES_FULL attached to it. */
+  function bigGroup(n: number): Omit<FakeIamAccount, 'accountId'> {
+    const users = Object.fromEntries(Array.from({ length: n }, (_, i) => [`user${i}`, { groups: ['senders', 'other'], attached: [READ_ONLY], inline: { own: SEND_DOC } }]));
+    return {
+      users,
+      groups: { senders: { attached: [SES_FULL], inline: { deny: DENY_DOC } }, other: { inline: { deny: DENY_DOC } } },
+      policies: {
+        [SES_FULL]: { defaultVersion: 'v7', versions: { v7: { document: SES_FULL_DOC } } },
+        [READ_ONLY]: { defaultVersion: 'v1', versions: { v1: { document: READ_ONLY_DOC } } },
+      },
+    };
+  }
+
+  it('attach to a group of 500: at most 20 IAM calls (GetGroup pages, the group own policies), every member named', async () => {
+    const state = await readIam(bigGroup(500), { operation: 'attach', principal: { type: 'group', name: 'senders' }, policyArn: SES_FULL });
+    expect(stub?.calls().length).toBeLessThanOrEqual(20);
+    expect(inputsOf(GetGroupCommand)).toHaveLength(5);
+    expect(state.principals).toHaveLength(501);
+    expect(state.principals[0]?.policies.map((p) => p.source)).toEqual([SES_FULL, 'inline:group/senders/deny']);
+    // A member carries what the group gives it; the group's own policies decide (rules.ts).
+    expect(state.principals[1]).toMatchObject({
+      principal: { type: 'user', name: 'user0' },
+      arn: `arn:aws:iam::${ACCOUNT}:user/user0`,
+      onlyViaGroup: 'senders',
+    });
+    expect(state.principals[1]?.policies.map((p) => `${p.source} via ${p.viaGroup}`)).toEqual([`${SES_FULL} via senders`, 'inline:group/senders/deny via senders']);
   });
 });

@@ -30,8 +30,9 @@ import { attachmentTruth, membershipTruth } from './grant-truth.ts';
 
 /**
  * Reads what an IAM change grants, and to whom, from IAM itself. A grant is judged by what each
- * principal EFFECTIVELY holds afterwards, so every principal that gains is read with its full set:
- * attached and inline policies, and for users those of every group they belong to.
+ * principal EFFECTIVELY holds afterwards, so every user or role that gains is read with its full set:
+ * attached and inline policies, and for users those of every group they belong to. A group is read with
+ * its own policies, and its members by name (groupAndMembers).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html
  */
 
@@ -137,14 +138,15 @@ class IamStateReading {
         }
       }),
     );
-    // A user reached directly and through a group is one principal.
-    const seen = new Set<string>();
-    return states.flat().filter((state) => {
+    // A user reached directly and through a group is one principal: the one read with its full set, in the
+    // place it was first reached.
+    const byKey = new Map<string, IamPrincipalState>();
+    for (const state of states.flat()) {
       const key = `${state.principal.type}/${state.principal.name}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+      const seen = byKey.get(key);
+      if (!seen || (seen.onlyViaGroup !== undefined && state.onlyViaGroup === undefined)) byKey.set(key, state);
+    }
+    return [...byKey.values()];
   }
 
   managedPolicy(policyArn: string): Promise<IamPolicyInEffect | null> {
@@ -252,20 +254,30 @@ class IamStateReading {
 
   /**
    * A group holds nothing itself but grants to every member. The group comes first (so a grant to an
-   * empty group is still judged: anyone added later gains it), then each member with its full set.
+   * empty group is still judged: anyone added later gains it), then each member as GetGroup lists it
+   * (name and ARN), holding the group's policies (`onlyViaGroup`). Whether the group grants the perimeter
+   * is decided by its own policies, so reading every member's full set (six calls each: 3,026 for a group
+   * of 500) bought nothing the decision needs; the calls stay at the GetGroup pages plus the group's own.
    */
   async groupAndMembers(name: string): Promise<IamPrincipalState[]> {
-    const pages = await orNullIfGone(() =>
-      collectPages((Marker) => this.#call(() => this.iam.send(new GetGroupCommand({ GroupName: name, ...(Marker !== undefined && { Marker }) })))),
-    );
-    if (pages === null) return [];
-    const groupArn = pages[0]?.Group?.Arn ?? iamPrincipalArn(this.region, this.accountId, 'group', name);
-    const members = pages.flatMap((page) => (page.Users ?? []).flatMap((user) => (user.UserName ? [{ name: user.UserName, arn: user.Arn }] : [])));
-    const [policies, memberStates] = await Promise.all([
-      this.groupOwnPolicies(name),
-      Promise.all(members.map((member) => this.user(member.name, member.arn))),
+    const [pages, policies] = await Promise.all([
+      orNullIfGone(() => collectPages((Marker) => this.#call(() => this.iam.send(new GetGroupCommand({ GroupName: name, ...(Marker !== undefined && { Marker }) }))))),
+      this.groupOwnPolicies(name).catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw error;
+      }),
     ]);
-    return [{ principal: { type: 'group', name }, arn: groupArn, policies }, ...memberStates.filter((s): s is IamPrincipalState => s !== null)];
+    if (pages === null || policies === null) return [];
+    const groupArn = pages[0]?.Group?.Arn ?? iamPrincipalArn(this.region, this.accountId, 'group', name);
+    const viaGroup = policies.map((policy) => ({ ...policy, viaGroup: name }));
+    const members = pages.flatMap((page) =>
+      (page.Users ?? []).flatMap((user): IamPrincipalState[] =>
+        user.UserName
+          ? [{ principal: { type: 'user', name: user.UserName }, arn: user.Arn ?? iamPrincipalArn(this.region, this.accountId, 'user', user.UserName), policies: viaGroup, groups: [name], onlyViaGroup: name }]
+          : [],
+      ),
+    );
+    return [{ principal: { type: 'group', name }, arn: groupArn, policies }, ...members];
   }
 
   groupOwnPolicies(name: string): Promise<IamPolicyInEffect[]> {

@@ -36,6 +36,13 @@ export interface IamPrincipalState {
   policies: IamPolicyInEffect[];
   /** Users: the groups IAM lists them in now (ListGroupsForUser), whether or not a group holds policies. */
   groups?: string[];
+  /**
+   * A member of a group the change reached, read with only that group's policies: what the group decides
+   * for all its members comes from the group's own policies (judged as the group itself, listed first), so
+   * a group of 500 costs a few calls, not six per member. Its own and its other groups' policies were not
+   * read; rules.ts judges such a member on its own only when the group itself does not gain.
+   */
+  onlyViaGroup?: string;
 }
 
 /**

@@ -39,10 +39,13 @@ const allowsCache = new WeakMap<Policy, AllowStatement[]>();
 function allowStatements(policy: Policy, label: string): AllowStatement[] {
   const cached = allowsCache.get(policy);
   if (cached) return cached;
-  const grants = analyzePolicy(policy, label, 'ses');
+  // Indexed once: a lookup per statement by scanning the grants was quadratic in statements (10,000 in a
+  // generated policy). The first grant with an index wins, as a scan would find it.
+  const byIndex = new Map<number, StatementGrant>();
+  for (const grant of analyzePolicy(policy, label, 'ses')) if (!byIndex.has(grant.ref.index)) byIndex.set(grant.ref.index, grant);
   const allows = policy.statements
     .filter((statement) => statement.effect === 'Allow')
-    .map((statement) => ({ statement, grant: grants.find((g) => g.ref.index === statement.index) }));
+    .map((statement) => ({ statement, grant: byIndex.get(statement.index) }));
   allowsCache.set(policy, allows);
   return allows;
 }
