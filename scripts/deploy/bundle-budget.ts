@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodIssues } from '../../lib/zod-issues.ts';
 
 /** `"sesguard": { "bundleBudgetKb": 600 }` in package.json: the most a minified function bundle may weigh. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError, type CheckInput } from '../family.ts';
 import { accountFor, isRecord, regionOf } from '../check-helpers.ts';
 import { describeZodIssues } from '../../zod-issues.ts';

@@ -5,7 +5,7 @@ import {
   type EventDestination as SdkEventDestination,
   type EventDestinationDefinition,
 } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalKeys } from '../../cloudtrail/event-parser.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 
