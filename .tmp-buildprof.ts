@@ -1,3 +1,0 @@
-import { build } from 'esbuild';
-import { BUNDLE_PLUGINS, IAM_DATA_PACKAGE } from './scripts/deploy/bundle.ts';
-await build({ absWorkingDir: process.cwd(), entryPoints: { sesguard: 'bin/main.ts' }, outdir: '.build/cliprof/bin', outExtension: { '.js': '.mjs' }, chunkNames: '[name]-[hash]', bundle: true, splitting: true, platform: 'node', target: 'node20', format: 'esm', mainFields: ['module','main'], minify: false, external: [IAM_DATA_PACKAGE], plugins: BUNDLE_PLUGINS, define: { __SESGUARD_VERSION__: '"x"', __SESGUARD_DATA_DIR__: '"../../data"' }, logLevel: 'silent', banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" } });
