@@ -7,7 +7,8 @@ import type { DeployedFunction } from './functions.ts';
 import { familyEntrySource } from '../../functions/runtime/family-entry.ts';
 
 /**
- * One esbuild bundle per function: ESM, minified, tree-shaken, with a source map, and with the AWS SDK
+ * One esbuild bundle per function: ESM, minified, tree-shaken, split into index.mjs and chunk-*.mjs (what
+ * only a dynamic import() reaches is not read at start-up), an external source map beside each file, and with the AWS SDK
  * inside it. The Lambda runtime ships an SDK too, but its version moves under us; bundling pins the
  * exact, tested SDK, and is what lets the metafile list the commands a function can send.
  */
