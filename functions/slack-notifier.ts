@@ -26,7 +26,7 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createServiceClient } from '../lib/aws/client-factory.ts';
 import { createSlackNotifier, type SlackNotifierResult } from '../lib/alert/slack-notifier.ts';

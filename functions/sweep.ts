@@ -6,7 +6,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createServiceClient, type MakeClient } from '../lib/aws/client-factory.ts';
 import { createSnsAlertPublisher } from '../lib/alert/publish.ts';
 import { DynamoBaselineStore } from '../lib/baseline/dynamodb-store.ts';

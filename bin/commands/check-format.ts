@@ -1,5 +1,5 @@
 import type { Severity } from '../../lib/config/schema.ts';
-import { RULES } from '../../lib/families/index.ts';
+import { RULES } from '../../lib/families/judging.ts';
 import type { IacModel, IacSkipped } from '../../lib/iac/types.ts';
 import type { Finding } from '../../lib/rules/types.ts';
 import { LINT_DEFAULT_SEVERITY } from '../../lib/config/lint-settings.ts';

@@ -1,7 +1,7 @@
 import { judge } from '../../lib/rules/judge.ts';
 import type { Finding, RuleContext } from '../../lib/rules/types.ts';
-import { stateFacet, type CheckInput, type CheckTarget, type Family } from '../../lib/families/family.ts';
-import { FAMILY_LIST } from '../../lib/families/index.ts';
+import { stateFacet, type CheckInput, type CheckTarget, type FamilyJudging } from '../../lib/families/family.ts';
+import { JUDGING_LIST } from '../../lib/families/judging.ts';
 import { isRecord } from '../../lib/families/check-helpers.ts';
 import { HISTORY_FORMAT_NAMES, recogniseHistory } from '../../lib/cloudtrail/sources.ts';
 import { RULE_IDS } from '../../lib/config/schema.ts';
@@ -12,11 +12,11 @@ import { RULE_IDS } from '../../lib/config/schema.ts';
  * from the registry: a family's `checks` facet.
  */
 interface RegisteredInput {
-  family: Family;
+  family: FamilyJudging;
   input: CheckInput;
 }
 
-const INPUTS: readonly RegisteredInput[] = FAMILY_LIST.flatMap((family) => family.checks.map((input) => ({ family, input })));
+const INPUTS: readonly RegisteredInput[] = JUDGING_LIST.flatMap((family) => family.checks.map((input) => ({ family, input })));
 
 export const CHECK_KINDS: readonly string[] = INPUTS.map(({ input }) => input.kind);
 

@@ -5,7 +5,7 @@ import { InvalidConfigError } from '../../lib/config/load.ts';
 import { RULE_CONTRACTS } from '../../lib/config/rule-contracts.ts';
 import { LINT_DEFAULT_SEVERITY } from '../../lib/config/lint-settings.ts';
 import { RULE_IDS, type Config } from '../../lib/config/schema.ts';
-import { RULES } from '../../lib/families/index.ts';
+import { RULES } from '../../lib/families/judging.ts';
 import { configuredAction } from '../../lib/rules/judge.ts';
 import { exemptionEndsAt } from '../../lib/rules/exemptions.ts';
 

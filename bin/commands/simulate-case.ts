@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { evaluate } from '../../lib/policy/evaluate.ts';
 import { parsePolicy } from '../../lib/policy/parse.ts';
 import type { EvaluationRequest, LabelledPolicy, PolicyError, PolicySet, StatementRef } from '../../lib/policy/types.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodIssues } from '../../lib/zod-issues.ts';
 import { ownRoleArnProblem } from '../../lib/cloudtrail/own-role.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The alert every consumer (Slack notifier, SIEM, ticketing, a person with `jq`) parses. It is a public,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlertMessageSchema, type AlertMessage } from './alert-schema.ts';
 import { formatDuration } from './render-text.ts';
 import { SEVERITY_EMOJI } from './slack-blocks.ts';

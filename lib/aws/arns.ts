@@ -18,3 +18,18 @@ export function iamPrincipalArn(region: string, accountId: string, type: 'user' 
 export function sesArn(region: string, accountId: string, resource: string): string {
   return arnIn(region, { service: 'ses', region, account: accountId, resource });
 }
+
+/** An SES email identity (domain or address). */
+export function identityArn(region: string, accountId: string, identity: string): string {
+  return sesArn(region, accountId, `identity/${identity}`);
+}
+
+/** An SES custom verification email template. */
+export function verificationTemplateArn(region: string, accountId: string, templateName: string): string {
+  return sesArn(region, accountId, `custom-verification-email-template/${templateName}`);
+}
+
+/** An SES configuration set (its event destinations are named inside it, not in the ARN). */
+export function configurationSetArn(region: string, accountId: string, configurationSet: string): string {
+  return sesArn(region, accountId, `configuration-set/${configurationSet}`);
+}

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Change, ChangeBase, Skip } from './types.ts';
 import type { CloudTrailRecord } from './record.ts';
 import { describeZodIssues } from '../zod-issues.ts';

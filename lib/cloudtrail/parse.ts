@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Change, ChangeBase, Skip } from './types.ts';
 import { actorFromUserIdentity } from './actor.ts';
 import { isOwnRole } from './own-role.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean, oneOf } from '../nearest-name.ts';
 import { oneOfValues, partialRecordOf, strictObject } from '../zod-strict.ts';
 import { LOCKED_RULES, RULE_CONTRACTS } from './rule-contracts.ts';

@@ -37,6 +37,13 @@ export interface Family<C extends Change = Change, S extends ResourceState = Res
 }
 
 /**
+ * What judging a state needs of a family, and nothing that talks to AWS: its rules, the facets of its states and
+ * the inputs `sesguard check` accepts. Each family declares it in its judging.ts and spreads it into its Family;
+ * lib/families/judging.ts lists them, so the offline `check` path loads no AWS SDK module.
+ */
+export type FamilyJudging<C extends Change = Change, S extends ResourceState = ResourceState> = Pick<Family<C, S>, 'id' | 'title' | 'states' | 'rules' | 'checks'>;
+
+/**
  * The sweep's view of a family (lib/sweep): every resource of it that exists, page by page, so a sweep that
  * stops (time up, crash) resumes from a checkpointed page cursor and the last key it finished.
  */

@@ -52,8 +52,8 @@ export const SUPPORTED_EVENTS: ReadonlyArray<{ eventSource: string; eventName: s
   family.events.map(({ eventSource, eventName }) => ({ eventSource, eventName, family: family.id })),
 );
 
-/** Every rule of every family (config validation, docs, `sesguard check`). */
-export const RULES = FAMILY_LIST.flatMap((family) => family.rules);
+/** Every rule of every family: one list, in lib/families/judging.ts (the registry's pure half). */
+export { RULES } from './judging.ts';
 
 /** Every repair step of every family, once each. */
 export const STEP_DEFINITIONS: readonly StepDefinition<StepAction, never>[] = [...new Map(FAMILY_LIST.flatMap((f) => f.steps).map((s) => [s.type, s])).values()];

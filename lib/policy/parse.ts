@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { classifyAction } from './action-pattern.ts';
 import { decodePolicyDocumentText } from './document-text.ts';
 import { parseOperator } from './operators.ts';

@@ -102,3 +102,16 @@ describe('a literal against a pattern: matchesPattern answers what findString wo
     );
   });
 });
+
+describe('findString remembers answers by problem', () => {
+  it('answers a repeated problem with the same result, and a problem that differs only in what is forbidden on its own', () => {
+    const arn = (s: string) => resourcePattern(s, false, () => undefined, 'widen')!;
+    const open = { required: [[arn('arn:aws:ses:us-east-1:111122223333:identity/*')]], forbidden: [] };
+    const closed = { required: open.required, forbidden: [arn('arn:aws:ses:us-east-1:111122223333:identity/*')] };
+    const first = findString(open);
+    expect(first.found).toBe(true);
+    expect(findString({ required: [[arn('arn:aws:ses:us-east-1:111122223333:identity/*')]], forbidden: [] })).toBe(first);
+    expect(findString(closed)).toEqual({ found: false, exhausted: true });
+    expect(findString(open, 1)).not.toBe(first);
+  });
+});

@@ -128,10 +128,29 @@ export type SearchResult = { found: true; witness: string } | { found: false; ex
 const FRESH_CANDIDATES = 'qzjxkvwyfgbhmpdrncluoitaes0123456789';
 
 /**
+ * Answers already computed, by problem. The search is pure and the same problems recur: every statement
+ * with `Resource: "*"` and an SES action asks it for each SES resource type and region, in every policy of
+ * a `sesguard check` run (one process, many files) and in every statement of one policy. Bounded: cleared
+ * when full, so a long run's memory does not grow with the number of distinct problems.
+ */
+const SOLVED = new Map<string, SearchResult>();
+const SOLVED_LIMIT = 5_000;
+
+/**
  * Breadth-first search of the product automaton; `exhausted` is false when the state budget ran out
  * before the search could conclude (the caller must then treat the answer as unknown).
  */
 export function findString(problem: SearchProblem, maxStates = 50_000): SearchResult {
+  const key = JSON.stringify([problem.required, problem.forbidden, maxStates]);
+  const known = SOLVED.get(key);
+  if (known) return known;
+  const result = Object.freeze(searchProduct(problem, maxStates));
+  if (SOLVED.size >= SOLVED_LIMIT) SOLVED.clear();
+  SOLVED.set(key, result);
+  return result;
+}
+
+function searchProduct(problem: SearchProblem, maxStates: number): SearchResult {
   const patterns: Pattern[] = [...problem.required.flat(), ...problem.forbidden];
   const groupOf: number[] = [];
   problem.required.forEach((group, g) => group.forEach(() => groupOf.push(g)));

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodIssues } from '../../lib/zod-issues.ts';
 
-/** `"sesguard": { "bundleBudgetKb": 600 }` in package.json: the most a minified function bundle may weigh. */
+/**
+ * `"sesguard": { "bundleBudgetKb": 600 }` in package.json: the most minified JavaScript a function may load at
+ * start-up (its entry and the chunks it imports statically; what only a dynamic import() reaches loads later).
+ */
 const PackageJsonBudget = z.object({
   sesguard: z.object({
     bundleBudgetKb: z.number().int().positive('sesguard.bundleBudgetKb must be a positive number of KiB'),

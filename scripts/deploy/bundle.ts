@@ -1,13 +1,14 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Config } from '../../lib/config/schema.ts';
 import type { DeployedFunction } from './functions.ts';
 import { familyEntrySource } from '../../functions/runtime/family-entry.ts';
 
 /**
- * One esbuild bundle per function: ESM, minified, tree-shaken, with a source map, and with the AWS SDK
+ * One esbuild bundle per function: ESM, minified, tree-shaken, split into index.mjs and chunk-*.mjs (what
+ * only a dynamic import() reaches is not read at start-up), an external source map beside each file, and with the AWS SDK
  * inside it. The Lambda runtime ships an SDK too, but its version moves under us; bundling pins the
  * exact, tested SDK, and is what lets the metafile list the commands a function can send.
  */
@@ -88,9 +89,15 @@ export const withoutInventory: Plugin = {
 
 export interface BundleResult {
   fn: DeployedFunction;
+  /** The handler module, `<dir>/index.mjs`; its chunks (`chunk-*.mjs`) sit beside it. */
   outfile: string;
   metafile: Metafile;
+  /** Every JavaScript file of the bundle (entry and chunks), relative to its folder: what the zip ships. */
+  files: string[];
+  /** JavaScript loaded at start-up: the entry and the chunks it imports statically (what a cold start parses). */
   bytes: number;
+  /** All JavaScript of the bundle, the chunks only a dynamic import() loads included. */
+  totalBytes: number;
   usesIamData: boolean;
 }
 
@@ -104,11 +111,19 @@ export function bundlePath(fn: DeployedFunction, root = BUNDLE_ROOT): string {
 export async function bundleFunction(fn: DeployedFunction, config: Config, root = BUNDLE_ROOT): Promise<BundleResult> {
   const outfile = bundlePath(fn, root);
   await rm(dirname(outfile), { recursive: true, force: true });
+  const outdir = dirname(outfile);
   const result = await build({
     ...(fn.kind === 'guard'
       ? { stdin: { contents: familyEntrySource(fn.name), resolveDir: process.cwd(), sourcefile: `functions/${fn.name}.entry.ts`, loader: 'ts' as const } }
       : { entryPoints: [fn.entry] }),
-    outfile,
+    outdir,
+    entryNames: 'index',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    // What only a dynamic import() reaches goes to a chunk of its own that start-up never reads: the SDK's
+    // credential providers other than the environment's (SSO, ini files, IMDS: never used in Lambda).
+    // Chunks sit beside the entry, so every module's import.meta.url is two folders below the zip root.
+    splitting: true,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -126,10 +141,31 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },
   });
-  const output = await readFile(outfile);
-  await writeFile(join(dirname(outfile), 'meta.json'), JSON.stringify(result.metafile));
+  await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const usesIamData = Object.keys(result.metafile.inputs).some((input) => input.includes(`${IAM_DATA_PACKAGE}/`));
-  return { fn, outfile, metafile: result.metafile, bytes: output.byteLength, usesIamData };
+  const sizes = bundleSizes(result.metafile);
+  return { fn, outfile, metafile: result.metafile, files: sizes.files, bytes: sizes.startupBytes, totalBytes: sizes.totalBytes, usesIamData };
+}
+
+/**
+ * The JavaScript outputs of a split function bundle, and how much of it start-up loads: the entry and
+ * every chunk reachable from it by static imports (a dynamic import() loads its chunk when it runs).
+ */
+export function bundleSizes(metafile: Metafile): { files: string[]; startupBytes: number; totalBytes: number } {
+  const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  // A dynamic import()'s target is an entry point of its own in the metafile: the handler is the file named index.mjs.
+  const entry = outputs.find(([file]) => basename(file) === HANDLER_FILE);
+  if (!entry) throw new Error(`the bundle has no ${HANDLER_FILE}`);
+  const byFile = new Map(outputs);
+  const startup = new Set<string>();
+  const queue = [entry[0]];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (startup.has(file)) continue;
+    startup.add(file);
+    for (const imported of byFile.get(file)?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
+  }
+  const bytesOf = (files: Iterable<string>) => [...files].reduce((n, file) => n + (byFile.get(file)?.bytes ?? 0), 0);
+  return { files: outputs.map(([file]) => basename(file)).sort(), startupBytes: bytesOf(startup), totalBytes: bytesOf(byFile.keys()) };
 }
 
 /** Every file under `dir`, as paths relative to it. */
@@ -146,7 +182,7 @@ export async function zipArtifact(bundle: BundleResult, artifactRoot = ARTIFACT_
   const mtime = new Date('2020-01-01T00:00:00Z');
   const entries: [string, Uint8Array][] = [];
   const bundleDir = dirname(bundle.outfile);
-  for (const file of ['index.mjs', 'index.mjs.map']) {
+  for (const file of bundle.files.flatMap((f) => [f, `${f}.map`])) {
     entries.push([`${HANDLER_DIR}/${bundle.fn.name}/${file}`, await readFile(join(bundleDir, file))]);
   }
   if (bundle.usesIamData) {

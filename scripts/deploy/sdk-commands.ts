@@ -54,14 +54,17 @@ export class UnmappedCommandError extends Error {
   override readonly name = 'UnmappedCommandError';
 }
 
-/** Inputs of `outputFile` (default: the only .js/.mjs output) that contribute bytes to it. */
+/**
+ * Inputs that contribute bytes to `outputFile`, or by default to any JavaScript output: a function's bundle
+ * is its entry and the chunks beside it (scripts/deploy/bundle.ts splits what only a dynamic import() loads),
+ * and a command in a chunk can be sent as surely as one in the entry.
+ */
 export function bundledModules(metafile: Metafile, outputFile?: string): string[] {
   const outputs = Object.entries(metafile.outputs).filter(([file]) => /\.(m?js)$/.test(file));
-  const chosen = outputFile ? outputs.find(([file]) => file === outputFile || file.endsWith(`/${outputFile}`)) : outputs.length === 1 ? outputs[0] : undefined;
-  if (!chosen) throw new Error(`metafile has no single JavaScript output${outputFile ? ` named ${outputFile}` : ''}`);
-  return Object.entries(chosen[1].inputs)
-    .filter(([, info]) => info.bytesInOutput > 0)
-    .map(([module]) => module);
+  const chosen = outputFile ? outputs.filter(([file]) => file === outputFile || file.endsWith(`/${outputFile}`)) : outputs;
+  if (chosen.length === 0) throw new Error(`metafile has no JavaScript output${outputFile ? ` named ${outputFile}` : ''}`);
+  const modules = chosen.flatMap(([, output]) => Object.entries(output.inputs).filter(([, info]) => info.bytesInOutput > 0).map(([module]) => module));
+  return [...new Set(modules)];
 }
 
 export function sdkCommandsInBundle(metafile: Metafile, outputFile?: string): BundleCommands {

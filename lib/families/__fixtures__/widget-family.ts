@@ -1,6 +1,6 @@
 import type { Change } from '../../cloudtrail/types.ts';
 import { parseParameters, type EventParser } from '../../cloudtrail/event-parser.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bindSteps, defineStep, draftStep } from '../../remediation/step.ts';
 import type { Family } from '../family.ts';
 

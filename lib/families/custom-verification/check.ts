@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError, type CheckInput } from '../family.ts';
 import { accountFor, isRecord, regionOf } from '../check-helpers.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 import { strictObject } from '../../zod-strict.ts';
-import { verificationTemplateArn } from './state.ts';
+import { verificationTemplateArn } from '../../aws/arns.ts';
 import type { CustomVerificationState } from './types.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SesApiVersion } from '../../cloudtrail/types.ts';
 import { canonicalKeys, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import type { CustomVerificationChange, CustomVerificationSendChange, VerificationTemplateChange } from './types.ts';

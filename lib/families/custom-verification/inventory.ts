@@ -1,7 +1,7 @@
 import { ListCustomVerificationEmailTemplatesCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { assertClientRegion } from '../../aws/region.ts';
 import type { FamilyInventory } from '../family.ts';
-import { verificationTemplateArn } from './state.ts';
+import { verificationTemplateArn } from '../../aws/arns.ts';
 import type { CustomVerificationChange, CustomVerificationState } from './types.ts';
 
 /**

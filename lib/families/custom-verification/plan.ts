@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { planDocumentRepair, splitByAction } from '../../remediation/document-repair.ts';
 import { uniqueRuleIds } from '../../remediation/compliance.ts';
 import { draftStep } from '../../remediation/step.ts';

@@ -1,6 +1,6 @@
 import { actsWithAuthority } from '../../rules/protected-principal.ts';
 import type { RawFinding, Rule, RuleContext } from '../../rules/types.ts';
-import { verificationTemplateArn } from './state.ts';
+import { verificationTemplateArn } from '../../aws/arns.ts';
 import type { CustomVerificationState, VerificationTemplate } from './types.ts';
 
 /**

@@ -1,13 +1,9 @@
 import { GetCustomVerificationEmailTemplateCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { sesArn } from '../../aws/arns.ts';
+import { verificationTemplateArn } from '../../aws/arns.ts';
 import { isNotFound } from '../../aws/errors.ts';
 import { assertClientRegion } from '../../aws/region.ts';
 import { StateUnavailableOfflineError } from '../state-errors.ts';
 import type { CustomVerificationChange, CustomVerificationSendState, CustomVerificationState, VerificationTemplateChange, VerificationTemplateState } from './types.ts';
-
-export function verificationTemplateArn(region: string, accountId: string, templateName: string): string {
-  return sesArn(region, accountId, `custom-verification-email-template/${templateName}`);
-}
 
 /** Sending is an action, not a state: the actor is judged, from the event. */
 function sendState(change: Extract<CustomVerificationChange, { operation: 'send' }>): CustomVerificationSendState {

@@ -3,7 +3,7 @@ import { InvalidInputError, type CheckInput } from '../family.ts';
 import { accountFor, isRecord, regionOf, unknownMembers, type MemberTree } from '../check-helpers.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 import { EventDestinationInputSchema, toEventDestination, type EventDestination } from './destination.ts';
-import { configurationSetArn } from './state.ts';
+import { configurationSetArn } from '../../aws/arns.ts';
 import type { EventDestinationState } from './types.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventDestinationInputSchema, fromSesEventDestination, normaliseEventType, toEventDestination } from './destination.ts';
+import { DimensionValueSource, EventType } from '@aws-sdk/client-sesv2';
+import { EVENT_TYPES, EventDestinationInputSchema, fromSesEventDestination, normaliseEventType, toEventDestination, VALUE_SOURCES } from './destination.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:444455556666:mail-events';
 
@@ -65,5 +66,12 @@ describe('a destination SES returns without the ARN it sends to is unreadable: i
     const destination = fromSesEventDestination({ Name: 'd', Enabled: true, MatchingEventTypes: ['SEND'], ...member } as Parameters<typeof fromSesEventDestination>[0]);
     const state = { kind: 'event-destination' as const, configurationSet: 'c', configurationSetArn: 'arn:aws:ses:eu-west-1:111122223333:configuration-set/c', destination };
     expect(family.states['event-destination'].unreadable(state)).toEqual([expect.stringMatching(/^event destination "d" of configuration set "c": .* has no ARN/)]);
+  });
+});
+
+describe('the SESv2 enum values the destination code spells out', () => {
+  it('are exactly the SDK\'s DimensionValueSource and EventType', () => {
+    expect([...VALUE_SOURCES].sort()).toEqual(Object.values(DimensionValueSource).sort());
+    expect([...EVENT_TYPES].sort()).toEqual(Object.values(EventType).sort());
   });
 });

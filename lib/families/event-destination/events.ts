@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SesApiVersion } from '../../cloudtrail/types.ts';
 import { malformed, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import { EventDestinationInputSchema, toEventDestination } from './destination.ts';

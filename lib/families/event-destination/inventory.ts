@@ -3,7 +3,7 @@ import { isNotFound } from '../../aws/errors.ts';
 import { assertClientRegion } from '../../aws/region.ts';
 import type { FamilyInventory, InventoryEntry } from '../family.ts';
 import { fromSesEventDestination } from './destination.ts';
-import { configurationSetArn } from './state.ts';
+import { configurationSetArn } from '../../aws/arns.ts';
 import type { EventDestinationChange, EventDestinationState } from './types.ts';
 
 /**

@@ -1,14 +1,10 @@
 import { GetConfigurationSetEventDestinationsCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { sesArn } from '../../aws/arns.ts';
+import { configurationSetArn } from '../../aws/arns.ts';
 import { isNotFound } from '../../aws/errors.ts';
 import { assertClientRegion } from '../../aws/region.ts';
 import { StateUnavailableOfflineError } from '../state-errors.ts';
 import { fromSesEventDestination } from './destination.ts';
 import type { EventDestinationChange, EventDestinationState } from './types.ts';
-
-export function configurationSetArn(region: string, accountId: string, configurationSet: string): string {
-  return sesArn(region, accountId, `configuration-set/${configurationSet}`);
-}
 
 function stateBase(change: EventDestinationChange) {
   const { configurationSet } = change.target;

@@ -2,10 +2,10 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { bindSteps } from '../../remediation/step.ts';
 import { ATTACH_QUARANTINE_POLICY } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
+import { GUARD_INTEGRITY_JUDGING } from './judging.ts';
 import { GUARD_INTEGRITY_EVENTS } from './events.ts';
 import { planGuardIntegrityRepair } from './plan.ts';
 import { guardIntegrityInventory } from './inventory.ts';
-import { GUARD_INTEGRITY_RULES } from './rules.ts';
 import type { GuardIntegrityChange, GuardIntegrityState } from './types.ts';
 
 const fromEvent = (change: GuardIntegrityChange): GuardIntegrityState => ({ kind: 'guard-integrity', change });
@@ -17,25 +17,14 @@ const STEPS = [ATTACH_QUARANTINE_POLICY] as const;
  * someone took off. It reads nothing: the event is the state.
  */
 export const guardIntegrity: Family<GuardIntegrityChange, GuardIntegrityState> = {
-  id: 'guard-integrity',
-  title: "the guard's own resources and CloudTrail logging",
+  ...GUARD_INTEGRITY_JUDGING,
   events: GUARD_INTEGRITY_EVENTS,
   resourceOf: (change) => change.resourceName,
-  states: {
-    'guard-integrity': {
-      resource: (state) => state.change.resourceName,
-      document: () => null,
-      unreadable: () => [],
-      baseline: () => undefined,
-    },
-  },
-  rules: GUARD_INTEGRITY_RULES,
   plan: planGuardIntegrityRepair,
   steps: STEPS,
   // A deleted rule or a stopped trail leaves nothing to read: the event itself is the state.
   connect: (make) => ({ read: (change) => Promise.resolve(fromEvent(change)), senders: bindSteps(STEPS, { iam: make(IAMClient, 'IAM') }) }),
   offlineState: fromEvent,
-  checks: [],
   inventory: guardIntegrityInventory,
 };
 

@@ -3,18 +3,15 @@ import { iamPrincipalArn } from '../../aws/arns.ts';
 import { bindSteps } from '../../remediation/step.ts';
 import { QUARANTINE_STEPS, quarantineClients } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
-import { IAM_POLICY_CHECK } from './check.ts';
+import { IAM_GRANT_JUDGING } from './judging.ts';
 import { IAM_GRANT_EVENTS } from './events.ts';
 import { iamGrantInventory } from './inventory.ts';
 import { offlineIamGrant } from './offline.ts';
 import { planIamGrantRepair } from './plan.ts';
-import { IAM_GRANT_RULES } from './rules.ts';
-import { grantDocument, grantNotes } from './grant-truth.ts';
 import { readIamGrant } from './state.ts';
 import { IAM_GRANT_STEPS } from './steps.ts';
-import { IAM_TRUST_RULES } from './trust-rules.ts';
 import { UPDATE_TRUST_POLICY } from './trust-steps.ts';
-import { trustBaselineKey, type IamGrantChange, type IamGrantState } from './types.ts';
+import type { IamGrantChange, IamGrantState } from './types.ts';
 
 const STEPS = [...IAM_GRANT_STEPS, UPDATE_TRUST_POLICY, ...QUARANTINE_STEPS] as const;
 
@@ -37,33 +34,9 @@ function resourceOf(change: IamGrantChange): string {
 
 /** IAM grants that reach the SES perimeter. IAM is global: this family's function runs in us-east-1 only. */
 export const iamGrant: Family<IamGrantChange, IamGrantState> = {
-  id: 'iam-grant',
-  title: 'IAM grants of SES perimeter actions',
+  ...IAM_GRANT_JUDGING,
   events: IAM_GRANT_EVENTS,
   resourceOf,
-  states: {
-    'iam-grant': {
-      resource: (state) => state.trust?.roleArn ?? state.changedPolicy?.source ?? state.principals[0]?.arn ?? 'iam',
-      document: (state) => (state.trust ? state.trust.rawDocument : grantDocument(state)),
-      notes: grantNotes,
-      unreadable: (state) => {
-        const trustErrors = (state.trust?.parseErrors ?? []).map((e) => `trust policy of ${state.trust?.roleArn ?? 'the role'}: ${e}`);
-        const policies = [state.changedPolicy, ...(state.gainedPolicies ?? []), ...state.principals.flatMap((p) => p.policies)];
-        const seen = new Set<string>();
-        return policies.flatMap((policy) => {
-          if (!policy || seen.has(policy.source) || !policy.parseErrors?.length) return [];
-          seen.add(policy.source);
-          return policy.parseErrors.map((e) => `${policy.source}: ${e}`);
-        }).concat(trustErrors);
-      },
-      // Only an inline policy is a document the guard writes back; managed versions and attachments are rolled back instead.
-      baseline: (state) => {
-        if (state.trust) return state.trust.rawDocument === null ? undefined : { key: trustBaselineKey(state.trust.roleArn), document: state.trust.rawDocument };
-        return state.changedPolicy?.kind === 'inline' ? { key: state.changedPolicy.source, document: state.changedPolicy.rawDocument } : undefined;
-      },
-    },
-  },
-  rules: [...IAM_GRANT_RULES, ...IAM_TRUST_RULES],
   plan: planIamGrantRepair,
   steps: STEPS,
   connect(make) {
@@ -71,7 +44,6 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
     return { read: (change) => readIamGrant(iam, change), senders: bindSteps(STEPS, quarantineClients(make, iam)) };
   },
   offlineState: offlineIamGrant,
-  checks: [IAM_POLICY_CHECK],
   inventory: iamGrantInventory,
 };
 

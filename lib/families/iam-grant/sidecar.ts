@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidStateSidecarError } from '../state-errors.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 

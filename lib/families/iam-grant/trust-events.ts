@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import { iamPrincipalArn } from '../../aws/arns.ts';
 import { isOwnRole } from '../../cloudtrail/own-role.ts';

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../family.ts';
 import { accountFor, fileStem, isRecord, namesAPrincipal, policyOf, statementPointer, statementsOf } from '../check-helpers.ts';
 import { accountOfArn } from '../../policy/index.ts';
 import type { Policy } from '../../policy/types.ts';
-import { identityArn } from './state.ts';
+import { identityArn } from '../../aws/arns.ts';
 import type { IdentityPolicyState } from './types.ts';
 import type { CheckTarget } from '../family.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SesApiVersion } from '../../cloudtrail/types.ts';
 import { PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import type { IdentityPolicyChange } from './types.ts';

@@ -2,7 +2,8 @@ import { GetEmailIdentityPoliciesCommand, ListEmailIdentitiesCommand, SESv2Clien
 import { isNotFound } from '../../aws/errors.ts';
 import { assertClientRegion } from '../../aws/region.ts';
 import type { FamilyInventory, InventoryEntry } from '../family.ts';
-import { identityArn, identityPolicyState } from './state.ts';
+import { identityPolicyState } from './state.ts';
+import { identityArn } from '../../aws/arns.ts';
 import type { IdentityPolicyChange, IdentityPolicyState } from './types.ts';
 
 /**

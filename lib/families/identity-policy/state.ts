@@ -1,14 +1,10 @@
 import { GetEmailIdentityPoliciesCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { sesArn } from '../../aws/arns.ts';
+import { identityArn } from '../../aws/arns.ts';
 import { isNotFound } from '../../aws/errors.ts';
 import { assertClientRegion } from '../../aws/region.ts';
 import { readPolicyDocument, readPolicyInput } from '../policy-document.ts';
 import { StateUnavailableOfflineError } from '../state-errors.ts';
 import type { IdentityPolicyChange, IdentityPolicyState } from './types.ts';
-
-export function identityArn(region: string, accountId: string, identity: string): string {
-  return sesArn(region, accountId, `identity/${identity}`);
-}
 
 function stateBase(change: IdentityPolicyChange) {
   const { identity, policyName } = change.target;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { partitionOf } from '../../aws/partition.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from '../managed-policy.ts';

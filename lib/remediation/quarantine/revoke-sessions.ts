@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Revoking a role's older sessions with a policy the guard owns, never an inline policy it writes.

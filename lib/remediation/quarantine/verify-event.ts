@@ -1,5 +1,5 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserIdentitySchema } from '../../cloudtrail/actor.ts';
 import type { Actor, ChangeBase } from '../../cloudtrail/types.ts';
 
