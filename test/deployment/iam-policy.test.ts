@@ -20,6 +20,7 @@ const stack: StackArns = {
   slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/sesguard/slack' },
   quarantinePolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine' },
   revokeSessionsPolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine-revoke-sessions' },
+  perimeterDenyPolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine-perimeter-deny' },
 };
 const tables = [stack.baselineTable, stack.idempotencyTable];
 const guardScope: FunctionScope = { usesBaseline: true, idempotencyKeyPatterns: ['sesguard.decision.x#*', 'sesguard.alert.x#*'], guardPolicyOnlyActions: new Set(['iam:CreatePolicyVersion']) };

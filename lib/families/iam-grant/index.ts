@@ -13,10 +13,9 @@ import { grantDocument, grantNotes } from './grant-truth.ts';
 import { readIamGrant } from './state.ts';
 import { IAM_GRANT_STEPS } from './steps.ts';
 import { IAM_TRUST_RULES } from './trust-rules.ts';
-import { UPDATE_TRUST_POLICY } from './trust-steps.ts';
 import { trustBaselineKey, type IamGrantChange, type IamGrantState } from './types.ts';
 
-const STEPS = [...IAM_GRANT_STEPS, UPDATE_TRUST_POLICY, ...QUARANTINE_STEPS] as const;
+const STEPS = [...IAM_GRANT_STEPS, ...QUARANTINE_STEPS] as const;
 
 /** The ARN (or, for a managed policy, the policy ARN) an IAM change touched. */
 function resourceOf(change: IamGrantChange): string {
@@ -56,7 +55,8 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
           return policy.parseErrors.map((e) => `${policy.source}: ${e}`);
         }).concat(trustErrors);
       },
-      // Only an inline policy is a document the guard writes back; managed versions and attachments are rolled back instead.
+      // Recorded for what a person is shown (the trust policy to revert to) and for the sweep's judgement; the
+      // guard itself writes no document back.
       baseline: (state) => {
         if (state.trust) return state.trust.rawDocument === null ? undefined : { key: trustBaselineKey(state.trust.roleArn), document: state.trust.rawDocument };
         return state.changedPolicy?.kind === 'inline' ? { key: state.changedPolicy.source, document: state.changedPolicy.rawDocument } : undefined;
