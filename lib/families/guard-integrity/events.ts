@@ -13,6 +13,10 @@ import {
   type RoleStanding,
 } from './guard-resources.ts';
 import { isRevokeSessionsDocument } from '../../remediation/quarantine/revoke-sessions.ts';
+import { perimeterDenyPolicyName } from '../../remediation/quarantine/perimeter-deny.ts';
+
+/** The perimeter-deny policy's name is the quarantine policy's plus this (perimeter-deny.ts). */
+const PERIMETER_DENY_SUFFIX = perimeterDenyPolicyName('');
 
 /**
  * GUARD-001: calls that can blind, mute or disarm the guard. An attacker's first move is to stop the
@@ -363,13 +367,17 @@ function role(roleName: string, path: string | undefined, effect: (whose: string
 }
 
 /**
- * Detaching the guard's quarantine (or revoke-sessions) policy undoes a repair: the quarantined
- * principal may act again. Whoever it is detached from.
+ * Detaching one of the guard's policies undoes a repair: the quarantined principal may act again, or (the
+ * perimeter-deny policy) the IAM grant it neutralised is in effect again — no iam-grant event says so.
+ * Whoever it is detached from.
  */
 function quarantineDetached(principalType: 'user' | 'role', principalName: string, policyArn: string): Described {
+  const perimeterDeny = policyArn.endsWith(PERIMETER_DENY_SUFFIX);
   return {
     resourceName: policyArn,
-    effect: `detaches the guard's quarantine policy ${policyArn} from ${principalType} ${principalName}, undoing a quarantine`,
+    effect: perimeterDeny
+      ? `detaches the guard's perimeter-deny policy ${policyArn} from ${principalType} ${principalName}, undoing the repair of an IAM grant of SES perimeter actions`
+      : `detaches the guard's quarantine policy ${policyArn} from ${principalType} ${principalName}, undoing a quarantine`,
     quarantineUndone: { principalType, principalName, policyArn },
   };
 }
