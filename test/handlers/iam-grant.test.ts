@@ -278,3 +278,36 @@ describe('iam-grant function: perimeter-deny instead of writing a document', () 
     expect(published?.alert.remediation?.explanation).toContain(`perimeter-deny attached; ${MAIL_TEAM} left in place`);
   });
 });
+
+describe('iam-grant function: IAM-SES-003 without UpdateAssumeRolePolicy', () => {
+  const PERIMETER_DENY = `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny`;
+  const MAIL_ADMIN_SES = `arn:aws:iam::${ACCOUNT}:policy/mail-admin-ses`;
+  const foreignTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' }] });
+  const manage = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ses:PutIdentityPolicy', 'ses:CreateEmailIdentityPolicy'], Resource: `arn:aws:ses:*:${ACCOUNT}:*` }] });
+
+  it('a foreign account may assume a perimeter-holding role: AttachRolePolicy perimeter-deny only, repaired on the re-read, trust policy left for a person', async () => {
+    const account: FakeIamAccount & { roles: NonNullable<FakeIamAccount['roles']> } = {
+      accountId: ACCOUNT,
+      roles: { 'mail-admin': { trust: foreignTrust, attached: [MAIL_ADMIN_SES] } },
+      policies: {
+        [MAIL_ADMIN_SES]: { defaultVersion: 'v1', versions: { v1: { document: manage } } },
+        [PERIMETER_DENY]: { defaultVersion: 'v1', versions: { v1: { document: JSON.stringify(perimeterDenyDocument(PERIMETER_DENY)) } } },
+      },
+    };
+    const iam = h.useFakeIam(account);
+    iam.on(AttachRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyArn: string }) => {
+      const role = account.roles[input.RoleName];
+      if (role) role.attached = [...(role.attached ?? []), input.PolicyArn];
+      return {};
+    });
+    const invoke = await h.coldStart('iam-grant', enforceConfig());
+
+    await invoke(sample('iam-grant/update-assume-role-policy-mail-admin-outside-account'));
+
+    expect(h.awsWriteCalls()).toEqual([{ command: 'AttachRolePolicyCommand', input: { RoleName: 'mail-admin', PolicyArn: PERIMETER_DENY } }]);
+    const [published] = h.publishedAlerts();
+    expect(published?.alert).toMatchObject({ outcome: 'repaired', verification: { status: 'compliant' } });
+    expect(published?.alert.remediation?.notRepaired).toEqual([{ ruleId: 'IAM-SES-003', reason: expect.stringContaining('revert it by hand') }]);
+    expect(account.roles['mail-admin']?.trust).toBe(foreignTrust);
+  });
+});
