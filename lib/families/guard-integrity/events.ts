@@ -410,6 +410,13 @@ const IAM_PARSERS: EventParser<GuardIntegrityChange>[] = [
   guardEvent(IAM, 'DetachUserPolicy', 'iam-policy', z.object({ userName: name, policyArn: name }), (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options) ? quarantineDetached('user', p.userName, p.policyArn) : `${p.policyArn} is not one of the guard's policies`,
   ),
+  // A group carries the perimeter-deny policy when a group's policy granted the perimeter to its members
+  // (lib/families/iam-grant/perimeter-plan.ts); taking it off the group puts that grant back for every member.
+  guardEvent(IAM, 'DetachGroupPolicy', 'iam-policy', z.object({ groupName: name, policyArn: name }), (p, ctx) =>
+    isGuardPolicy(p.policyArn, ctx.options)
+      ? { resourceName: p.policyArn, effect: `detaches the guard's policy ${p.policyArn} from group ${p.groupName}, undoing the repair of an IAM grant for every member; attach it again or repair the grant` }
+      : `${p.policyArn} is not one of the guard's policies`,
+  ),
   guardEvent(IAM, 'UpdateAssumeRolePolicy', 'iam-role', RoleParams, (p, ctx) =>
     role(p.roleName, undefined, (whose) => `replaces the trust policy of ${whose}, changing who may assume it`, ctx),
   ),
