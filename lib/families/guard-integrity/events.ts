@@ -13,10 +13,7 @@ import {
   type RoleStanding,
 } from './guard-resources.ts';
 import { isRevokeSessionsDocument } from '../../remediation/quarantine/revoke-sessions.ts';
-import { perimeterDenyPolicyName } from '../../remediation/quarantine/perimeter-deny.ts';
-
-/** The perimeter-deny policy's name is the quarantine policy's plus this (perimeter-deny.ts). */
-const PERIMETER_DENY_SUFFIX = perimeterDenyPolicyName('');
+import { isPerimeterDenyArn } from '../../remediation/quarantine/perimeter-deny.ts';
 
 /**
  * GUARD-001: calls that can blind, mute or disarm the guard. An attacker's first move is to stop the
@@ -372,7 +369,7 @@ function role(roleName: string, path: string | undefined, effect: (whose: string
  * Whoever it is detached from.
  */
 function quarantineDetached(principalType: 'user' | 'role', principalName: string, policyArn: string): Described {
-  const perimeterDeny = policyArn.endsWith(PERIMETER_DENY_SUFFIX);
+  const perimeterDeny = isPerimeterDenyArn(policyArn);
   return {
     resourceName: policyArn,
     effect: perimeterDeny

@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { iamPrincipalArn } from '../../aws/arns.ts';
 import { bindSteps } from '../../remediation/step.ts';
 import { QUARANTINE_STEPS, quarantineClients } from '../../remediation/quarantine/steps.ts';
+import { isPerimeterDenyArn } from '../../remediation/quarantine/perimeter-deny.ts';
 import type { Family } from '../family.ts';
 import { IAM_POLICY_CHECK } from './check.ts';
 import { IAM_GRANT_EVENTS } from './events.ts';
@@ -58,7 +59,12 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
       // Recorded for what a person is shown (the trust policy to revert to) and for the sweep's judgement; the
       // guard itself writes no document back.
       baseline: (state) => {
-        if (state.trust) return state.trust.rawDocument === null ? undefined : { key: trustBaselineKey(state.trust.roleArn), document: state.trust.rawDocument };
+        if (state.trust) {
+          // A role the guard's perimeter-deny made compliant still trusts whoever it trusts: that trust policy
+          // is not a last-known-good one to propose later.
+          if (state.trust.rawDocument === null || state.principals[0]?.policies.some((p) => p.kind === 'managed' && isPerimeterDenyArn(p.source))) return undefined;
+          return { key: trustBaselineKey(state.trust.roleArn), document: state.trust.rawDocument };
+        }
         return state.changedPolicy?.kind === 'inline' ? { key: state.changedPolicy.source, document: state.changedPolicy.rawDocument } : undefined;
       },
     },

@@ -9,6 +9,7 @@ import { SAMPLE_PARSE_OPTIONS } from '../../../test/support/sample-options.ts';
 import type { Family } from '../family.ts';
 import iamGrant from './index.ts';
 import { trustBaselineKey } from './types.ts';
+import { perimeterDenyDocument } from './perimeter-deny.ts';
 
 /**
  * IAM-SES-003 through the shared decision path, offline (the trust policy from the event, the role's
@@ -115,6 +116,16 @@ describe('IAM-SES-003 repair: perimeter-deny on the role, and the trust policy l
     const name = 'update-assume-role-policy-mail-admin-compliant';
     await decideEvent(load(name), deps(sidecarOf(name), {}, baseline));
     expect((await baseline.get(trustBaselineKey(ROLE_ARN)))?.document).toContain('sts:ExternalId');
+  });
+
+  it('a role compliant only because perimeter-deny is attached does not make its trust policy a last-known-good one', async () => {
+    const sidecar = sidecarOf(OUTSIDE) as { policies: Record<string, unknown>; principals: Array<{ policies: string[] }> };
+    sidecar.policies[PERIMETER_DENY] = perimeterDenyDocument(PERIMETER_DENY);
+    sidecar.principals[0]!.policies.push(PERIMETER_DENY);
+    const baseline = new MemoryBaselineStore();
+    const decision = await decideEvent(load(OUTSIDE), deps(sidecar, {}, baseline));
+    expect(decision.verdict).toBe('compliant');
+    expect(await baseline.get(trustBaselineKey(ROLE_ARN))).toBeUndefined();
   });
 
   it('without a baseline the role still gets perimeter-deny, and the alert says nobody recorded who may assume it', async () => {

@@ -24,3 +24,10 @@ export function perimeterDenyPolicyArn(change: Pick<Change, 'region' | 'accountI
 export function guardPolicyNames(quarantinePolicyName: string): string[] {
   return [quarantinePolicyName, revokeSessionsPolicyName(quarantinePolicyName), perimeterDenyPolicyName(quarantinePolicyName)];
 }
+
+const PERIMETER_DENY_SUFFIX = perimeterDenyPolicyName('');
+
+/** Whether a managed policy ARN names a perimeter-deny policy (whatever the configured quarantine name). */
+export function isPerimeterDenyArn(policyArn: string): boolean {
+  return /^arn:aws[\w-]*:iam::\d{12}:policy\//.test(policyArn) && policyArn.endsWith(PERIMETER_DENY_SUFFIX);
+}
