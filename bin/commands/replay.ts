@@ -25,7 +25,7 @@ import { formatReplayJson, formatReplayText, formatReplayTotals, verdictOf, type
 import { inTimeOrder, itemsOf, SIDECAR_SUFFIX, type ReplayItem } from './replay-inputs.ts';
 import { ALERT_FORMATS, formatAlert, type AlertFormat } from './replay-alerts.ts';
 import { ownRoleArnProblem } from '../../lib/cloudtrail/own-role.ts';
-import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
+import { guardPolicyNames } from '../../lib/remediation/quarantine/perimeter-deny.ts';
 
 const HELP = `sesguard replay FILE|DIR|-... [options]
 
@@ -292,7 +292,7 @@ async function replayItem(item: ReplayItem, deps: RunDeps): Promise<ReplayEntry>
       parseOptions: {
         ownRoleArns: deps.ownRoleArns,
         guardResourcePrefix: deps.resourcePrefix,
-        guardPolicyNames: [deps.config.quarantinePolicyName, revokeSessionsPolicyName(deps.config.quarantinePolicyName)],
+        guardPolicyNames: guardPolicyNames(deps.config.quarantinePolicyName),
         guardKeyArns: deps.guardKeyArns,
       },
       now: () => new Date(),

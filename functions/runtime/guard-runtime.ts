@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createServiceClient, type MakeClient } from '../../lib/aws/client-factory.ts';
 import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
 import type { BaselineStore } from '../../lib/baseline/types.ts';
-import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
+import { guardPolicyNames } from '../../lib/remediation/quarantine/perimeter-deny.ts';
 import { setVerifyMaxWait } from '../../lib/remediation/quarantine/verify-event.ts';
 import { executePlan } from '../../lib/remediation/execute.ts';
 import { createSnsAlertPublisher, type AlertPublisher } from '../../lib/alert/publish.ts';
@@ -49,7 +49,7 @@ export function createGuardRuntime(processEnv: NodeJS.ProcessEnv, family: Family
     parseOptions: {
       ownRoleArns: env.SESGUARD_OWN_ROLE_ARNS,
       guardResourcePrefix: env.SESGUARD_RESOURCE_PREFIX,
-      guardPolicyNames: [config.quarantinePolicyName, revokeSessionsPolicyName(config.quarantinePolicyName)],
+      guardPolicyNames: guardPolicyNames(config.quarantinePolicyName),
       guardKeyArns: [env.SESGUARD_ALERT_KEY_ARN],
     },
     now: () => new Date(),

@@ -130,3 +130,15 @@ export function classifyAwsError(error: unknown, depth = 0): AwsErrorKind {
 export function isTransient(error: unknown): boolean {
   return classifyAwsError(error) === 'transient';
 }
+
+const LIMIT_EXCEEDED: ReadonlySet<string> = new Set(['LimitExceeded', 'LimitExceededException']);
+
+/**
+ * IAM refused the call for a quota: here, a principal already holds as many managed policies as IAM
+ * allows (10 by default), so one more cannot be attached.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export function isLimitExceeded(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return LIMIT_EXCEEDED.has(error.name) || LIMIT_EXCEEDED.has(codeOf(error) ?? '');
+}

@@ -6,7 +6,7 @@ import { MemoryBaselineStore } from '../baseline/memory-store.ts';
 import { FAMILY_LIST, RULES } from '../families/index.ts';
 import { parseConfig } from './validate.ts';
 import { RULE_CONTRACTS } from './rule-contracts.ts';
-import { revokeSessionsPolicyName } from '../remediation/quarantine/revoke-sessions.ts';
+import { guardPolicyNames } from '../remediation/quarantine/perimeter-deny.ts';
 import type { RuleAction, RuleId } from './schema.ts';
 
 const EVENTS = fileURLToPath(new URL('../../events/', import.meta.url));
@@ -40,7 +40,7 @@ async function decideWith(file: string, rule: RuleId, action: RuleAction) {
     parseOptions: {
       ownRoleArns: ['arn:aws:iam::111122223333:role/sesguard-prod-identity-policy'],
       guardResourcePrefix: 'sesguard-prod-',
-      guardPolicyNames: [config.quarantinePolicyName, revokeSessionsPolicyName(config.quarantinePolicyName)],
+      guardPolicyNames: guardPolicyNames(config.quarantinePolicyName),
     },
     now: () => new Date('2026-11-24T12:00:00Z'),
   });

@@ -41,8 +41,9 @@ export const RULE_CONTRACTS: Readonly<Record<RuleId, RuleContract>> = {
   // IAM grants: undo the grant (detach, roll back, remove from group); an inline policy can also be stripped.
   'IAM-SES-001': { actions: DOCUMENT_REPAIRS },
   'IAM-SES-002': { actions: DOCUMENT_REPAIRS },
-  // A role's trust policy is only ever put back to its baseline (iam-grant/trust-plan.ts): who may assume a
-  // role is for a person to decide, so the guard neither strips nor deletes it.
+  // A role's trust policy is never written by the guard (iam-grant/trust-plan.ts): `revert` attaches the
+  // perimeter-deny policy to the role and proposes the baseline trust policy to a person, who decides who
+  // may assume it.
   'IAM-SES-003': { actions: ['revert', 'quarantine', 'alert'] },
   // GUARD-001 alerts on every change to the guard, always critical; its one repair puts back a quarantine a
   // non-administrator took off (guard-integrity/plan.ts), which `alert` turns into a report (still critical).

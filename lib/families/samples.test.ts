@@ -375,6 +375,10 @@ const changes: Record<string, Case> = {
     rule: 'detaching the quarantine policy undoes a repair',
     expected: { family: 'guard-integrity', resourceType: 'iam-policy', quarantineUndone: { principalType: 'user', principalName: 'ci-legacy', policyArn: 'arn:aws:iam::111122223333:policy/sesguard-quarantine' } },
   },
+  'guard-integrity/iam-detach-group-policy-perimeter-deny.json': {
+    rule: "detaching the guard's perimeter-deny policy from a group puts the IAM grant it neutralised back for every member",
+    expected: { family: 'guard-integrity', resourceType: 'iam-policy', resourceName: 'arn:aws:iam::111122223333:policy/sesguard-quarantine-perimeter-deny' },
+  },
   'guard-integrity/iam-detach-role-policy-quarantine.json': {
     rule: 'detaching the quarantine policy from any role (not only a guard role)',
     expected: { family: 'guard-integrity', quarantineUndone: { principalType: 'role', principalName: 'app-backend' } },

@@ -314,7 +314,8 @@ const strategyCases: StrategyCase[] = [
     sent: [['DetachRolePolicy', { RoleName: 'app', PolicyArn: 'arn:aws:iam::aws:policy/AmazonSESFullAccess' }]],
   },
   {
-    name: 'IAM-SES-001 put-inline with a compliant baseline restores it (decoded from IAM URL encoding)',
+    // Issue 11: no inline policy is written back any more (PutUserPolicy could write any document).
+    name: 'IAM-SES-001 put-inline, even with a compliant baseline: perimeter-deny is attached to the user, nothing is written',
     input: () => {
       const cfg = config();
       const source = 'inline:user/bob/ses';
@@ -326,11 +327,11 @@ const strategyCases: StrategyCase[] = [
         baseline: baselineOf(encodeURIComponent(sendOnlyDocument)),
       });
     },
-    strategy: 'revert-grant',
-    sent: [['PutUserPolicy', { UserName: 'bob', PolicyName: 'ses', PolicyDocument: sendOnlyDocument }]],
+    strategy: 'perimeter-deny',
+    sent: [['AttachUserPolicy', { UserName: 'bob', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny` }]],
   },
   {
-    name: 'IAM-SES-001 new inline policy without a baseline is deleted',
+    name: 'IAM-SES-001 new inline policy: perimeter-deny on the role (the delete is only its fallback when the quota is full)',
     input: () => {
       const cfg = config();
       return baseInput({
@@ -340,8 +341,8 @@ const strategyCases: StrategyCase[] = [
         config: cfg,
       });
     },
-    strategy: 'revert-grant',
-    sent: [['DeleteRolePolicy', { RoleName: 'app', PolicyName: 'ses' }]],
+    strategy: 'perimeter-deny',
+    sent: [['AttachRolePolicy', { RoleName: 'app', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny` }]],
   },
   {
     name: 'IAM-SES-001 create-version as default with five versions: set the previous default (v4) back, then delete v5',
@@ -361,7 +362,8 @@ const strategyCases: StrategyCase[] = [
     ],
   },
   {
-    name: 'IAM-SES-001 create-version with no compliant version: strip into a new default version, then delete the bad one',
+    // Issue 11: no version of a customer policy is written any more (CreatePolicyVersion could write any document).
+    name: 'IAM-SES-001 create-version with no compliant version: perimeter-deny on the user who gains, no version written',
     input: () => {
       const cfg = config();
       return baseInput({
@@ -374,11 +376,8 @@ const strategyCases: StrategyCase[] = [
         config: cfg,
       });
     },
-    strategy: 'revert-grant',
-    sent: [
-      ['CreatePolicyVersion', { PolicyArn: managedArn, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:Get*', Resource: '*' }] }), SetAsDefault: true }],
-      ['DeletePolicyVersion', { PolicyArn: managedArn, VersionId: 'v2' }],
-    ],
+    strategy: 'perimeter-deny',
+    sent: [['AttachUserPolicy', { UserName: 'bob', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny` }]],
   },
   {
     name: 'IAM-SES-001 set-default-version with one other version: that version is the previous default and is set back',
@@ -703,17 +702,15 @@ describe('step definitions: the commands each step declares are exactly what it 
     { type: 'ses.delete-verification-template', templateName: 't' },
     ...(['user', 'role', 'group'] as const).flatMap((principalType): AnyAction[] => [
       { type: 'iam.detach-policy', principalType, principalName: 'n', policyArn: managedArn },
-      { type: 'iam.put-inline-policy', principalType, principalName: 'n', policyName: 'p', document: '{}' },
+      { type: 'iam.attach-perimeter-deny', principalType, principalName: 'n', policyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny` },
       { type: 'iam.delete-inline-policy', principalType, principalName: 'n', policyName: 'p' },
     ]),
     { type: 'iam.set-default-policy-version', policyArn: managedArn, versionId: 'v1' },
-    { type: 'iam.create-policy-version', policyArn: managedArn, document: '{}' },
     { type: 'iam.delete-policy-version', policyArn: managedArn, versionId: 'v2' },
     { type: 'iam.remove-user-from-group', groupName: 'g', userName: 'u' },
     { type: 'iam.attach-quarantine-policy', principalType: 'user', principalName: 'u', policyArn: QUARANTINE_ARN },
     { type: 'iam.attach-quarantine-policy', principalType: 'role', principalName: 'r', policyArn: QUARANTINE_ARN },
     { type: 'iam.revoke-role-sessions', roleName: 'r', before: NOW.toISOString(), policyArn: `${QUARANTINE_ARN}-revoke-sessions` },
-    { type: 'iam.update-trust-policy', roleName: 'r', document: '{}' },
   ];
 
   it('every step sends only commands declared for its step type, and every declared command is used', async () => {

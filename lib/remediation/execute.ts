@@ -196,7 +196,12 @@ async function runStep(
     return { result: result(step, 'failed', `this function has no sender for ${step.action.type}: it is not wired for that repair`) };
   }
   const sent = await retryTransient(() => bound.send(step.action), { policy: deps.retry ?? STEP_RETRY, sleep: deps.sleep ?? realSleep });
-  if (sent.ok) return { result: result(step, 'done', sent.attempts > 1 ? `done on try ${sent.attempts}, after transient failures` : undefined) };
+  if (sent.ok) {
+    const retried = sent.attempts > 1 ? `done on try ${sent.attempts}, after transient failures` : undefined;
+    const said = typeof sent.value === 'string' ? sent.value : undefined;
+    const detail = [said, retried].filter((d): d is string => d !== undefined).join('; ');
+    return { result: result(step, 'done', detail === '' ? undefined : detail) };
+  }
   const error = describeError(sent.error);
   if (sent.kind === 'not-found' && bound.definition.removes) {
     return { result: result(step, 'done', `already gone: AWS answered ${error}`) };

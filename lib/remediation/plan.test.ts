@@ -284,40 +284,29 @@ describe('planRepair: IAM grants (IAM-SES-001)', () => {
     expect(plan.explanation).toMatch(/Not restored: v3 is not compliant under today's rules \(IAM-SES-001\)/);
   });
 
-  it('create-version as default when it is the only version: strip it into a new version when something compliant is left, else detach', () => {
+  // Issue 11: the guard writes no policy version or inline policy; perimeter-deny neutralises the grant instead.
+  it('create-version as default when it is the only version and every statement violates: perimeter-deny on bob, detach only if his quota is full', () => {
     const plan = planFor(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v1', setAsDefault: true }), state: iamState(changedV('v1'), [bob], [policyVersion('v1', true, sesAdminDocument)]), judge: iamJudge(cfg) }));
-    expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.detach-policy', principalType: 'user', principalName: 'bob', policyArn: managedArn }]);
-    expect(plan.explanation).toMatch(/Every statement of v1 violates the perimeter .* detached from user bob/);
-  });
-
-  it('create-version rolls back to the newest compliant version by creation date, whatever order IAM listed them in', () => {
-    const versions = [
-      policyVersion('v2', false, sendOnlyDocument, '2026-01-01T00:00:00Z'),
-      policyVersion('v7', true, sesAdminDocument, '2026-11-24T09:59:00Z'),
-      policyVersion('v6', false, sendOnlyDocument, '2026-06-01T00:00:00Z'),
-    ];
-    const plan = planFor(input({ change: iamChange({ operation: 'create-version', policyArn: managedArn, versionId: 'v7', setAsDefault: true }), state: iamState(changedV('v7'), [bob], versions), judge: iamJudge(cfg) }));
-    expect(plan.steps.map((s) => [s.id, s.action, s.dependsOn])).toEqual([
-      ['s1', { type: 'iam.set-default-policy-version', policyArn: managedArn, versionId: 'v6' }, undefined],
-      ['s2', { type: 'iam.delete-policy-version', policyArn: managedArn, versionId: 'v7' }, ['s1']],
+    expect(plan.steps.map((s) => s.action)).toEqual([
+      { type: 'iam.attach-perimeter-deny', principalType: 'user', principalName: 'bob', policyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny`, ifQuotaFull: { kind: 'detach', policyArn: managedArn } },
     ]);
+    expect(plan.explanation).toMatch(/is attached to user bob .*LimitExceeded.*detached instead/);
   });
-
-  it('inline policy with a noncompliant baseline is deleted and the explanation says why', () => {
+  it('inline policy with a noncompliant baseline: perimeter-deny on bob, the inline policy deleted only if his quota is full (every statement violates)', () => {
     const source = 'inline:user/bob/ses';
     const plan = planFor(input({ change: iamChange({ operation: 'put-inline', principal: { type: 'user', name: 'bob' }, policyName: 'ses' }), state: iamState(policyInEffect(source, sesAdminDocument), [bob]), judge: iamJudge(cfg), baseline: baselineOf(sesAdminDocument) }));
-    expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.delete-inline-policy', principalType: 'user', principalName: 'bob', policyName: 'ses' }]);
-    expect(plan.explanation).toMatch(/is the current one, which today's rules no longer accept\. Every statement of the inline policy "ses" of user bob violates the perimeter \(statement 0\), so it is deleted\./);
+    expect(plan.steps.map((s) => s.action)).toEqual([
+      { type: 'iam.attach-perimeter-deny', principalType: 'user', principalName: 'bob', policyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny`, ifQuotaFull: { kind: 'delete-inline', policyName: 'ses' } },
+    ]);
+    expect(plan.explanation).toMatch(/perimeter-deny attached; inline policy "ses" left in place.*the inline policy is deleted instead: every statement of it grants perimeter actions/);
   });
-
-  it('inline policy with action strip keeps the statements that grant nothing of the perimeter', () => {
+  it('inline policy with action strip: the statements that grant nothing of the perimeter keep working under perimeter-deny; no fallback delete', () => {
     const c = config({ rules: { 'IAM-SES-001': { action: 'strip' } } });
     const keep = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
     const doc = JSON.stringify({ Version: '2012-10-17', Statement: [keep, { Effect: 'Allow', Action: 'ses:*', Resource: '*' }] });
     const plan = planFor(input({ change: iamChange({ operation: 'put-inline', principal: { type: 'role', name: 'app' }, policyName: 'mixed' }), state: iamState(policyInEffect('inline:role/app/mixed', doc), [`arn:aws:iam::${ACCOUNT}:role/app`]), judge: iamJudge(c), config: c }));
-    expect(plan.steps.map((s) => s.action)).toEqual([
-      { type: 'iam.put-inline-policy', principalType: 'role', principalName: 'app', policyName: 'mixed', document: JSON.stringify({ Version: '2012-10-17', Statement: [keep] }) },
-    ]);
+    expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.attach-perimeter-deny', principalType: 'role', principalName: 'app', policyArn: `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny` }]);
+    expect(plan.explanation).toMatch(/proposed fix for a person: remove statement 1, keeping the other statement/);
   });
 });
 

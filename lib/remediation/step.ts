@@ -20,7 +20,8 @@ export interface StepDefinition<A extends StepAction = StepAction, K = never> {
   actsOnActor: boolean;
   /** What the step touches, in words, for the plan and the alert; never the document itself. */
   describe(action: A): string;
-  send(clients: K, action: A): Promise<void>;
+  /** Resolves with a sentence when how the goal was met is worth saying (a fallback taken); it becomes the result's detail. */
+  send(clients: K, action: A): Promise<void | string>;
 }
 
 export function defineStep<A extends StepAction, K>(definition: StepDefinition<A, K>): StepDefinition<A, K> {
@@ -45,7 +46,7 @@ export function draftStep<A extends StepAction, K>(
 /** A step bound to the clients of one function: what the executor runs. */
 export interface BoundStep {
   definition: StepDefinition<StepAction, unknown>;
-  send(action: StepAction): Promise<void>;
+  send(action: StepAction): Promise<void | string>;
 }
 
 /**

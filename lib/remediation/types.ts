@@ -40,6 +40,8 @@ export type Strategy =
   | 'revert-template'
   | 'quarantine'
   | 'revert-grant'
+  /** The guard's static perimeter-deny policy attached to the principal (lib/families/iam-grant/perimeter-plan.ts). */
+  | 'perimeter-deny'
   | 'alert-only';
 
 export interface Plan {

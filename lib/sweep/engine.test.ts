@@ -7,6 +7,7 @@ import {
   UpdateEmailIdentityPolicyCommand,
 } from '@aws-sdk/client-sesv2';
 import {
+  AttachUserPolicyCommand,
   DeleteUserPolicyCommand,
   DetachGroupPolicyCommand,
   GetAccountAuthorizationDetailsCommand,
@@ -18,6 +19,7 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import type { Decision } from '../guard/decision.ts';
+import { perimeterDenyDocument } from '../families/iam-grant/perimeter-deny.ts';
 import { SimulatedClock } from './clock.ts';
 import { runSweepInvocation, resumeIndex } from './engine.ts';
 import { MemorySweepStore } from './run-record.ts';
@@ -25,6 +27,7 @@ import { ACCOUNT, REGION, compliantPolicy, openPolicy, sweepDeps, UNPARSEABLE_PO
 import { simulatedAccount, type SimulatedAccount } from '../../test/support/simulated-account.ts';
 
 const SES_FULL = 'arn:aws:iam::111122223333:policy/ses-admin-ish';
+const PERIMETER_DENY = 'arn:aws:iam::111122223333:policy/sesguard-quarantine-perimeter-deny';
 const PERIMETER_DOC = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:PutIdentityPolicy', Resource: '*' }] });
 const SEND_ONLY = JSON.stringify({
   Version: '2012-10-17',
@@ -75,7 +78,10 @@ function account(clock: SimulatedClock, extra: { throttleShare?: number } = {}) 
       },
       groups: { mailers: { attached: [SES_FULL] } },
       roles: { app: {} },
-      policies: { [SES_FULL]: { defaultVersion: 'v1', versions: { v1: { document: PERIMETER_DOC } } } },
+      policies: {
+        [SES_FULL]: { defaultVersion: 'v1', versions: { v1: { document: PERIMETER_DOC } } },
+        [PERIMETER_DENY]: { defaultVersion: 'v1', versions: { v1: { document: JSON.stringify(perimeterDenyDocument(PERIMETER_DENY)) } } },
+      },
     },
   });
   return { ids, sim };
@@ -120,7 +126,7 @@ describe('the sweep over a simulated account (SES + IAM behind the SDK mock, 1 c
     // Pagination: 30 identities at 7 a page; IAM answers 3 entities a page.
     expect(sim.sesv2.commandCalls(ListEmailIdentitiesCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'tok-7', 'tok-14', 'tok-21', 'tok-28']);
     // (IAM's bucket runs at 2/s against the mock's 1/s: the throttled page is asked again, same marker.)
-    expect(new Set(sim.iam.commandCalls(GetAccountAuthorizationDetailsCommand).map((c) => c.args[0].input.Marker))).toEqual(new Set([undefined, 'tok-3']));
+    expect(new Set(sim.iam.commandCalls(GetAccountAuthorizationDetailsCommand).map((c) => c.args[0].input.Marker))).toEqual(new Set([undefined, 'tok-3', 'tok-6']));
     // One read per identity; re-reads only around the repairs.
     const reads = sim.sesv2.commandCalls(GetEmailIdentityPoliciesCommand).map((c) => c.args[0].input.EmailIdentity);
     for (const name of ids.map.keys()) expect(reads, name).toContain(name);
@@ -139,8 +145,10 @@ describe('the sweep over a simulated account (SES + IAM behind the SDK mock, 1 c
     // Repairs: exactly the open identities, each stripped of its public statement (the app's statement stays).
     expect(written(sim)).toEqual(ids.open);
     for (const name of ids.open) expect(JSON.parse(ids.map.get(name)!['Main']!).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['App']);
-    // IAM: alice's inline grant stripped away (nothing compliant left: deleted), the group's attachment detached; bob untouched.
-    expect(sim.iam.commandCalls(DeleteUserPolicyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: 'alice', PolicyName: 'mail-admin' }]);
+    // IAM: alice's inline grant neutralised by perimeter-deny (the guard writes no inline policy; issue 11), the
+    // group's attachment detached; bob untouched.
+    expect(sim.iam.commandCalls(AttachUserPolicyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: 'alice', PolicyArn: PERIMETER_DENY }]);
+    expect(sim.iam.commandCalls(DeleteUserPolicyCommand)).toHaveLength(0);
     expect(sim.iam.commandCalls(DetachGroupPolicyCommand).map((c) => c.args[0].input)).toEqual([{ GroupName: 'mailers', PolicyArn: SES_FULL }]);
     expect(sim.iam.commandCalls(PutUserPolicyCommand)).toHaveLength(0);
 

@@ -2,11 +2,13 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfigText } from '../../lib/config/load.ts';
 import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
+import { perimeterDenyPolicyName } from '../../lib/remediation/quarantine/perimeter-deny.ts';
+import { perimeterDenyDocument } from '../../lib/families/iam-grant/perimeter-deny.ts';
 import { ARTIFACT_ROOT, BUNDLE_ROOT, bundleFunction, handlerPath, zipArtifact, type BundleResult } from './bundle.ts';
 import { buildEventPatterns, type FamilyPatterns, type SupportedEvent } from './event-patterns.ts';
 import { conditionOf, functionKey, functionResources, roleLogicalId, ruleName, SHARED, stackArns } from './function-resources.ts';
 import { ALL_FUNCTIONS, parseGuardRegions, resourcePrefix, type DeployedFunction } from './functions.ts';
-import { guardPoliciesDenyStatement, ownRolesDenyStatement, statementsForCommands, type CfnValue, type PolicyStatement } from './iam-policy.ts';
+import { guardPoliciesDenyStatement, ownRolesDenyStatement, statementsForCommands, type CfnValue, type PolicyStatement, type StackArns } from './iam-policy.ts';
 import { allGuardRoleArns, ownRoleArnsEnv, ownRoleArnValues } from './guard-roles.ts';
 import { functionScope, verifiesEvents, VERIFY_WAIT_SECONDS, VERIFYING_FUNCTION_TIMEOUT_SECONDS } from './function-scope.ts';
 import { alertTopicPolicy } from './topic-policy.ts';
@@ -104,7 +106,7 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
     );
   }
 
-  resources = { ...resources, AlertTopicPolicy: alertTopicPolicy(functions, prefix) };
+  resources = { ...resources, AlertTopicPolicy: alertTopicPolicy(functions, prefix), PerimeterDenyPolicy: perimeterDenyPolicy(config.quarantinePolicyName, arns) };
   if (functions.some((fn) => fn.kind === 'sweep')) resources = { ...resources, ...sweepResources(prefix, config) };
   await writeFile(join(dir, 'event-patterns.json'), JSON.stringify(patterns, null, 2));
   await writeFile(join(dir, 'functions.json'), JSON.stringify(serverlessFunctions, null, 2));
@@ -118,6 +120,7 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
         guardRegions,
         quarantinePolicyName: config.quarantinePolicyName,
         revokeSessionsPolicyName: revokeSessionsPolicyName(config.quarantinePolicyName),
+        perimeterDenyPolicyName: perimeterDenyPolicyName(config.quarantinePolicyName),
         functions: settingsFunctions,
         sweep: sweepGuardResources(functions, patterns, prefix),
       },
@@ -126,6 +129,24 @@ export async function buildDeployment(options: BuildOptions): Promise<Deployment
     ),
   );
   return { stage: options.stage, prefix, stageDir: dir, functions: built, patterns, guardRegions };
+}
+
+/**
+ * The guard's perimeter-deny policy (lib/remediation/quarantine/perimeter-deny.ts), beside the quarantine
+ * policy in the global stack (IAM is global). Generated, not written out in serverless.yml: its Deny is
+ * IAM-SES-001's action catalogue at the time of the build. No guard role may change it afterwards
+ * (NeverChangeQuarantinePolicy, iam-policy.ts).
+ */
+function perimeterDenyPolicy(quarantinePolicyName: string, arns: StackArns): Record<string, unknown> {
+  return {
+    Type: 'AWS::IAM::ManagedPolicy',
+    Condition: SHARED.isGlobalRegion,
+    Properties: {
+      ManagedPolicyName: perimeterDenyPolicyName(quarantinePolicyName),
+      Description: 'sesguard perimeter-deny - no SES perimeter actions (identity policies, event destinations, custom verification); sending is untouched',
+      PolicyDocument: perimeterDenyDocument(arns.perimeterDenyPolicy),
+    },
+  };
 }
 
 /**

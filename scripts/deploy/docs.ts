@@ -33,7 +33,7 @@ const RESOURCE_WORDS: Record<string, string> = {
   'cloudwatch-alarm': "the guard's alarms (any of the names in the call)",
   'sqs-queue': 'the dead-letter queue (by queue URL)',
   'iam-role': "the guard's roles (exact names, any region) and roles named like them",
-  'iam-policy': "the guard's quarantine and revoke-sessions policies, detached from anyone",
+  'iam-policy': "the guard's quarantine, revoke-sessions and perimeter-deny policies, detached from anyone",
   'dynamodb-table': "the guard's tables",
   cloudtrail: 'any trail',
 };

@@ -2,6 +2,7 @@ import type { FamilyPatterns, RuleScope } from './event-patterns.ts';
 import { logicalIdStem, type DeployedFunction } from './functions.ts';
 import type { PolicyStatement, StackArns } from './iam-policy.ts';
 import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
+import { perimeterDenyPolicyName } from '../../lib/remediation/quarantine/perimeter-deny.ts';
 
 /**
  * The CloudFormation resources that repeat per function: its role (least privilege, derived from its
@@ -222,5 +223,6 @@ export function stackArns(quarantinePolicyName: string): StackArns {
     slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${param:slackWebhookParameter}' },
     quarantinePolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` },
     revokeSessionsPolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${revokeSessionsPolicyName(quarantinePolicyName)}` },
+    perimeterDenyPolicy: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${perimeterDenyPolicyName(quarantinePolicyName)}` },
   };
 }

@@ -24,7 +24,13 @@ export interface StackArns {
   quarantinePolicy: CfnValue;
   /** The guard's revoke-sessions managed policy (lib/remediation/quarantine/revoke-sessions.ts). */
   revokeSessionsPolicy: CfnValue;
+  /** The guard's static perimeter-deny policy (lib/remediation/quarantine/perimeter-deny.ts). */
+  perimeterDenyPolicy: CfnValue;
 }
+
+/** The guard's own managed policies: the only ones a guard role may attach (iam:PolicyARN). */
+export type GuardPolicy = 'quarantinePolicy' | 'revokeSessionsPolicy' | 'perimeterDenyPolicy';
+export const GUARD_POLICIES: readonly GuardPolicy[] = ['quarantinePolicy', 'revokeSessionsPolicy', 'perimeterDenyPolicy'];
 
 /**
  * What one function's code does with the stack's resources, beyond the commands in its bundle (which
@@ -39,6 +45,8 @@ export interface FunctionScope {
   idempotencyKeyPatterns?: string[];
   /** IAM write actions whose only sender is a quarantine step: scoped to the revoke-sessions policy. */
   guardPolicyOnlyActions?: ReadonlySet<string>;
+  /** Which of the guard's policies its attach calls may name (default: all of them). */
+  attachablePolicies?: readonly GuardPolicy[];
 }
 
 /**
@@ -77,7 +85,11 @@ const OPERATIONS_WITHOUT_SAME_NAMED_ACTION: ReadonlySet<string> = new Set([
   'dynamodb:TransactGetItems',
 ]);
 
-/** Attaching a policy is the one IAM write that could hand out any permission: only the guard's own deny policies. */
+/**
+ * Attaching a policy is the one IAM write that could hand out any permission: only the guard's own deny
+ * policies, whose documents the template fixes (the revoke-sessions one changes only by its cut-off, which
+ * GUARD-001 checks).
+ */
 const ATTACH_ACTIONS: ReadonlySet<string> = new Set(['iam:AttachUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachGroupPolicy']);
 
 export interface Grant {
@@ -154,7 +166,7 @@ export async function grantsForCommand(command: SdkCommand, stack: StackArns, sc
       // back: there, the write reaches the guard's own policy and nothing else.
       if (scope.guardPolicyOnlyActions?.has(action)) return [{ actions: [action], resources: [stack.revokeSessionsPolicy] }];
       const grant: Grant = { actions: [action], resources: catalog };
-      if (ATTACH_ACTIONS.has(action)) grant.condition = { ArnEquals: { 'iam:PolicyARN': [stack.quarantinePolicy, stack.revokeSessionsPolicy] } };
+      if (ATTACH_ACTIONS.has(action)) grant.condition = { ArnEquals: { 'iam:PolicyARN': (scope.attachablePolicies ?? GUARD_POLICIES).map((p) => stack[p]) } };
       return [grant];
     }
   }
@@ -231,14 +243,18 @@ export async function ownRolesDenyStatement(statements: readonly PolicyStatement
 }
 
 /**
- * The quarantine policy is fixed by the template: no guard role may rewrite, roll back or delete it (a
- * role that rolls customer policies back could otherwise roll it back too). The revoke-sessions policy
- * gets new versions from the quarantine step only; it is never rolled back or deleted.
+ * The quarantine and perimeter-deny policies are fixed by the template: no guard role may rewrite, roll
+ * back or delete them (a role that rolls customer policies back could otherwise roll them back too, and a
+ * perimeter-deny emptied would lift every repair made with it). The revoke-sessions policy gets new
+ * versions from the quarantine step only; it is never rolled back or deleted.
  */
-export async function guardPoliciesDenyStatement(statements: readonly PolicyStatement[], stack: Pick<StackArns, 'quarantinePolicy' | 'revokeSessionsPolicy'>): Promise<PolicyStatement[]> {
+export async function guardPoliciesDenyStatement(
+  statements: readonly PolicyStatement[],
+  stack: Pick<StackArns, 'quarantinePolicy' | 'revokeSessionsPolicy' | 'perimeterDenyPolicy'>,
+): Promise<PolicyStatement[]> {
   const writes = await writesOn(statements, 'policy');
   const out: PolicyStatement[] = [];
-  if (writes.length > 0) out.push({ Sid: 'NeverChangeQuarantinePolicy', Effect: 'Deny', Action: writes, Resource: [stack.quarantinePolicy] });
+  if (writes.length > 0) out.push({ Sid: 'NeverChangeQuarantinePolicy', Effect: 'Deny', Action: writes, Resource: [stack.quarantinePolicy, stack.perimeterDenyPolicy] });
   const revoke = writes.filter((a) => a !== 'iam:CreatePolicyVersion' && a !== 'iam:DeletePolicyVersion');
   if (revoke.length > 0) out.push({ Sid: 'NeverRollBackRevokeSessionsPolicy', Effect: 'Deny', Action: revoke, Resource: [stack.revokeSessionsPolicy] });
   return out;

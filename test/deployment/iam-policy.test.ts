@@ -20,6 +20,7 @@ const stack: StackArns = {
   slackWebhookParameter: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/sesguard/slack' },
   quarantinePolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine' },
   revokeSessionsPolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine-revoke-sessions' },
+  perimeterDenyPolicy: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sesguard-quarantine-perimeter-deny' },
 };
 const tables = [stack.baselineTable, stack.idempotencyTable];
 const guardScope: FunctionScope = { usesBaseline: true, idempotencyKeyPatterns: ['sesguard.decision.x#*', 'sesguard.alert.x#*'], guardPolicyOnlyActions: new Set(['iam:CreatePolicyVersion']) };
@@ -50,7 +51,7 @@ describe('grantsForCommand: the IAM a command needs, scoped as narrowly as the a
         {
           actions: ['iam:AttachUserPolicy'],
           resources: [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*')],
-          condition: { ArnEquals: { 'iam:PolicyARN': [stack.quarantinePolicy, stack.revokeSessionsPolicy] } },
+          condition: { ArnEquals: { 'iam:PolicyARN': [stack.quarantinePolicy, stack.revokeSessionsPolicy, stack.perimeterDenyPolicy] } },
         },
       ],
     },
@@ -176,13 +177,13 @@ describe('ownRolesDenyStatement: the guard cannot change its own roles', () => {
 });
 
 describe("guardPoliciesDenyStatement: the guard's own policies are not the guard's to roll back", () => {
-  it('denies every policy write on the quarantine policy, and all but the cut-off versioning on the revoke-sessions policy', async () => {
+  it('denies every policy write on the quarantine and perimeter-deny policies, and all but the cut-off versioning on the revoke-sessions policy', async () => {
     const denies = await guardPoliciesDenyStatement(
       [{ Effect: 'Allow', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:GetPolicy'], Resource: ['*'] }],
       stack,
     );
     expect(denies).toEqual([
-      { Sid: 'NeverChangeQuarantinePolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: [stack.quarantinePolicy] },
+      { Sid: 'NeverChangeQuarantinePolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: [stack.quarantinePolicy, stack.perimeterDenyPolicy] },
       { Sid: 'NeverRollBackRevokeSessionsPolicy', Effect: 'Deny', Action: ['iam:SetDefaultPolicyVersion'], Resource: [stack.revokeSessionsPolicy] },
     ]);
   });

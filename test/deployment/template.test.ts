@@ -24,6 +24,7 @@ import { isRevokeSessionsDocument } from '../../lib/remediation/quarantine/revok
 import { SAMPLE_PARSE_OPTIONS } from '../support/sample-options.ts';
 import { STEP_DEFINITIONS } from '../../lib/families/index.ts';
 import { sweepNeverSends } from '../../scripts/deploy/sweep-resources.ts';
+import { PERIMETER_ACTIONS } from '../../lib/families/iam-grant/rules.ts';
 
 /**
  * The packaged CloudFormation template is a build artefact under test (DESIGN.md §7): build and
@@ -284,16 +285,14 @@ describe('packaged template: least privilege, derived from each bundle', () => {
     }
   });
 
-  it("allows attaching a policy only for the guard's own deny policies (quarantine, revoke-sessions)", () => {
-    const quarantineArn = [
-      { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}` },
-      { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}-revoke-sessions` },
-    ];
+  it("allows attaching a policy only for the guard's own deny policies (quarantine, revoke-sessions, perimeter-deny; the sweep: perimeter-deny alone)", () => {
+    const arn = (name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${name}` });
+    const guardPolicies = [arn(quarantinePolicyName), arn(`${quarantinePolicyName}-revoke-sessions`), arn(`${quarantinePolicyName}-perimeter-deny`)];
     for (const [id, role] of resourcesOfType('AWS::IAM::Role')) {
       const statements = (role.Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
       const allows = statements.filter((st) => st.Effect === 'Allow');
       for (const s of allows.filter((st) => asArray(st.Action).some((a) => /^iam:Attach(User|Role|Group)Policy$/.test(a)))) {
-        expect(s.Condition, id).toEqual({ ArnEquals: { 'iam:PolicyARN': quarantineArn } });
+        expect(s.Condition, id).toEqual({ ArnEquals: { 'iam:PolicyARN': id === 'SweepRole' ? [guardPolicies[2]] : guardPolicies } });
       }
     }
   });
@@ -405,7 +404,7 @@ describe('packaged roles, evaluated by an IAM simulator', () => {
             if (pattern === '*') continue; // unscopable actions: checked by the "*" test above
             const arn = pattern.replaceAll('*', 'example');
             const context: Record<string, string> = {};
-            if (/^iam:Attach(User|Role|Group)Policy$/.test(action)) context['iam:PolicyARN'] = quarantineArn();
+            if (/^iam:Attach(User|Role|Group)Policy$/.test(action)) context['iam:PolicyARN'] = String(asArray(resolveIntrinsics(statement.Condition?.['ArnEquals']?.['iam:PolicyARN']) as string | string[])[0]);
             if (action.startsWith('dynamodb:') && pattern === RESOLVED_ARNS['IdempotencyTable']) context['dynamodb:LeadingKeys'] = `sesguard.decision.${fn.name}#0123`;
             const ownRole = arn.includes(`:role/${PREFIX}`);
             const here = await simulate(fn, action, arn, context);
@@ -465,12 +464,14 @@ describe("packaged roles: no guard role can make a principal an administrator", 
     }
   });
 
-  // iam-grant reverts inline policies, and the sweep runs the same repairs (never a quarantine).
-  it.each(ALL_FUNCTIONS.filter((fn) => fn.name !== 'iam-grant' && fn.kind !== 'sweep').map((fn) => [fn.name, fn] as const))(
+  // Every role, iam-grant and the sweep included: they repair IAM grants with perimeter-deny now (issue 11).
+  it.each(ALL_FUNCTIONS.map((fn) => [fn.name, fn] as const))(
     '%s: writes no inline policy and no policy version outside the guard\'s revoke-sessions policy',
     async (_name, fn) => {
       for (const action of ['iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:PutGroupPolicy']) expect(allows(fn, action), `${fn.name} ${action}`).toBe(false);
-      for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion']) {
+      // The rollback (iam-grant, the sweep) may make an existing version the default again; no role writes a version.
+      const rollsBack = fn.name === 'iam-grant' || fn.kind === 'sweep';
+      for (const action of ['iam:CreatePolicyVersion', ...(rollsBack ? [] : ['iam:SetDefaultPolicyVersion'])]) {
         expect(await simulate(fn, action, `arn:aws:iam::${ACCOUNT}:policy/mail-team`), `${fn.name} ${action}`).not.toBe('Allowed');
       }
       if (allows(fn, 'iam:CreatePolicyVersion')) {
@@ -490,8 +491,8 @@ describe("packaged roles: no guard role can make a principal an administrator", 
     expect(allows(fn, 'cloudtrail:LookupEvents')).toBe(true);
   });
 
-  it.each(ALL_FUNCTIONS.filter((f) => f.name === 'iam-grant' || f.kind === 'sweep').map((f) => [f.name, f] as const))('%s: inline repairs reach any non-guard principal (IAM cannot condition a document), never a guard role of any region; a look-alike role is repairable', async (_name, fn) => {
-    const roleWrites = ['iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:UpdateAssumeRolePolicy'].filter((a) => allows(fn, a));
+  it.each(ALL_FUNCTIONS.filter((f) => f.name === 'iam-grant' || f.kind === 'sweep').map((f) => [f.name, f] as const))('%s: grant repairs reach any non-guard principal, never a guard role of any region; a look-alike role is repairable', async (_name, fn) => {
+    const roleWrites = ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy'].filter((a) => allows(fn, a));
     expect(roleWrites.length, fn.name).toBeGreaterThan(0);
     for (const region of GUARD_REGIONS) {
       for (const guard of guardFunctions()) {
@@ -655,6 +656,18 @@ describe('packaged template: resources', () => {
     expect(statements.flatMap((s) => asArray(s.Action))).toEqual(expect.arrayContaining(['ses:*', 'iam:DetachRolePolicy', 'iam:DetachUserPolicy']));
   });
 
+  it('creates the perimeter-deny policy in the global stack: a Deny of exactly IAM-SES-001\'s perimeter actions (never sending) and of its own detachment', () => {
+    const p = resource('PerimeterDenyPolicy');
+    expect(p.Condition).toBe('IsGlobalRegion');
+    expect(p.Properties['ManagedPolicyName']).toBe(`${quarantinePolicyName}-perimeter-deny`);
+    const statements = (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement;
+    expect(statements.every((st) => st.Effect === 'Deny')).toBe(true);
+    const sesActions = statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:'));
+    expect(sesActions.sort()).toEqual([...PERIMETER_ACTIONS].sort());
+    expect(sesActions).not.toContain('ses:SendEmail');
+    expect(sesActions).not.toContain('ses:SendRawEmail');
+  });
+
   it('packages the slack notifier only behind its param (HasSlackNotifier)', () => {
     expect(template.Conditions['HasSlackNotifier']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [`/sesguard/${STAGE}/slack-webhook`, 'none'] }] });
     expect(resource('SlackNotifierLambdaFunction').Condition).toBe('HasSlackNotifier');
@@ -792,7 +805,10 @@ describe('packaged template: the sweep', () => {
     expect(actions).toEqual(expect.arrayContaining(inventoryReads));
     const repairs = STEP_DEFINITIONS.filter((s) => !s.actsOnActor).flatMap((s) => s.commands).map((c) => c.replace(/^sesv2:/, 'ses:'));
     expect(actions).toEqual(expect.arrayContaining(repairs));
-    expect(actions.filter((a) => /^iam:Attach/.test(a))).toEqual([]);
+    // Its attachments are perimeter-deny only (the repair of an IAM grant), never a quarantine policy.
+    for (const st of statementsOf(roleLogicalId(sweepFn)).filter((x) => x.Effect === 'Allow' && asArray(x.Action).some((a) => /^iam:Attach/.test(a)))) {
+      expect(st.Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${quarantinePolicyName}-perimeter-deny` }] } });
+    }
     // Its reads of the guard's topic are scoped to the topic, like its publish.
     for (const s of statementsOf(roleLogicalId(sweepFn)).filter((st) => asArray(st.Action).some((a) => a.startsWith('sns:')))) expect(s.Resource).toEqual([{ Ref: 'AlertTopic' }]);
   });

@@ -1,5 +1,16 @@
 import { describe, it, expect } from 'vitest';
-import { DeletePolicyVersionCommand, DetachUserPolicyCommand, GetPolicyVersionCommand, ListAttachedUserPoliciesCommand, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
+import {
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  DeletePolicyVersionCommand,
+  DeleteRolePolicyCommand,
+  DetachUserPolicyCommand,
+  GetPolicyVersionCommand,
+  LimitExceededException,
+  ListAttachedUserPoliciesCommand,
+  SetDefaultPolicyVersionCommand,
+} from '@aws-sdk/client-iam';
+import { perimeterDenyDocument } from '../../lib/families/iam-grant/perimeter-deny.ts';
 import type { FakeIamAccount } from '../support/fake-iam.ts';
 import { ACCOUNT, enforceConfig, sample, useGuardHarness } from './harness.ts';
 
@@ -145,5 +156,158 @@ describe('iam-grant function: CreatePolicyVersion (the version rollback judges w
     const [published] = h.publishedAlerts();
     expect(published?.alert).toMatchObject({ outcome: 'repaired', verification: { status: 'compliant' } });
     expect(published?.alert.remediation?.explanation).toMatch(/Not restored: v2 is not compliant under today's rules \(IAM-SES-001\)/);
+  });
+});
+
+/**
+ * Issue 11: the guard writes no policy document. An inline grant, a managed policy with no compliant
+ * version and a trust policy are repaired by attaching the guard's static perimeter-deny policy; the
+ * re-read judges the principal's attached policies, perimeter-deny included, so the Deny is what makes it
+ * "repaired". Written before the change: the inline case sent PutRolePolicy, the managed one
+ * CreatePolicyVersion.
+ */
+describe('iam-grant function: perimeter-deny instead of writing a document', () => {
+  const PERIMETER_DENY = `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny`;
+  const perimeterDeny = { defaultVersion: 'v1', versions: { v1: { document: JSON.stringify(perimeterDenyDocument(PERIMETER_DENY)) } } };
+  const SEND = { Sid: 'Send', Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*', Condition: { StringEquals: { 'ses:FromAddress': 'app@example.com' } } };
+  const WILDCARD = { Effect: 'Allow', Action: 'ses:*', Resource: '*' };
+  const limitExceeded = () => new LimitExceededException({ message: 'Cannot exceed quota for PoliciesPerRole: 10', $metadata: { httpStatusCode: 409 } });
+
+  function roleWithInline(...statements: object[]): FakeIamAccount & { roles: NonNullable<FakeIamAccount['roles']> } {
+    return {
+      accountId: ACCOUNT,
+      roles: { 'app-backend': { inline: { 'ses-everything': JSON.stringify({ Version: '2012-10-17', Statement: statements }) } } },
+      policies: { [PERIMETER_DENY]: perimeterDeny },
+    };
+  }
+  const putRolePolicy = (...statements: object[]) =>
+    sample('iam-grant/put-role-policy-ses-wildcard', (e) => {
+      e.detail.requestParameters!['policyDocument'] = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    });
+
+  it('inline policy granting the perimeter: AttachRolePolicy perimeter-deny only, and the re-read (perimeter-deny attached) says repaired', async () => {
+    const account = roleWithInline(WILDCARD, SEND);
+    const iam = h.useFakeIam(account);
+    iam.on(AttachRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyArn: string }) => {
+      const role = account.roles[input.RoleName];
+      if (role) role.attached = [...(role.attached ?? []), input.PolicyArn];
+      return {};
+    });
+    const invoke = await h.coldStart('iam-grant', enforceConfig());
+
+    const summary = await invoke(putRolePolicy(WILDCARD, SEND));
+
+    expect(h.awsWriteCalls()).toEqual([{ command: 'AttachRolePolicyCommand', input: { RoleName: 'app-backend', PolicyArn: PERIMETER_DENY } }]);
+    expect(summary).toMatchObject({ verdict: 'noncompliant', steps: ['iam.attach-perimeter-deny:done'] });
+    const [published] = h.publishedAlerts();
+    expect(published?.alert).toMatchObject({ outcome: 'repaired', verification: { status: 'compliant' } });
+    expect(published?.alert.remediation).toMatchObject({ strategy: 'perimeter-deny' });
+    expect(published?.alert.remediation?.explanation).toContain('(perimeter-deny attached; inline policy "ses-everything" left in place)');
+    // The inline policy is untouched: its Send statement still carries the role's mail.
+    expect(account.roles['app-backend']?.inline?.['ses-everything']).toContain('ses:FromAddress');
+  });
+
+  it('a re-read that does not show perimeter-deny attached (the write did not take) is repair-incomplete, not repaired', async () => {
+    const iam = h.useFakeIam(roleWithInline(WILDCARD, SEND));
+    iam.on(AttachRolePolicyCommand).resolves({});
+    const invoke = await h.coldStart('iam-grant', enforceConfig());
+
+    await invoke(putRolePolicy(WILDCARD, SEND));
+
+    const [published] = h.publishedAlerts();
+    expect(published?.alert).toMatchObject({ outcome: 'repair-incomplete', verification: { status: 'open' } });
+  });
+
+  it('managed-policy quota full (LimitExceeded) and every statement violates: the inline policy is deleted instead', async () => {
+    const account = roleWithInline(WILDCARD);
+    const iam = h.useFakeIam(account);
+    iam.on(AttachRolePolicyCommand).rejects(limitExceeded());
+    iam.on(DeleteRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyName: string }) => {
+      const role = account.roles[input.RoleName];
+      if (role?.inline) delete role.inline[input.PolicyName];
+      return {};
+    });
+    const invoke = await h.coldStart('iam-grant', enforceConfig());
+
+    const summary = await invoke(putRolePolicy(WILDCARD));
+
+    expect(h.awsWriteCalls()).toEqual([
+      { command: 'AttachRolePolicyCommand', input: { RoleName: 'app-backend', PolicyArn: PERIMETER_DENY } },
+      { command: 'DeleteRolePolicyCommand', input: { RoleName: 'app-backend', PolicyName: 'ses-everything' } },
+    ]);
+    expect(summary).toMatchObject({ steps: ['iam.attach-perimeter-deny:done'] });
+    const [published] = h.publishedAlerts();
+    expect(published?.alert).toMatchObject({ outcome: 'repaired' });
+    expect(published?.alert.remediation?.steps[0]).toMatchObject({ outcome: 'done', detail: expect.stringContaining('deleted inline policy ses-everything instead') });
+  });
+
+  it('quota full and the policy also carries a compliant statement: nothing else is sent, and the alert proposes the fix', async () => {
+    const iam = h.useFakeIam(roleWithInline(WILDCARD, SEND));
+    iam.on(AttachRolePolicyCommand).rejects(limitExceeded());
+    const invoke = await h.coldStart('iam-grant', enforceConfig());
+
+    await invoke(putRolePolicy(WILDCARD, SEND));
+
+    expect(h.awsWrites()).toEqual(['AttachRolePolicyCommand']);
+    const [published] = h.publishedAlerts();
+    expect(published?.alert).toMatchObject({ outcome: 'repair-failed' });
+    expect(published?.alert.remediation?.explanation).toMatch(/nothing else is changed; proposed fix for a person: remove statement 0/);
+  });
+
+  it('managed policy with no compliant version: AttachUserPolicy perimeter-deny where it grants, never CreatePolicyVersion', async () => {
+    const MAIL_TEAM = `arn:aws:iam::${ACCOUNT}:policy/mail-team`;
+    const bad = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['ses:Get*'], Resource: '*' }, { Sid: 'ManagePolicies', Effect: 'Allow', Action: ['ses:PutIdentityPolicy'], Resource: '*' }] });
+    const account: FakeIamAccount & { users: NonNullable<FakeIamAccount['users']> } = {
+      accountId: ACCOUNT,
+      users: { carol: { attached: [MAIL_TEAM] } },
+      policies: { [PERIMETER_DENY]: perimeterDeny, [MAIL_TEAM]: { defaultVersion: 'v3', versions: { v2: { document: bad, createDate: new Date('2026-11-01T00:00:00Z') }, v3: { document: bad, createDate: new Date('2026-11-20T14:26:38Z') } } } },
+    };
+    const iam = h.useFakeIam(account);
+    iam.on(AttachUserPolicyCommand).callsFake(async (input: { UserName: string; PolicyArn: string }) => {
+      const user = account.users[input.UserName];
+      if (user) user.attached = [...(user.attached ?? []), input.PolicyArn];
+      return {};
+    });
+    const invoke = await h.coldStart('iam-grant', enforceConfig());
+
+    await invoke(sample('iam-grant/create-policy-version-adds-put-identity-policy'));
+
+    expect(h.awsWriteCalls()).toEqual([{ command: 'AttachUserPolicyCommand', input: { UserName: 'carol', PolicyArn: PERIMETER_DENY } }]);
+    const [published] = h.publishedAlerts();
+    expect(published?.alert).toMatchObject({ outcome: 'repaired', verification: { status: 'compliant' } });
+    expect(published?.alert.remediation?.explanation).toContain(`perimeter-deny attached; ${MAIL_TEAM} left in place`);
+  });
+});
+
+describe('iam-grant function: IAM-SES-003 without UpdateAssumeRolePolicy', () => {
+  const PERIMETER_DENY = `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny`;
+  const MAIL_ADMIN_SES = `arn:aws:iam::${ACCOUNT}:policy/mail-admin-ses`;
+  const foreignTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' }] });
+  const manage = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ses:PutIdentityPolicy', 'ses:CreateEmailIdentityPolicy'], Resource: `arn:aws:ses:*:${ACCOUNT}:*` }] });
+
+  it('a foreign account may assume a perimeter-holding role: AttachRolePolicy perimeter-deny only, repaired on the re-read, trust policy left for a person', async () => {
+    const account: FakeIamAccount & { roles: NonNullable<FakeIamAccount['roles']> } = {
+      accountId: ACCOUNT,
+      roles: { 'mail-admin': { trust: foreignTrust, attached: [MAIL_ADMIN_SES] } },
+      policies: {
+        [MAIL_ADMIN_SES]: { defaultVersion: 'v1', versions: { v1: { document: manage } } },
+        [PERIMETER_DENY]: { defaultVersion: 'v1', versions: { v1: { document: JSON.stringify(perimeterDenyDocument(PERIMETER_DENY)) } } },
+      },
+    };
+    const iam = h.useFakeIam(account);
+    iam.on(AttachRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyArn: string }) => {
+      const role = account.roles[input.RoleName];
+      if (role) role.attached = [...(role.attached ?? []), input.PolicyArn];
+      return {};
+    });
+    const invoke = await h.coldStart('iam-grant', enforceConfig());
+
+    await invoke(sample('iam-grant/update-assume-role-policy-mail-admin-outside-account'));
+
+    expect(h.awsWriteCalls()).toEqual([{ command: 'AttachRolePolicyCommand', input: { RoleName: 'mail-admin', PolicyArn: PERIMETER_DENY } }]);
+    const [published] = h.publishedAlerts();
+    expect(published?.alert).toMatchObject({ outcome: 'repaired', verification: { status: 'compliant' } });
+    expect(published?.alert.remediation?.notRepaired).toEqual([{ ruleId: 'IAM-SES-003', reason: expect.stringContaining('revert it by hand') }]);
+    expect(account.roles['mail-admin']?.trust).toBe(foreignTrust);
   });
 });

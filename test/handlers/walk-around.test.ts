@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AttachUserPolicyCommand, DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, AttachUserPolicyCommand } from '@aws-sdk/client-iam';
+import { perimeterDenyDocument } from '../../lib/families/iam-grant/perimeter-deny.ts';
 import { ACCOUNT, enforceConfig, sample, useGuardHarness, type SampleEnvelope } from './harness.ts';
 
 /**
@@ -27,19 +28,25 @@ function selfGrant(): SampleEnvelope {
 }
 
 describe('a role merely named like the guard is judged and repaired, and reported as posing as the guard', () => {
-  it('iam-grant: its ses:* grant to itself is repaired (the inline policy goes), not skipped as the guard\'s own', async () => {
-    const account = { accountId: ACCOUNT, roles: { [BACKDOOR]: { inline: { 'ses-everything': SES_EVERYTHING } as Record<string, string> } } };
+  // The repair is perimeter-deny on the role now (issue 11: the guard writes no inline policy); it used to delete the inline policy.
+  it('iam-grant: its ses:* grant to itself is repaired (perimeter-deny attached to it), not skipped as the guard\'s own', async () => {
+    const PERIMETER_DENY = `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny`;
+    const account = {
+      accountId: ACCOUNT,
+      roles: { [BACKDOOR]: { inline: { 'ses-everything': SES_EVERYTHING } as Record<string, string>, attached: [] as string[] } },
+      policies: { [PERIMETER_DENY]: { defaultVersion: 'v1', versions: { v1: { document: JSON.stringify(perimeterDenyDocument(PERIMETER_DENY)) } } } },
+    };
     const iam = h.useFakeIam(account);
-    iam.on(DeleteRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyName: string }) => {
-      delete account.roles[BACKDOOR].inline[input.PolicyName];
+    iam.on(AttachRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyArn: string }) => {
+      account.roles[BACKDOOR].attached.push(input.PolicyArn);
       return {};
     });
     const invoke = await h.coldStart('iam-grant', enforceConfig());
 
     const summary = await invoke(selfGrant());
 
-    expect(summary).toMatchObject({ verdict: 'noncompliant', findings: expect.arrayContaining(['IAM-SES-001[0]']), steps: ['iam.delete-inline-policy:done'] });
-    expect(iam.commandCalls(DeleteRolePolicyCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: BACKDOOR, PolicyName: 'ses-everything' }]);
+    expect(summary).toMatchObject({ verdict: 'noncompliant', findings: expect.arrayContaining(['IAM-SES-001[0]']), steps: ['iam.attach-perimeter-deny:done'] });
+    expect(iam.commandCalls(AttachRolePolicyCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: BACKDOOR, PolicyArn: PERIMETER_DENY }]);
     expect(h.publishedAlerts().map((p) => p.alert.outcome)).toEqual(['repaired']);
   });
 

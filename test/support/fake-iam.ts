@@ -34,6 +34,8 @@ export interface FakeIamPrincipal {
   attached?: string[];
   /** Inline policies: name -> document (JSON text). */
   inline?: Record<string, string>;
+  /** Roles: the trust policy (JSON text), returned URL-encoded by GetRole as IAM does. */
+  trust?: string;
 }
 
 export interface FakeIamAccount {
@@ -91,7 +93,7 @@ export function fakeIam(account: FakeIamAccount): { stub: IamStub; client: IAMCl
   });
   stub.on(GetRoleCommand).callsFake(async (i) => {
     const role = must(roles[i.RoleName], `role with name ${i.RoleName}`);
-    return { Role: { RoleName: i.RoleName, Arn: arnOf('role', i.RoleName, role.arn) } };
+    return { Role: { RoleName: i.RoleName, Arn: arnOf('role', i.RoleName, role.arn), ...(role.trust !== undefined && { AssumeRolePolicyDocument: encode(role.trust) }) } };
   });
   stub.on(GetGroupCommand).callsFake(async (i) => {
     const group = must(groups[i.GroupName], `group with name ${i.GroupName}`);

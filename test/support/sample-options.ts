@@ -17,6 +17,6 @@ export const SAMPLE_ALERT_KEY_ARN = `arn:aws:kms:eu-west-1:${SAMPLE_ACCOUNT}:key
 export const SAMPLE_PARSE_OPTIONS: ParseOptions = {
   ownRoleArns: SAMPLE_OWN_ROLE_ARNS,
   guardResourcePrefix: SAMPLE_PREFIX,
-  guardPolicyNames: ['sesguard-quarantine', 'sesguard-quarantine-revoke-sessions'],
+  guardPolicyNames: ['sesguard-quarantine', 'sesguard-quarantine-revoke-sessions', 'sesguard-quarantine-perimeter-deny'],
   guardKeyArns: [SAMPLE_ALERT_KEY_ARN],
 };

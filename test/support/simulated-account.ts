@@ -15,6 +15,9 @@ import {
   type EventDestination,
 } from '@aws-sdk/client-sesv2';
 import {
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
   DeleteUserPolicyCommand,
   DetachGroupPolicyCommand,
   DetachRolePolicyCommand,
@@ -238,6 +241,15 @@ export function simulatedAccount(options: SimulatedAccountOptions): SimulatedAcc
   iam.on(DetachUserPolicyCommand).callsFake(detach(users, 'DetachUserPolicy'));
   iam.on(DetachRolePolicyCommand).callsFake(detach(roles, 'DetachRolePolicy'));
   iam.on(DetachGroupPolicyCommand).callsFake(detach(groups, 'DetachGroupPolicy'));
+  const attach = (entries: Record<string, { attached?: string[] }>, op: string) =>
+    limited(op, 'iam', (i: { UserName?: string; RoleName?: string; GroupName?: string; PolicyArn?: string }) => {
+      const owner = entries[i.UserName ?? i.RoleName ?? i.GroupName ?? ''];
+      if (owner && i.PolicyArn !== undefined && !(owner.attached ?? []).includes(i.PolicyArn)) owner.attached = [...(owner.attached ?? []), i.PolicyArn];
+      return {};
+    });
+  iam.on(AttachUserPolicyCommand).callsFake(attach(users, 'AttachUserPolicy'));
+  iam.on(AttachRolePolicyCommand).callsFake(attach(roles, 'AttachRolePolicy'));
+  iam.on(AttachGroupPolicyCommand).callsFake(attach(groups, 'AttachGroupPolicy'));
   iam.on(PutUserPolicyCommand).callsFake(
     limited('PutUserPolicy', 'iam', (i: { UserName?: string; PolicyName?: string; PolicyDocument?: string }) => {
       const user = users[i.UserName ?? ''];

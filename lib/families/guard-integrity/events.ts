@@ -13,6 +13,7 @@ import {
   type RoleStanding,
 } from './guard-resources.ts';
 import { isRevokeSessionsDocument } from '../../remediation/quarantine/revoke-sessions.ts';
+import { isPerimeterDenyArn } from '../../remediation/quarantine/perimeter-deny.ts';
 
 /**
  * GUARD-001: calls that can blind, mute or disarm the guard. An attacker's first move is to stop the
@@ -363,13 +364,17 @@ function role(roleName: string, path: string | undefined, effect: (whose: string
 }
 
 /**
- * Detaching the guard's quarantine (or revoke-sessions) policy undoes a repair: the quarantined
- * principal may act again. Whoever it is detached from.
+ * Detaching one of the guard's policies undoes a repair: the quarantined principal may act again, or (the
+ * perimeter-deny policy) the IAM grant it neutralised is in effect again — no iam-grant event says so.
+ * Whoever it is detached from.
  */
 function quarantineDetached(principalType: 'user' | 'role', principalName: string, policyArn: string): Described {
+  const perimeterDeny = isPerimeterDenyArn(policyArn);
   return {
     resourceName: policyArn,
-    effect: `detaches the guard's quarantine policy ${policyArn} from ${principalType} ${principalName}, undoing a quarantine`,
+    effect: perimeterDeny
+      ? `detaches the guard's perimeter-deny policy ${policyArn} from ${principalType} ${principalName}, undoing the repair of an IAM grant of SES perimeter actions`
+      : `detaches the guard's quarantine policy ${policyArn} from ${principalType} ${principalName}, undoing a quarantine`,
     quarantineUndone: { principalType, principalName, policyArn },
   };
 }
@@ -401,6 +406,13 @@ const IAM_PARSERS: EventParser<GuardIntegrityChange>[] = [
   ),
   guardEvent(IAM, 'DetachUserPolicy', 'iam-policy', z.object({ userName: name, policyArn: name }), (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options) ? quarantineDetached('user', p.userName, p.policyArn) : `${p.policyArn} is not one of the guard's policies`,
+  ),
+  // A group carries the perimeter-deny policy when a group's policy granted the perimeter to its members
+  // (lib/families/iam-grant/perimeter-plan.ts); taking it off the group puts that grant back for every member.
+  guardEvent(IAM, 'DetachGroupPolicy', 'iam-policy', z.object({ groupName: name, policyArn: name }), (p, ctx) =>
+    isGuardPolicy(p.policyArn, ctx.options)
+      ? { resourceName: p.policyArn, effect: `detaches the guard's policy ${p.policyArn} from group ${p.groupName}, undoing the repair of an IAM grant for every member; attach it again or repair the grant` }
+      : `${p.policyArn} is not one of the guard's policies`,
   ),
   guardEvent(IAM, 'UpdateAssumeRolePolicy', 'iam-role', RoleParams, (p, ctx) =>
     role(p.roleName, undefined, (whose) => `replaces the trust policy of ${whose}, changing who may assume it`, ctx),

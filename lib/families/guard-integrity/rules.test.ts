@@ -3,6 +3,9 @@ import type { GuardIntegrityChange } from './types.ts';
 import { judgeAll as judge } from '../../rules/test-fixtures.ts';
 import { ctx, NOW } from '../../rules/test-fixtures.ts';
 import guardIntegrity from './index.ts';
+import { readFileSync } from 'node:fs';
+import { parseCloudTrailEvent } from '../../cloudtrail/parse.ts';
+import { SAMPLE_PARSE_OPTIONS } from '../../../test/support/sample-options.ts';
 
 const change: GuardIntegrityChange = {
   family: 'guard-integrity',
@@ -74,5 +77,30 @@ describe('GUARD-001: a quarantine taken off undoes a repair', () => {
   it('in dry-run or with the rule set to alert, nothing is re-attached', () => {
     const [finding] = judge({ kind: 'guard-integrity', change: detached }, ctx({ rules: { 'GUARD-001': { action: 'alert' } } }));
     expect(finding?.action).toBe('alert');
+  });
+});
+
+/**
+ * Issue 11: the iam-grant repair is the guard's perimeter-deny policy on the principal. Detaching it puts the
+ * IAM grant back in effect with no iam-grant event to say so, so it is watched like a quarantine taken off.
+ */
+describe('GUARD-001: the perimeter-deny policy taken off undoes the repair of an IAM grant', () => {
+  const envelope = (): { detail: { requestParameters: Record<string, unknown> } } =>
+    JSON.parse(readFileSync(new URL('../../../events/guard-integrity/iam-detach-role-policy-quarantine.json', import.meta.url), 'utf8'));
+
+  it('DetachRolePolicy of perimeter-deny by a non-administrator parses as an undone repair and is re-attached', () => {
+    const event = envelope();
+    const PERIMETER_DENY = 'arn:aws:iam::111122223333:policy/sesguard-quarantine-perimeter-deny';
+    event.detail.requestParameters['policyArn'] = PERIMETER_DENY;
+    const parsed = parseCloudTrailEvent(event, guardIntegrity.events, SAMPLE_PARSE_OPTIONS);
+    expect(parsed).toMatchObject({
+      family: 'guard-integrity',
+      effect: `detaches the guard's perimeter-deny policy ${PERIMETER_DENY} from role app-backend, undoing the repair of an IAM grant of SES perimeter actions`,
+      quarantineUndone: { principalType: 'role', principalName: 'app-backend', policyArn: PERIMETER_DENY },
+    });
+    const detached = parsed as GuardIntegrityChange;
+    const [finding] = judge({ kind: 'guard-integrity', change: detached }, ctx());
+    const plan = guardIntegrity.plan({ change: detached, state: { kind: 'guard-integrity', change: detached }, findings: [finding!], config: ctx().config, judge: () => [], now: NOW });
+    expect(plan.steps.map((s) => s.action)).toEqual([{ type: 'iam.attach-quarantine-policy', principalType: 'role', principalName: 'app-backend', policyArn: PERIMETER_DENY }]);
   });
 });

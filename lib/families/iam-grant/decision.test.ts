@@ -52,8 +52,10 @@ describe('IAM grants the guard cannot read are invalid, never compliant', () => 
   });
 });
 
-describe('an inline policy is repaired like any document: strip before delete', () => {
-  it('without a baseline, the statement that grants the perimeter is stripped and the compliant one stays', async () => {
+// Issue 11: the guard no longer writes the stripped inline policy back (PutRolePolicy on any role could write
+// any document); it attaches its perimeter-deny policy and leaves the compliant statements working.
+describe('an inline policy is repaired without writing it: perimeter-deny on its principal', () => {
+  it('the statement that grants the perimeter is neutralised by perimeter-deny; the compliant one stays, untouched', async () => {
     const event = load('put-role-policy-ses-wildcard');
     const params = event.detail.requestParameters;
     const document = JSON.parse(String(params['policyDocument'])) as { Statement: unknown };
@@ -61,9 +63,10 @@ describe('an inline policy is repaired like any document: strip before delete', 
     params['policyDocument'] = JSON.stringify({ ...document, Statement: [...statements, { Sid: 'ReadLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: '*' }] });
     const decision = await decideEvent(event, deps());
     expect(decision.verdict).toBe('noncompliant');
-    expect(decision.plan?.steps.map((s) => s.action.type)).toEqual(['iam.put-inline-policy']);
-    const written = JSON.parse(String((decision.plan?.steps[0]?.action as { document?: string }).document)) as { Statement: Array<{ Sid?: string }> };
-    expect(written.Statement.map((s) => s.Sid)).toEqual(['ReadLogs']);
+    expect(decision.plan?.steps.map((s) => s.action)).toEqual([
+      { type: 'iam.attach-perimeter-deny', principalType: 'role', principalName: 'app-backend', policyArn: 'arn:aws:iam::111122223333:policy/sesguard-quarantine-perimeter-deny' },
+    ]);
+    expect(decision.plan?.explanation).toContain('proposed fix for a person: remove statement 0');
   });
 });
 

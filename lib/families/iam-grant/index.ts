@@ -10,10 +10,9 @@ import { offlineIamGrant } from './offline.ts';
 import { planIamGrantRepair } from './plan.ts';
 import { readIamGrant } from './state.ts';
 import { IAM_GRANT_STEPS } from './steps.ts';
-import { UPDATE_TRUST_POLICY } from './trust-steps.ts';
 import type { IamGrantChange, IamGrantState } from './types.ts';
 
-const STEPS = [...IAM_GRANT_STEPS, UPDATE_TRUST_POLICY, ...QUARANTINE_STEPS] as const;
+const STEPS = [...IAM_GRANT_STEPS, ...QUARANTINE_STEPS] as const;
 
 /** The ARN (or, for a managed policy, the policy ARN) an IAM change touched. */
 function resourceOf(change: IamGrantChange): string {

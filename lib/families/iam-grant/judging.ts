@@ -1,3 +1,4 @@
+import { isPerimeterDenyArn } from '../../remediation/quarantine/perimeter-deny.ts';
 import type { FamilyJudging } from '../family.ts';
 import { IAM_POLICY_CHECK } from './check.ts';
 import { IAM_GRANT_RULES } from './rules.ts';
@@ -24,9 +25,15 @@ export const IAM_GRANT_JUDGING: FamilyJudging<IamGrantChange, IamGrantState> = {
           return policy.parseErrors.map((e) => `${policy.source}: ${e}`);
         }).concat(trustErrors);
       },
-      // Only an inline policy is a document the guard writes back; managed versions and attachments are rolled back instead.
+      // Recorded for what a person is shown (the trust policy to revert to) and for the sweep's judgement; the
+      // guard itself writes no document back.
       baseline: (state) => {
-        if (state.trust) return state.trust.rawDocument === null ? undefined : { key: trustBaselineKey(state.trust.roleArn), document: state.trust.rawDocument };
+        if (state.trust) {
+          // A role the guard's perimeter-deny made compliant still trusts whoever it trusts: that trust policy
+          // is not a last-known-good one to propose later.
+          if (state.trust.rawDocument === null || state.principals[0]?.policies.some((p) => p.kind === 'managed' && isPerimeterDenyArn(p.source))) return undefined;
+          return { key: trustBaselineKey(state.trust.roleArn), document: state.trust.rawDocument };
+        }
         return state.changedPolicy?.kind === 'inline' ? { key: state.changedPolicy.source, document: state.changedPolicy.rawDocument } : undefined;
       },
     },

@@ -102,28 +102,29 @@ describe('version rollback: restore the newest version compliant under today\'s 
   });
 });
 
-describe('no compliant version: strip into a new version, or detach', () => {
-  it('strips the violating statement into a new default version, then deletes the bad version the event created', () => {
+/**
+ * Issue 11: with no compliant version the guard no longer writes a stripped version (CreatePolicyVersion on
+ * any customer policy could write any document): it attaches its perimeter-deny policy where someone gains.
+ * These replace the strip-into-a-new-version cases.
+ */
+describe('no compliant version: perimeter-deny where someone gains (never a new version)', () => {
+  const PERIMETER_DENY = `arn:aws:iam::${ACCOUNT}:policy/sesguard-quarantine-perimeter-deny`;
+
+  it('attaches perimeter-deny to the user who gains; the policy and its compliant statements stay; LimitExceeded changes nothing else', () => {
     const { plan: p } = plan(create('v2'), stateWith([version('v1', BAD), version('v2', BAD, true)]));
-    expect(steps(p)).toEqual([
-      { id: 's1', type: 'iam.create-policy-version', policyArn: POLICY, document: JSON.stringify(GOOD) },
-      { id: 's2', type: 'iam.delete-policy-version', policyArn: POLICY, versionId: 'v2', dependsOn: ['s1'] },
-    ]);
+    expect(p.strategy).toBe('perimeter-deny');
+    expect(steps(p)).toEqual([{ id: 's1', type: 'iam.attach-perimeter-deny', principalType: 'user', principalName: 'bob', policyArn: PERIMETER_DENY }]);
     expect(p.explanation).toMatch(/No version of .* is compliant under today's rules/);
-    expect(p.explanation).toMatch(/Removes statement 1 from/);
+    expect(p.explanation).toContain(`perimeter-deny attached; ${POLICY} left in place`);
+    expect(p.explanation).toMatch(/nothing else is changed; proposed fix for a person: remove statement 1/);
   });
 
-  it('five versions already: the oldest (noncompliant, not in effect) is deleted first to make room, and the alert says so', () => {
+  it('five versions already: still one attach, no version deleted or created', () => {
     const { plan: p } = plan(create('v5'), stateWith([version('v1', BAD), version('v2', BAD), version('v3', BAD), version('v4', BAD), version('v5', BAD, true)]));
-    expect(steps(p)).toEqual([
-      { id: 's1', type: 'iam.delete-policy-version', policyArn: POLICY, versionId: 'v1' },
-      { id: 's2', type: 'iam.create-policy-version', policyArn: POLICY, document: JSON.stringify(GOOD), dependsOn: ['s1'] },
-      { id: 's3', type: 'iam.delete-policy-version', policyArn: POLICY, versionId: 'v5', dependsOn: ['s2'] },
-    ]);
-    expect(p.explanation).toMatch(/IAM keeps at most five versions: v1, the oldest, .* is deleted to make room/);
+    expect(steps(p).map((s) => s.type)).toEqual(['iam.attach-perimeter-deny']);
   });
 
-  it('nothing compliant left after stripping: the policy is detached from the principals who gain through it (a group for its members)', () => {
+  it('every statement violates: perimeter-deny on the user and on the group its members gain through, detaching instead only if the quota is full', () => {
     const only = doc(ALL);
     const state = stateWith([version('v1', only), version('v2', only, true)], (changed) => [
       { principal: { type: 'user', name: 'bob' }, arn: BOB, policies: [changed], groups: [] },
@@ -131,10 +132,11 @@ describe('no compliant version: strip into a new version, or detach', () => {
       { principal: { type: 'user', name: 'carol' }, arn: `arn:aws:iam::${ACCOUNT}:user/carol`, policies: [{ ...changed, viaGroup: 'devs' }], groups: ['devs'] },
     ]);
     const { plan: p } = plan(create('v2'), state);
+    const detachInstead = { kind: 'detach', policyArn: POLICY };
     expect(steps(p)).toEqual([
-      { id: 's1', type: 'iam.detach-policy', principalType: 'user', principalName: 'bob', policyArn: POLICY },
-      { id: 's2', type: 'iam.detach-policy', principalType: 'group', principalName: 'devs', policyArn: POLICY },
+      { id: 's1', type: 'iam.attach-perimeter-deny', principalType: 'user', principalName: 'bob', policyArn: PERIMETER_DENY, ifQuotaFull: detachInstead },
+      { id: 's2', type: 'iam.attach-perimeter-deny', principalType: 'group', principalName: 'devs', policyArn: PERIMETER_DENY, ifQuotaFull: detachInstead },
     ]);
-    expect(p.explanation).toMatch(/detached from user bob, group devs/);
+    expect(p.explanation).toMatch(/attached to user bob, group devs/);
   });
 });

@@ -1,20 +1,13 @@
-import { decodePolicyDocumentText, parsePolicy } from '../../policy/index.ts';
-import { planDocumentRepair, splitByAction, stripViolations } from '../../remediation/document-repair.ts';
-import { resourceFindings, uniqueRuleIds } from '../../remediation/compliance.ts';
+import { parsePolicy } from '../../policy/index.ts';
+import { splitByAction, stripViolations } from '../../remediation/document-repair.ts';
+import { describeFindings, resourceFindings, uniqueRuleIds } from '../../remediation/compliance.ts';
 import type { Policy } from '../../policy/types.ts';
 import { draftStep } from '../../remediation/step.ts';
 import { notRepairedAll, type DraftStep, type FamilyPlan, type FamilyPlanInput } from '../../remediation/types.ts';
 import type { Finding } from '../../rules/types.ts';
 import { describePolicyError } from '../policy-document.ts';
-import {
-  CREATE_POLICY_VERSION,
-  DELETE_INLINE_POLICY,
-  DELETE_POLICY_VERSION,
-  DETACH_POLICY,
-  PUT_INLINE_POLICY,
-  REMOVE_USER_FROM_GROUP,
-  SET_DEFAULT_POLICY_VERSION,
-} from './steps.ts';
+import { DELETE_INLINE_POLICY, DELETE_POLICY_VERSION, DETACH_POLICY, REMOVE_USER_FROM_GROUP, SET_DEFAULT_POLICY_VERSION } from './steps.ts';
+import { key, planPerimeterDeny, who } from './perimeter-plan.ts';
 import type { IamGrantChange, IamGrantState, IamPolicyInEffect, IamPrincipalRef, PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
 import { isTrustChange } from './trust-events.ts';
@@ -34,9 +27,10 @@ function gone(why: string, findings: Finding[], notRepaired: FamilyPlan['notRepa
 }
 
 /**
- * IAM-SES-001: undo the grant the change made, exactly — detach the attachment, revert or strip the inline
- * policy, roll the managed policy back, take the user out of the group. Nothing else about the principal
- * is touched. Who may hold perimeter actions (administrators, the guard) is the rule's decision: a finding
+ * IAM-SES-001: undo the grant the change made, exactly — detach the attachment, take the user out of the
+ * group, roll the managed policy back to a compliant version; where no existing document can be put back
+ * (an inline policy, a managed policy without a compliant version) attach the guard's perimeter-deny policy,
+ * which takes back the perimeter and nothing else. The guard never writes a policy document. Who may hold perimeter actions (administrators, the guard) is the rule's decision: a finding
  * here is already about a principal that may not.
  */
 export function planIamGrantRepair(input: Input): FamilyPlan {
@@ -55,8 +49,7 @@ export function planIamGrantRepair(input: Input): FamilyPlan {
 
   switch (change.operation) {
     case 'attach': {
-      const who = `${change.principal.type} ${change.principal.name}`;
-      const why = `Detaches ${change.policyArn} from ${who}, undoing the attachment that granted SES perimeter actions.`;
+      const why = `Detaches ${change.policyArn} from ${who(change.principal)}, undoing the attachment that granted SES perimeter actions.`;
       const action = { type: 'iam.detach-policy', principalType: change.principal.type, principalName: change.principal.name, policyArn: change.policyArn } as const;
       return plan([draftStep(DETACH_POLICY, action, { ruleIds, reason: why })], why);
     }
@@ -98,7 +91,26 @@ function withDocument(state: IamGrantState, replacement: { rawDocument: string; 
   };
 }
 
-/** An inline policy is a document like any other: revert to a compliant baseline, else strip, else delete. */
+/**
+ * What stripping the findings' statements from `raw` would leave: `every` when nothing would (every
+ * statement violates, so removing the whole policy loses nothing the principal legitimately uses), or the
+ * fix a person may apply by hand (never applied by the guard: it writes no policy document).
+ */
+function strippedOutcome(raw: string, findings: Finding[], withDocument: (document: string) => IamGrantState | { unusable: string }, judge: Input['judge']): { every: true } | { every: false; proposal: string } {
+  const stripped = stripViolations(raw, findings, withDocument, judge);
+  if (stripped.ok) return { every: false, proposal: `remove ${stripped.listed}, keeping ${stripped.kept === 1 ? 'the other statement' : `the other ${stripped.kept} statements`} (compliant under today's rules)` };
+  if (stripped.failure === 'nothing-left') return { every: true };
+  return { every: false, proposal: `no statement can simply be removed (${stripped.why}): rewrite it by hand` };
+}
+
+/**
+ * An inline policy that grants perimeter actions. The guard never writes an inline policy (IAM cannot
+ * limit what a Put*Policy document says), so instead it attaches its perimeter-deny policy to the
+ * principal that holds the inline policy: the perimeter grant is neutralised and every other statement
+ * (the principal's mail) keeps working. If IAM refuses the attachment because the principal holds as many
+ * managed policies as it may, the inline policy is deleted instead only when every statement of it
+ * violates; otherwise nothing is changed and the alert proposes the fix. Config `delete` deletes it.
+ */
 function planInlineRepair(
   input: Input,
   change: Extract<IamGrantChange, { operation: 'put-inline' }>,
@@ -108,26 +120,36 @@ function planInlineRepair(
 ): FamilyPlan {
   const { principal, policyName } = change;
   const ruleIds = uniqueRuleIds(findings);
-  const target = { principalType: principal.type, principalName: principal.name, policyName };
-  const repaired = planDocumentRepair(
-    {
-      label: `inline policy "${policyName}" of ${principal.type} ${principal.name}`,
-      state: input.state,
-      current: changed.rawDocument,
-      strippable: true,
-      withDocument: (document) => withInlineDocument(input.state, document),
-      // IAM returns documents URL-encoded and the write call takes plain JSON.
-      write: (document, reason) =>
-        draftStep(PUT_INLINE_POLICY, { type: 'iam.put-inline-policy', ...target, document: decodePolicyDocumentText(document) ?? document }, { ruleIds, reason }),
-      remove: (reason) => draftStep(DELETE_INLINE_POLICY, { type: 'iam.delete-inline-policy', ...target }, { ruleIds, reason }),
-    },
-    { findings, notRepaired, judge: input.judge, ...(input.baseline && { baseline: input.baseline }) },
+  const label = `inline policy "${policyName}" of ${who(principal)}`;
+  const remove = (reason: string) =>
+    draftStep(DELETE_INLINE_POLICY, { type: 'iam.delete-inline-policy', principalType: principal.type, principalName: principal.name, policyName }, { ruleIds, reason });
+  const forced = findings.filter((f) => f.action === 'delete');
+  if (forced.length > 0) {
+    const why = `Config sets action "delete" for ${uniqueRuleIds(forced).join(', ')}, so the ${label} is deleted.`;
+    return { strategy: 'delete', steps: [remove(why)], explanation: why, notRepaired };
+  }
+  const outcome = strippedOutcome(changed.rawDocument, findings, (document) => withInlineDocument(input.state, document), input.judge);
+  const denied = planPerimeterDeny(
+    input,
+    [principal],
+    findings,
+    (point, arn) => `Attach the guard's perimeter-deny policy ${arn} to ${who(point)}: it denies the SES perimeter actions the ${label} grants, and nothing else.`,
+    () => (outcome.every ? { kind: 'delete-inline', policyName } : undefined),
   );
-  return repaired.steps.length > 0 ? { ...repaired, strategy: 'revert-grant' } : repaired;
+  if (denied.left.length > 0) {
+    const why = `Attaching the perimeter-deny policy would not answer ${uniqueRuleIds(denied.left).join(', ')} (${describeFindings(denied.left)})`;
+    if (outcome.every) {
+      const reason = `${why}, and every statement of the ${label} violates the perimeter, so it is deleted.`;
+      return { strategy: 'delete', steps: [remove(reason)], explanation: reason, notRepaired };
+    }
+    return alertOnly(`${why}; nothing is changed. Proposed fix for a person: ${outcome.proposal}.`, findings, notRepaired);
+  }
+  const quota = outcome.every
+    ? ` Should IAM refuse the attachment because ${who(principal)} holds as many managed policies as IAM allows (LimitExceeded), the inline policy is deleted instead: every statement of it grants perimeter actions.`
+    : ` Should IAM refuse the attachment because ${who(principal)} holds as many managed policies as IAM allows (LimitExceeded), nothing else is changed; proposed fix for a person: ${outcome.proposal}.`;
+  const explanation = `Repairs by attaching the guard's perimeter-deny policy ${denied.policyArn} to ${who(principal)} (perimeter-deny attached; inline policy "${policyName}" left in place): the Deny takes back exactly the SES perimeter actions, and the policy's other statements keep working.${quota}`;
+  return { strategy: 'perimeter-deny', steps: denied.steps, explanation, notRepaired };
 }
-
-/** IAM keeps at most five versions of a managed policy; CreatePolicyVersion fails with LimitExceeded beyond. */
-export const MAX_POLICY_VERSIONS = 5;
 
 /** The grant state as it would be with the managed policy's default document replaced by `version`'s. */
 function withVersion(state: IamGrantState, version: PolicyVersion & { rawDocument: string; document: Policy }): IamGrantState {
@@ -148,9 +170,9 @@ function judgeVersion(input: Input, version: PolicyVersion): { ok: true } | { ok
  * repair, so a version restored unjudged would never be judged at all. In order:
  * 1. the newest compliant version becomes the default; a bad version the change created is then deleted
  *    (IAM cannot delete the default version, so the delete waits for the default to move);
- * 2. none is compliant: the violating statements are stripped into a new default version, deleting the
- *    oldest (noncompliant, not in effect) version first when IAM's five are taken;
- * 3. nothing compliant is left: the policy is detached from the principals who gain through it.
+ * 2. none is compliant: the guard's perimeter-deny policy is attached where someone gains through the
+ *    policy (planManagedPerimeterDeny). The guard never writes a version of a customer policy: the rollback
+ *    can only pick a document someone already wrote, and today's rules judge it first.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html
  */
 function planVersionRollback(
@@ -194,58 +216,14 @@ function planVersionRollback(
   }
 
   const none = `No version of ${policyArn} is compliant under today's rules (${[`${bad} is the one in effect`, ...rejected].join('; ')}).`;
-  const stripped = stripIntoNewVersion(input, inEffect, findings);
-  if ('document' in stripped) {
-    const room = versions.length >= MAX_POLICY_VERSIONS ? versions.filter((v) => v.versionId !== bad).at(-1) : undefined;
-    const makeRoom = room
-      ? [remove(room.versionId, `Delete ${room.versionId} of ${policyArn} to make room for the stripped version: IAM keeps at most five versions.`, [])]
-      : [];
-    const why = `Removes ${stripped.listed} from ${bad} of ${policyArn} and makes the result, which is compliant under today's rules, a new default version.`;
-    const createStep = draftStep(CREATE_POLICY_VERSION, { type: 'iam.create-policy-version', policyArn, document: stripped.document }, { ruleIds, reason: why, dependsOn: makeRoom });
-    const cleanup = created ? [remove(bad, `Delete ${bad} of ${policyArn}, which this change created and which grants SES perimeter actions.`, [createStep])] : [];
-    const roomNote = room ? ` IAM keeps at most five versions: ${room.versionId}, the oldest, not in effect and not compliant, is deleted to make room.` : '';
-    return plan([...makeRoom, createStep, ...cleanup], `${none} ${why}${roomNote}${created ? ` ${bad}, which this change created, is then deleted.` : ''}`);
-  }
-  return planDetach(input, policyArn, findings, ruleIds, plan, `${none} ${stripped.why}`, notRepaired);
-}
-
-/** The in-effect document without the statements the findings name, if that leaves a compliant document. */
-function stripIntoNewVersion(input: Input, inEffect: PolicyVersion, findings: Finding[]): { document: string; listed: string } | { why: string } {
-  const raw = inEffect.rawDocument ?? input.state.changedPolicy?.rawDocument;
-  if (raw === undefined) return { why: `The document of ${inEffect.versionId} was not read, so its statements cannot be removed.` };
-  const candidate = (document: string): IamGrantState | { unusable: string } => {
-    const parsed = parsePolicy(document);
-    if (!parsed.ok) return { unusable: parsed.errors.map(describePolicyError).join('; ') };
-    return withVersion(input.state, { versionId: 'new', isDefault: true, rawDocument: document, document: parsed.policy });
-  };
-  const stripped = stripViolations(raw, findings, candidate, input.judge);
-  if (stripped.ok) return { document: decodePolicyDocumentText(stripped.document) ?? stripped.document, listed: stripped.listed };
-  switch (stripped.failure) {
-    case 'whole-document':
-      return { why: `${stripped.why}, so removing statements cannot repair it.` };
-    case 'unstrippable':
-      return { why: `Statements cannot be removed because ${stripped.why}.` };
-    case 'nothing-left':
-      // IAM rejects a policy without statements: a version needs at least one.
-      return { why: `Every statement of ${inEffect.versionId} violates the perimeter (${stripped.listed}), so no compliant version can be made from it.` };
-    case 'still-noncompliant':
-      return { why: `Without ${stripped.listed} it ${stripped.why}.` };
-  }
+  return planManagedPerimeterDeny(input, policyArn, inEffect, findings, notRepaired, none);
 }
 
 /**
- * Detach the policy where it is attached to someone who gains through it: the user or role itself, or the
- * group through which a member gains. Administrators' own attachments are left alone.
+ * The principals (or groups) through which someone the findings name gains through `policyArn`: where a
+ * repair of the managed policy acts. Administrators' own attachments are left alone.
  */
-function planDetach(
-  input: Input,
-  policyArn: string,
-  findings: Finding[],
-  ruleIds: string[],
-  plan: (steps: DraftStep[], explanation: string) => FamilyPlan,
-  why: string,
-  notRepaired: FamilyPlan['notRepaired'],
-): FamilyPlan {
+function gainingPoints(input: Input, policyArn: string, findings: Finding[]): IamPrincipalRef[] {
   const gaining = new Set(findings.flatMap((f) => (f.fix.kind === 'revert-grant' && f.fix.principalArn ? [f.fix.principalArn] : [])));
   const points = new Map<string, IamPrincipalRef>();
   for (const principal of input.state.principals) {
@@ -253,16 +231,62 @@ function planDetach(
     for (const policy of principal.policies) {
       if (policy.source !== policyArn) continue;
       const point: IamPrincipalRef = policy.viaGroup !== undefined ? { type: 'group', name: policy.viaGroup } : principal.principal;
-      points.set(`${point.type}/${point.name}`, point);
+      points.set(key(point), point);
     }
   }
-  if (points.size === 0) return alertOnly(`${why} Nobody who gains through it could be found to detach it from; fix ${policyArn} by hand.`, findings, notRepaired);
-  const where = [...points.values()].map((p) => `${p.type} ${p.name}`).join(', ');
-  const explanation = `${why} So ${policyArn} is detached from ${where}; the policy itself is left for a person to fix.`;
-  return plan(
-    [...points.values()].map((p) =>
-      draftStep(DETACH_POLICY, { type: 'iam.detach-policy', principalType: p.type, principalName: p.name, policyArn }, { ruleIds, reason: `Detaches ${policyArn} from ${p.type} ${p.name}: no version of it is compliant.` }),
-    ),
-    explanation,
+  return [...points.values()];
+}
+
+/**
+ * No version of a customer managed policy is compliant. The guard writes no policy version (IAM cannot
+ * limit what CreatePolicyVersion's document says), so it attaches its perimeter-deny policy to each
+ * principal (or group) through which someone gains: the policy's other statements keep working for them.
+ * Should a principal's managed-policy quota be full, the policy is detached from it instead only when
+ * every statement of the policy violates.
+ */
+function planManagedPerimeterDeny(
+  input: Input,
+  policyArn: string,
+  inEffect: PolicyVersion,
+  findings: Finding[],
+  notRepaired: FamilyPlan['notRepaired'],
+  none: string,
+): FamilyPlan {
+  const points = gainingPoints(input, policyArn, findings);
+  if (points.length === 0) return alertOnly(`${none} Nobody who gains through it could be found to repair; fix ${policyArn} by hand.`, findings, notRepaired);
+  const raw = inEffect.rawDocument ?? input.state.changedPolicy?.rawDocument;
+  const candidate = (document: string): IamGrantState | { unusable: string } => {
+    const parsed = parsePolicy(document);
+    if (!parsed.ok) return { unusable: parsed.errors.map(describePolicyError).join('; ') };
+    return withVersion(input.state, { versionId: 'new', isDefault: true, rawDocument: document, document: parsed.policy });
+  };
+  const outcome = raw === undefined ? { every: false as const, proposal: `the document of ${inEffect.versionId} was not read` } : strippedOutcome(raw, findings, candidate, input.judge);
+  const ruleIds = uniqueRuleIds(findings);
+  const denied = planPerimeterDeny(
+    input,
+    points,
+    findings,
+    (point, arn) => `Attach the guard's perimeter-deny policy ${arn} to ${who(point)}: it denies the SES perimeter actions ${policyArn} grants, and nothing else.`,
+    () => (outcome.every ? { kind: 'detach', policyArn } : undefined),
   );
+  const where = points.map(who).join(', ');
+  if (denied.left.length > 0) {
+    const why = `${none} Attaching the perimeter-deny policy would not answer ${uniqueRuleIds(denied.left).join(', ')} (${describeFindings(denied.left)})`;
+    if (outcome.every) {
+      const steps = points.map((p) =>
+        draftStep(DETACH_POLICY, { type: 'iam.detach-policy', principalType: p.type, principalName: p.name, policyArn }, { ruleIds, reason: `Detaches ${policyArn} from ${who(p)}: every statement of it violates the perimeter.` }),
+      );
+      return { strategy: 'revert-grant', steps, explanation: `${why}, and every statement of it violates the perimeter, so it is detached from ${where}.`, notRepaired };
+    }
+    return alertOnly(`${why}; nothing is changed. Proposed fix for a person: ${outcome.proposal}.`, findings, notRepaired);
+  }
+  const quota = outcome.every
+    ? ` Where IAM refuses the attachment because the managed-policy quota is full (LimitExceeded), ${policyArn} is detached instead: every statement of it grants perimeter actions.`
+    : ` Where IAM refuses the attachment because the managed-policy quota is full (LimitExceeded), nothing else is changed; proposed fix for a person: ${outcome.proposal}.`;
+  return {
+    strategy: 'perimeter-deny',
+    steps: denied.steps,
+    explanation: `${none} So the guard's perimeter-deny policy ${denied.policyArn} is attached to ${where} (perimeter-deny attached; ${policyArn} left in place): the Deny takes back exactly the SES perimeter actions, and the policy's other statements keep working.${quota}`,
+    notRepaired,
+  };
 }

@@ -1,5 +1,7 @@
 import {
-  CreatePolicyVersionCommand,
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
   DeleteGroupPolicyCommand,
   DeletePolicyVersionCommand,
   DeleteRolePolicyCommand,
@@ -7,17 +9,20 @@ import {
   DetachGroupPolicyCommand,
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
-  PutGroupPolicyCommand,
-  PutRolePolicyCommand,
-  PutUserPolicyCommand,
   RemoveUserFromGroupCommand,
   SetDefaultPolicyVersionCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import { describeError, isLimitExceeded } from '../../aws/errors.ts';
 import { defineStep } from '../../remediation/step.ts';
 import type { IamPrincipalRef } from './types.ts';
 
-/** Reverting an IAM grant: detach, restore or delete inline, roll back a version, leave a group. */
+/**
+ * Reverting an IAM grant: detach, attach the guard's perimeter-deny, delete inline, roll back to an existing
+ * version, leave a group. No step writes a policy document: IAM cannot limit what a document written by
+ * Put*Policy, CreatePolicyVersion or UpdateAssumeRolePolicy says, so a role allowed those on every principal
+ * could make anyone an administrator (README, "Safety").
+ */
 export interface IamGrantClients {
   iam: IAMClient;
 }
@@ -31,12 +36,18 @@ export interface DetachPolicy {
   policyArn: string;
 }
 
-export interface PutInlinePolicy {
-  type: 'iam.put-inline-policy';
+/**
+ * Attach the guard's perimeter-deny policy to a principal. `ifQuotaFull`: what to remove instead when IAM
+ * refuses because the principal holds as many managed policies as it may (LimitExceeded) — planned only
+ * when every statement of that policy violates the perimeter, so nothing the principal legitimately uses
+ * is lost; absent: the refusal is the step's failure, and the plan says what a person should do.
+ */
+export interface AttachPerimeterDeny {
+  type: 'iam.attach-perimeter-deny';
   principalType: PrincipalType;
   principalName: string;
-  policyName: string;
-  document: string;
+  policyArn: string;
+  ifQuotaFull?: { kind: 'delete-inline'; policyName: string } | { kind: 'detach'; policyArn: string };
 }
 
 export interface DeleteInlinePolicy {
@@ -50,14 +61,6 @@ export interface SetDefaultPolicyVersion {
   type: 'iam.set-default-policy-version';
   policyArn: string;
   versionId: string;
-}
-
-/** A new default version (a stripped document when no existing version is compliant). */
-export interface CreatePolicyVersion {
-  type: 'iam.create-policy-version';
-  policyArn: string;
-  /** Plain JSON, as CreatePolicyVersion takes it. */
-  document: string;
 }
 
 export interface DeletePolicyVersion {
@@ -85,19 +88,6 @@ export const DETACH_POLICY = defineStep<DetachPolicy, IamGrantClients>({
   },
 });
 
-export const PUT_INLINE_POLICY = defineStep<PutInlinePolicy, IamGrantClients>({
-  type: 'iam.put-inline-policy',
-  commands: ['iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:PutGroupPolicy'],
-  removes: false,
-  actsOnActor: false,
-  describe: (a) => `${a.principalType} ${a.principalName} inline policy ${a.policyName}`,
-  async send({ iam }, { principalType, principalName: name, policyName: PolicyName, document: PolicyDocument }) {
-    if (principalType === 'user') await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName, PolicyDocument }));
-    else if (principalType === 'role') await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName, PolicyDocument }));
-    else await iam.send(new PutGroupPolicyCommand({ GroupName: name, PolicyName, PolicyDocument }));
-  },
-});
-
 export const DELETE_INLINE_POLICY = defineStep<DeleteInlinePolicy, IamGrantClients>({
   type: 'iam.delete-inline-policy',
   commands: ['iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:DeleteGroupPolicy'],
@@ -119,17 +109,6 @@ export const SET_DEFAULT_POLICY_VERSION = defineStep<SetDefaultPolicyVersion, Ia
   describe: (a) => `${a.policyArn} version ${a.versionId}`,
   async send({ iam }, a) {
     await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: a.policyArn, VersionId: a.versionId }));
-  },
-});
-
-export const CREATE_POLICY_VERSION = defineStep<CreatePolicyVersion, IamGrantClients>({
-  type: 'iam.create-policy-version',
-  commands: ['iam:CreatePolicyVersion'],
-  removes: false,
-  actsOnActor: false,
-  describe: (a) => `${a.policyArn} new default version`,
-  async send({ iam }, a) {
-    await iam.send(new CreatePolicyVersionCommand({ PolicyArn: a.policyArn, PolicyDocument: a.document, SetAsDefault: true }));
   },
 });
 
@@ -155,12 +134,47 @@ export const REMOVE_USER_FROM_GROUP = defineStep<RemoveUserFromGroup, IamGrantCl
   },
 });
 
+async function attach(iam: IAMClient, principalType: PrincipalType, name: string, PolicyArn: string): Promise<void> {
+  if (principalType === 'user') await iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn }));
+  else if (principalType === 'role') await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn }));
+  else await iam.send(new AttachGroupPolicyCommand({ GroupName: name, PolicyArn }));
+}
+
+export const ATTACH_PERIMETER_DENY = defineStep<AttachPerimeterDeny, IamGrantClients>({
+  type: 'iam.attach-perimeter-deny',
+  commands: [
+    'iam:AttachUserPolicy',
+    'iam:AttachRolePolicy',
+    'iam:AttachGroupPolicy',
+    ...DELETE_INLINE_POLICY.commands,
+    ...DETACH_POLICY.commands,
+  ],
+  removes: false,
+  actsOnActor: false,
+  describe: (a) => `${a.principalType} ${a.principalName} perimeter-deny ${a.policyArn}`,
+  async send(clients, a) {
+    try {
+      await attach(clients.iam, a.principalType, a.principalName, a.policyArn);
+      return undefined;
+    } catch (error) {
+      if (!a.ifQuotaFull || !isLimitExceeded(error)) throw error;
+      const refused = `IAM refused to attach ${a.policyArn} (${describeError(error)})`;
+      const target = { principalType: a.principalType, principalName: a.principalName };
+      if (a.ifQuotaFull.kind === 'delete-inline') {
+        await DELETE_INLINE_POLICY.send(clients, { type: 'iam.delete-inline-policy', ...target, policyName: a.ifQuotaFull.policyName });
+        return `${refused}: deleted inline policy ${a.ifQuotaFull.policyName} instead, every statement of which granted perimeter actions`;
+      }
+      await DETACH_POLICY.send(clients, { type: 'iam.detach-policy', ...target, policyArn: a.ifQuotaFull.policyArn });
+      return `${refused}: detached ${a.ifQuotaFull.policyArn} instead, every statement of which granted perimeter actions`;
+    }
+  },
+});
+
 export const IAM_GRANT_STEPS = [
   DETACH_POLICY,
-  PUT_INLINE_POLICY,
+  ATTACH_PERIMETER_DENY,
   DELETE_INLINE_POLICY,
   SET_DEFAULT_POLICY_VERSION,
-  CREATE_POLICY_VERSION,
   DELETE_POLICY_VERSION,
   REMOVE_USER_FROM_GROUP,
 ] as const;

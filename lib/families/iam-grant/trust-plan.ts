@@ -1,16 +1,17 @@
 import { decodePolicyDocumentText, parsePolicy } from '../../policy/index.ts';
 import { splitByAction } from '../../remediation/document-repair.ts';
-import { uniqueRuleIds } from '../../remediation/compliance.ts';
-import { draftStep } from '../../remediation/step.ts';
+import { describeFindings, uniqueRuleIds } from '../../remediation/compliance.ts';
 import { notRepairedAll, type FamilyPlan, type FamilyPlanInput } from '../../remediation/types.ts';
 import type { TrustChange } from './trust-events.ts';
-import { UPDATE_TRUST_POLICY } from './trust-steps.ts';
+import { planPerimeterDeny } from './perimeter-plan.ts';
 import type { IamGrantChange, IamGrantState } from './types.ts';
 
 /**
- * IAM-SES-003: put the role's trust policy back to its last-known-good version, when that version is
- * accepted by today's rules. The guard never writes a trust policy of its own making (no strip): who may
- * assume a role is for a person to decide, and a wrong guess locks out whoever legitimately assumes it.
+ * IAM-SES-003: a role holding SES perimeter actions became assumable from outside. The guard never writes
+ * a trust policy: IAM cannot limit what an UpdateAssumeRolePolicy document says, so a role allowed it on
+ * every role could make any role assumable by any account. Instead the guard attaches its perimeter-deny
+ * policy to the role — whoever assumes it gets no perimeter action — and tells a person that the trust
+ * policy itself needs reverting, proposing the last-known-good one when today's rules accept it.
  */
 export function planTrustRepair(input: FamilyPlanInput<IamGrantChange, IamGrantState> & { change: TrustChange }): FamilyPlan {
   const { change, state } = input;
@@ -19,19 +20,33 @@ export function planTrustRepair(input: FamilyPlanInput<IamGrantChange, IamGrantS
   const alertOnly = (why: string): FamilyPlan => ({ strategy: 'alert-only', steps: [], explanation: why, notRepaired: [...notRepaired, ...notRepairedAll(findings, why)] });
   const trust = state.trust;
   if (!trust || trust.rawDocument === null) return { strategy: 'none', steps: [], explanation: `Role ${change.roleName} no longer exists: nothing to repair.`, notRepaired: [...notRepaired, ...notRepairedAll(findings, 'the role no longer exists')] };
-  if (!input.baseline) return alertOnly(`No last-known-good trust policy of ${trust.roleArn} is recorded, so it cannot be reverted; restore who may assume the role by hand.`);
+  const role = { type: 'role' as const, name: change.roleName };
+  const denied = planPerimeterDeny(
+    input,
+    [role],
+    findings,
+    (_point, arn) => `Attach the guard's perimeter-deny policy ${arn} to role ${change.roleName}: whoever its trust policy lets in gets no SES perimeter action through it.`,
+  );
+  if (denied.left.length > 0) {
+    return alertOnly(`Attaching the perimeter-deny policy to ${trust.roleArn} would not answer ${uniqueRuleIds(denied.left).join(', ')} (${describeFindings(denied.left)}); revert its trust policy by hand. ${proposedTrust(input, trust.roleArn)}`);
+  }
+  const humanRevert = `The trust policy of ${trust.roleArn} still lets untrusted principals assume the role (the guard never writes a trust policy): revert it by hand. ${proposedTrust(input, trust.roleArn)}`;
+  return {
+    strategy: 'perimeter-deny',
+    steps: denied.steps,
+    explanation: `Attaches the guard's perimeter-deny policy ${denied.policyArn} to ${trust.roleArn} (perimeter-deny attached; trust policy left in place), so whoever assumes the role gets no SES perimeter action. Should IAM refuse the attachment (LimitExceeded: the role holds as many managed policies as IAM allows), nothing else is changed. ${humanRevert}`,
+    notRepaired: [...notRepaired, ...notRepairedAll(findings, humanRevert)],
+  };
+}
+
+/** The last-known-good trust policy as the proposed fix, when one is recorded, parses and today's rules accept it. */
+function proposedTrust(input: FamilyPlanInput<IamGrantChange, IamGrantState>, roleArn: string): string {
+  const trust = input.state.trust;
+  if (!input.baseline || !trust) return `No last-known-good trust policy of ${roleArn} is recorded: decide who may assume it.`;
   const document = decodePolicyDocumentText(input.baseline.document) ?? input.baseline.document;
   const parsed = parsePolicy(document);
-  if (!parsed.ok) return alertOnly(`The last-known-good trust policy of ${trust.roleArn} does not parse, so it is not restored.`);
-  const candidate: IamGrantState = { ...state, trust: { ...trust, rawDocument: document, document: parsed.policy } };
-  if (input.judge(candidate).some((f) => f.ruleId === 'IAM-SES-003')) {
-    return alertOnly(`The last-known-good trust policy of ${trust.roleArn} is not compliant under today's rules, so it is not restored.`);
-  }
-  const why = `Restores the last-known-good trust policy of ${trust.roleArn} (recorded ${input.baseline.recordedAt}), so only trusted principals may assume it again.`;
-  return {
-    strategy: 'revert',
-    steps: [draftStep(UPDATE_TRUST_POLICY, { type: 'iam.update-trust-policy', roleName: change.roleName, document }, { ruleIds: uniqueRuleIds(findings), reason: why })],
-    explanation: why,
-    notRepaired,
-  };
+  if (!parsed.ok) return `The last-known-good trust policy of ${roleArn} does not parse, so none is proposed.`;
+  const candidate: IamGrantState = { ...input.state, trust: { ...trust, rawDocument: document, document: parsed.policy } };
+  if (input.judge(candidate).some((f) => f.ruleId === 'IAM-SES-003')) return `The last-known-good trust policy of ${roleArn} is not compliant under today's rules either, so none is proposed.`;
+  return `Proposed fix: the last-known-good trust policy (recorded ${input.baseline.recordedAt}): ${document}`;
 }

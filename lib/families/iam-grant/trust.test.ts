@@ -9,6 +9,7 @@ import { SAMPLE_PARSE_OPTIONS } from '../../../test/support/sample-options.ts';
 import type { Family } from '../family.ts';
 import iamGrant from './index.ts';
 import { trustBaselineKey } from './types.ts';
+import { perimeterDenyDocument } from './perimeter-deny.ts';
 
 /**
  * IAM-SES-003 through the shared decision path, offline (the trust policy from the event, the role's
@@ -89,36 +90,56 @@ describe('IAM-SES-003: a role holding perimeter actions becomes assumable from o
   });
 });
 
-describe('IAM-SES-003 repair: back to the last-known-good trust policy, else alert', () => {
+/**
+ * Issue 11: the guard never writes a trust policy (IAM cannot limit what an UpdateAssumeRolePolicy document
+ * says, so a role allowed it could make any role assumable by any account). It attaches its perimeter-deny
+ * policy to the role instead and asks a person to revert the trust policy, proposing the baseline. These
+ * replaced the tests of the old UpdateAssumeRolePolicy revert.
+ */
+describe('IAM-SES-003 repair: perimeter-deny on the role, and the trust policy left for a person (baseline proposed)', () => {
   const good = trust({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'mail-ops' } } });
+  const PERIMETER_DENY = 'arn:aws:iam::111122223333:policy/sesguard-quarantine-perimeter-deny';
 
-  it('restores a baseline accepted by today\'s rules (one UpdateAssumeRolePolicy, dry-run here)', async () => {
+  it('attaches perimeter-deny to the role (one AttachRolePolicy, dry-run here) and proposes the baseline trust policy, never sending it', async () => {
     const baseline = new MemoryBaselineStore();
     await baseline.put({ resourceId: trustBaselineKey(ROLE_ARN), document: good, eventId: 'e-0', recordedAt: '2026-11-01T00:00:00Z' });
     const decision = await decideEvent(load(OUTSIDE), deps(sidecarOf(OUTSIDE), {}, baseline));
-    expect(decision.plan?.strategy).toBe('revert');
-    expect(decision.plan?.steps.map((s) => s.action)).toEqual([{ type: 'iam.update-trust-policy', roleName: 'mail-admin', document: good }]);
+    expect(decision.plan?.strategy).toBe('perimeter-deny');
+    expect(decision.plan?.steps.map((s) => s.action)).toEqual([{ type: 'iam.attach-perimeter-deny', principalType: 'role', principalName: 'mail-admin', policyArn: PERIMETER_DENY }]);
+    expect(decision.plan?.explanation).toContain('perimeter-deny attached; trust policy left in place');
+    expect(decision.plan?.notRepaired).toEqual([{ ruleId: 'IAM-SES-003', reason: expect.stringContaining('revert it by hand') }]);
+    expect(decision.plan?.notRepaired[0]?.reason).toContain(`Proposed fix: the last-known-good trust policy (recorded 2026-11-01T00:00:00.000Z): ${good}`);
   });
 
-  it('a compliant trust policy becomes the baseline it is later restored to', async () => {
+  it('a compliant trust policy becomes the baseline a person is later shown', async () => {
     const baseline = new MemoryBaselineStore();
     const name = 'update-assume-role-policy-mail-admin-compliant';
     await decideEvent(load(name), deps(sidecarOf(name), {}, baseline));
     expect((await baseline.get(trustBaselineKey(ROLE_ARN)))?.document).toContain('sts:ExternalId');
   });
 
-  it('without a baseline nothing is written: a person decides who may assume the role', async () => {
+  it('a role compliant only because perimeter-deny is attached does not make its trust policy a last-known-good one', async () => {
+    const sidecar = sidecarOf(OUTSIDE) as { policies: Record<string, unknown>; principals: Array<{ policies: string[] }> };
+    sidecar.policies[PERIMETER_DENY] = perimeterDenyDocument(PERIMETER_DENY);
+    sidecar.principals[0]!.policies.push(PERIMETER_DENY);
+    const baseline = new MemoryBaselineStore();
+    const decision = await decideEvent(load(OUTSIDE), deps(sidecar, {}, baseline));
+    expect(decision.verdict).toBe('compliant');
+    expect(await baseline.get(trustBaselineKey(ROLE_ARN))).toBeUndefined();
+  });
+
+  it('without a baseline the role still gets perimeter-deny, and the alert says nobody recorded who may assume it', async () => {
     const decision = await decideEvent(load(OUTSIDE), deps(sidecarOf(OUTSIDE)));
-    expect(decision.plan).toMatchObject({ strategy: 'alert-only', steps: [] });
+    expect(decision.plan?.steps.map((s) => s.action.type)).toEqual(['iam.attach-perimeter-deny']);
     expect(decision.plan?.notRepaired).toEqual([{ ruleId: 'IAM-SES-003', reason: expect.stringContaining('No last-known-good trust policy') }]);
   });
 
-  it('a baseline that today\'s rules reject is not restored', async () => {
+  it('a baseline that today\'s rules reject is not proposed', async () => {
     const baseline = new MemoryBaselineStore();
     await baseline.put({ resourceId: trustBaselineKey(ROLE_ARN), document: trust({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }), eventId: 'e-0', recordedAt: '2026-11-01T00:00:00Z' });
     const decision = await decideEvent(load(OUTSIDE), deps(sidecarOf(OUTSIDE), {}, baseline));
-    expect(decision.plan).toMatchObject({ strategy: 'alert-only', steps: [] });
-    expect(decision.plan?.explanation).toMatch(/not compliant under today's rules/);
+    expect(decision.plan?.steps.map((s) => s.action.type)).toEqual(['iam.attach-perimeter-deny']);
+    expect(decision.plan?.notRepaired[0]?.reason).toMatch(/not compliant under today's rules either, so none is proposed/);
   });
 
   it("a trust change on the guard's own role is GUARD-001's, never repaired by iam-grant", async () => {

@@ -267,8 +267,11 @@ export function iamJudge(cfg: Config) {
     const grants = (changed.document?.statements ?? []).filter(
       (s) => s.effect === 'Allow' && (s.action ?? []).some((a) => a === 'ses:*' || a.toLowerCase() === 'ses:putidentitypolicy'),
     );
+    // A Deny of the perimeter in any of the principal's policies (the guard's perimeter-deny) takes the gain back.
+    const denied = (p: (typeof state.principals)[number]) =>
+      p.policies.some((policy) => (policy.document?.statements ?? []).some((st) => st.effect === 'Deny' && (st.action ?? []).some((a) => a === 'ses:*' || a.toLowerCase() === 'ses:putidentitypolicy')));
     return state.principals.flatMap((p) =>
-      cfg.adminPrincipals.some((pattern) => pattern === p.arn)
+      cfg.adminPrincipals.some((pattern) => pattern === p.arn) || denied(p)
         ? []
         : grants.map((s) =>
             finding('IAM-SES-001', actionFor(cfg, 'IAM-SES-001', 'revert'), changed.source, `${p.arn} gains SES perimeter actions.`, { kind: 'revert-grant', policySource: changed.source, principalArn: p.arn, statementIndex: s.index }, { index: s.index }),
