@@ -45,7 +45,8 @@ export function createGuardRuntime(processEnv: NodeJS.ProcessEnv, family: Family
     families: [family],
     readState: (change) => connection.read(change),
     baseline: env.SESGUARD_BASELINE_TABLE ? new DynamoBaselineStore({ client: dynamodb, tableName: env.SESGUARD_BASELINE_TABLE }) : NO_BASELINES,
-    execute: (plan, context) => executePlan(plan, { senders: connection.senders, ...context, now: () => new Date() }),
+    // The event path reads the state right before planning: that read is the read before writing.
+    execute: (plan, context) => executePlan(plan, { senders: connection.senders, ...context, plannedJustRead: true, now: () => new Date() }),
     parseOptions: {
       ownRoleArns: env.SESGUARD_OWN_ROLE_ARNS,
       guardResourcePrefix: env.SESGUARD_RESOURCE_PREFIX,
