@@ -18,7 +18,7 @@ import guardIntegrity from '../lib/families/guard-integrity/index.ts';
 import iamGrant from '../lib/families/iam-grant/index.ts';
 import identityPolicy from '../lib/families/identity-policy/index.ts';
 import { recordDecisionMetrics } from '../lib/guard/decision-metrics.ts';
-import { systemClock } from '../lib/sweep/clock.ts';
+import { systemClock } from '../lib/aws/clock.ts';
 import { DynamoSweepStore } from '../lib/sweep/dynamodb-store.ts';
 import { runSweepInvocation, type SweepDeps } from '../lib/sweep/engine.ts';
 import { publishSweepSummary } from '../lib/sweep/summary.ts';
