@@ -22,6 +22,10 @@ import { isRevokeSessionsDocument } from '../../lib/remediation/quarantine/revok
 import { SAMPLE_PARSE_OPTIONS } from '../support/sample-options.ts';
 import { STEP_DEFINITIONS } from '../../lib/families/index.ts';
 import { sweepNeverSends } from '../../scripts/deploy/sweep-resources.ts';
+import { SES_BUDGET_KEY, SHARED_SES_RATE } from '../../lib/aws/shared-rate-bucket.ts';
+
+/** The families whose functions call SES (and so share its budget). */
+const SES_FAMILIES = new Set(['identity-policy', 'event-destination', 'custom-verification']);
 
 /**
  * The packaged CloudFormation template is a build artefact under test (DESIGN.md §7): build and
@@ -519,6 +523,16 @@ describe("packaged roles: no guard role can make a principal an administrator", 
     }
     expect(functionScope(GUARD_FUNCTIONS.find((f) => f.name === 'guard-integrity')!).usesBaseline).toBe(false);
   });
+
+  it("the SES families may take slots from the shared SES budget item (UpdateItem on exactly that key) and do nothing else with it", async () => {
+    const table = RESOLVED_ARNS['IdempotencyTable']!;
+    for (const fn of GUARD_FUNCTIONS) {
+      const budget = { 'dynamodb:LeadingKeys': SES_BUDGET_KEY };
+      expect(await simulate(fn, 'dynamodb:UpdateItem', table, budget) === 'Allowed', fn.name).toBe(SES_FAMILIES.has(fn.name));
+      for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']) expect(await simulate(fn, action, table, budget), `${fn.name} ${action}`).not.toBe('Allowed');
+      expect(await simulate(fn, 'dynamodb:UpdateItem', table, { 'dynamodb:LeadingKeys': 'sesguard.budget#iam' }), fn.name).not.toBe('Allowed');
+    }
+  });
 });
 
 describe('packaged template: forged input', () => {
@@ -593,6 +607,8 @@ describe('packaged template: resources', () => {
         expect(env['SESGUARD_ALERT_KEY_ARN']).toEqual({ 'Fn::GetAtt': ['AlertKey', 'Arn'] });
         // Only a family that reverts resources is given the baseline table.
         expect(env['SESGUARD_BASELINE_TABLE'] !== undefined, fn.name).toBe(functionScope(fn).usesBaseline);
+        // The SES families pace their SES calls through the shared budget; the others make none.
+        expect(env['SESGUARD_SES_CALLS_PER_SECOND'], fn.name).toBe(SES_FAMILIES.has(fn.name) ? String(SHARED_SES_RATE) : undefined);
       } else {
         expect(env['SLACK_WEBHOOK_PARAMETER']).toBe(`/sesguard/${STAGE}/slack-webhook`);
       }
