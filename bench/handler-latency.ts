@@ -152,14 +152,34 @@ const calls = timeline.names();
 const path = timeline.criticalPath((c) => c.name === 'SNS Publish');
 const sesReads = calls.filter((n) => n === 'SES GetEmailIdentityPolicies').length;
 
+// As deployed, the SES families take each SES call's slot from the shared budget item first (one DynamoDB
+// UpdateItem per SES call; the rate is set high here so that the count shows the reservations, not the waiting).
+process.env.SESGUARD_SES_CALLS_PER_SECOND = '1000';
+const pacedHandler = createGuardHandler(identityPolicy);
+freshPolicy();
+await pacedHandler(withNewId(), context);
+timeline.clear();
+freshPolicy();
+await pacedHandler(withNewId(), context);
+const pacedPath = timeline.criticalPath((c) => c.name === 'SNS Publish');
+const pacedCalls = timeline.names();
+delete process.env.SESGUARD_SES_CALLS_PER_SECOND;
+
 console.log(`node ${process.version}, ${runs} runs each, medians (SES/SNS mocked answering after ${awsMs} ms, DynamoDB local)`);
 console.log(`pure decision (parse, judge, plan, execute; in memory): ${pureMs.toFixed(2)} ms`);
 console.log(`identity-policy handler, new event:                   ${handlerMs.toFixed(2)} ms  (${(handlerMs / pureMs).toFixed(1)}x the pure decision)`);
 console.log(`identity-policy handler, duplicate event (stored):    ${duplicateMs.toFixed(2)} ms  (${(duplicateMs / pureMs).toFixed(1)}x)`);
 console.log(`calls for one noncompliant event (${calls.length}), in the order sent: ${calls.join(', ')}`);
 console.log(`critical path to the alert (${path.length} sequential round trips): ${path.map((c) => c.name).join(' -> ')}`);
+console.log(`with the shared SES budget (${pacedPath.length} sequential round trips, ${pacedCalls.length} calls): ${pacedPath.map((c) => c.name).join(' -> ')}`);
 recordTargets('handler-latency', [
   { target: 'exposure window: sequential AWS round trips, noncompliant identity-policy event -> alert published', figure: `${path.length} (${calls.length} calls, ${sesReads} SES reads)`, goal: '<= 6', met: path.length <= 6 },
+  {
+    target: 'exposure window with the shared SES budget (a slot reserved in DynamoDB before each SES call), as deployed',
+    figure: `${pacedPath.length} (${pacedCalls.length} calls)`,
+    goal: '<= 6',
+    met: pacedPath.length <= 6,
+  },
   { target: `time to handle a noncompliant event (SES/SNS answer after ${awsMs} ms, DynamoDB emulator)`, figure: `${handlerMs.toFixed(1)} ms median (${(handlerMs / pureMs).toFixed(1)}x the pure decision)`, goal: 'reported', met: true },
 ]);
 sdkClientBase.send = originalSend;
