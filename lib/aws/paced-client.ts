@@ -112,3 +112,22 @@ export class Pacer {
     return <C>(Client: ClientConstructor<C>, service: AwsServiceKey): C => this.wrap(make(Client, service) as C & object, service, region, family);
   }
 }
+
+/**
+ * A caller's own rate within a shared one: each call waits for a token of `own` (e.g. the sweep's
+ * configured share), then for a slot of `shared` (the budget every process takes from).
+ */
+export function withinShared(own: RateGate, shared: RateGate): RateGate {
+  return {
+    rate: Math.min(own.rate, shared.rate),
+    async take() {
+      await own.take();
+      await shared.take();
+    },
+    throttled: () => Math.max(own.throttled(), shared.throttled()),
+    succeeded() {
+      own.succeeded();
+      shared.succeeded();
+    },
+  };
+}

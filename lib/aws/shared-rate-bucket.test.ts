@@ -3,7 +3,9 @@ import { GetItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/clien
 import { IDEMPOTENCY_TABLE_DEFINITION, IDEMPOTENCY_TABLE_KEY } from '../guard/idempotency.ts';
 import { createEmulatorClient, createTestTable, type TestTable } from '../../test/support/dynamodb.ts';
 import { SimulatedClock } from './clock.ts';
+import { withinShared } from './paced-client.ts';
 import { SES_BUDGET_KEY, SharedRateBucket } from './shared-rate-bucket.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 /** Against the DynamoDB emulator: the conditional updates are what makes the rate shared, so they run for real. */
 
@@ -63,6 +65,17 @@ describe('SharedRateBucket (one DynamoDB item every process reserves its slots f
     expect(Object.keys(Item ?? {}).sort()).toEqual([IDEMPOTENCY_TABLE_KEY.ttlAttribute, 'id', 'nextSlotMs'].sort());
     const { Items } = await client.send(new ScanCommand({ TableName: table.tableName }));
     expect(Items?.map((i) => i.id?.S).sort()).toEqual(['budget-concurrent', 'budget-idle', 'budget-take', SES_BUDGET_KEY].sort());
+  });
+
+  it('withinShared: a caller with a lower rate of its own (the sweep) is held to it, and still takes its slots from the shared item', async () => {
+    const clock = new SimulatedClock();
+    const shared = bucketFor(clock, 'budget-within');
+    const sweep = withinShared(new TokenBucket({ rate: 0.5 }, clock), shared);
+    const t0 = clock.now();
+    for (let i = 0; i < 3; i++) await sweep.take();
+    expect(clock.now()).toBe(t0 + 4000);
+    // The shared item saw the sweep's calls: an event-path caller now queues behind the last of them.
+    expect(await bucketFor(clock, 'budget-within').reserve()).toBe(t0 + 5000);
   });
 
   it('refuses a rate that is not positive', () => {

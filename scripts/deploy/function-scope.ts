@@ -18,7 +18,8 @@ const POLICY_VERSION_WRITES = new Set(['iam:CreatePolicyVersion', 'iam:DeletePol
 export function functionScope(fn: DeployedFunction): FunctionScope {
   // The sweep reverts what it finds (baselines), keeps its lease and checkpoints, and decides no event twice
   // by construction (no idempotency records); it never quarantines (scripts/deploy/sweep-resources.ts).
-  if (fn.kind === 'sweep') return { usesBaseline: true, usesSweepTable: true };
+  // Its SES calls in its own region take slots of the SES budget the guard functions share.
+  if (fn.kind === 'sweep') return { usesBaseline: true, usesSweepTable: true, sharedBudgetKeys: [SES_BUDGET_KEY] };
   if (fn.kind !== 'guard') return { usesBaseline: false };
   const family = FAMILIES[fn.name as FamilyId];
   if (!family) throw new Error(`no family ${fn.name}`);

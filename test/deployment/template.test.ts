@@ -408,7 +408,8 @@ describe('packaged roles, evaluated by an IAM simulator', () => {
             const arn = pattern.replaceAll('*', 'example');
             const context: Record<string, string> = {};
             if (/^iam:Attach(User|Role|Group)Policy$/.test(action)) context['iam:PolicyARN'] = quarantineArn();
-            if (action.startsWith('dynamodb:') && pattern === RESOLVED_ARNS['IdempotencyTable']) context['dynamodb:LeadingKeys'] = `sesguard.decision.${fn.name}#0123`;
+            // The sweep keeps no idempotency records: its one item there is the SES budget.
+            if (action.startsWith('dynamodb:') && pattern === RESOLVED_ARNS['IdempotencyTable']) context['dynamodb:LeadingKeys'] = fn.kind === 'sweep' ? SES_BUDGET_KEY : `sesguard.decision.${fn.name}#0123`;
             const ownRole = arn.includes(`:role/${PREFIX}`);
             const here = await simulate(fn, action, arn, context);
             if (here !== (ownRole ? 'ExplicitlyDenied' : 'Allowed')) wrong.push(`${action} on ${arn}: ${here}`);
@@ -524,11 +525,11 @@ describe("packaged roles: no guard role can make a principal an administrator", 
     expect(functionScope(GUARD_FUNCTIONS.find((f) => f.name === 'guard-integrity')!).usesBaseline).toBe(false);
   });
 
-  it("the SES families may take slots from the shared SES budget item (UpdateItem on exactly that key) and do nothing else with it", async () => {
+  it("the SES families and the sweep may take slots from the shared SES budget item (UpdateItem on exactly that key) and do nothing else with it", async () => {
     const table = RESOLVED_ARNS['IdempotencyTable']!;
-    for (const fn of GUARD_FUNCTIONS) {
+    for (const fn of [...GUARD_FUNCTIONS, ALL_FUNCTIONS.find((f) => f.kind === 'sweep')!]) {
       const budget = { 'dynamodb:LeadingKeys': SES_BUDGET_KEY };
-      expect(await simulate(fn, 'dynamodb:UpdateItem', table, budget) === 'Allowed', fn.name).toBe(SES_FAMILIES.has(fn.name));
+      expect(await simulate(fn, 'dynamodb:UpdateItem', table, budget) === 'Allowed', fn.name).toBe(SES_FAMILIES.has(fn.name) || fn.kind === 'sweep');
       for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']) expect(await simulate(fn, action, table, budget), `${fn.name} ${action}`).not.toBe('Allowed');
       expect(await simulate(fn, 'dynamodb:UpdateItem', table, { 'dynamodb:LeadingKeys': 'sesguard.budget#iam' }), fn.name).not.toBe('Allowed');
     }
@@ -608,7 +609,7 @@ describe('packaged template: resources', () => {
         // Only a family that reverts resources is given the baseline table.
         expect(env['SESGUARD_BASELINE_TABLE'] !== undefined, fn.name).toBe(functionScope(fn).usesBaseline);
         // The SES families pace their SES calls through the shared budget; the others make none.
-        expect(env['SESGUARD_SES_CALLS_PER_SECOND'], fn.name).toBe(SES_FAMILIES.has(fn.name) ? String(SHARED_SES_RATE) : undefined);
+        expect(env['SESGUARD_SES_CALLS_PER_SECOND'], fn.name).toBe(SES_FAMILIES.has(fn.name) || fn.kind === 'sweep' ? String(SHARED_SES_RATE) : undefined);
       } else {
         expect(env['SLACK_WEBHOOK_PARAMETER']).toBe(`/sesguard/${STAGE}/slack-webhook`);
       }
