@@ -2,7 +2,7 @@
  * Sweep throughput (`npx tsx bench/sweep.ts [--identities 10000] [--principals 1000]`): the real sweep engine
  * (lib/sweep, every family's inventory, decideChange) over a simulated account behind aws-sdk-client-mock that
  * enforces 1 call/s per API and throttles beyond it, as SES documents for GetEmailIdentityPolicies. Time is
- * simulated (lib/sweep/clock.ts SimulatedClock): hours of pacing run in seconds and nothing sleeps.
+ * simulated (lib/aws/clock.ts SimulatedClock): hours of pacing run in seconds and nothing sleeps.
  *
  * Each invocation gets Lambda's 900 s and stops with 90 s left (functions/sweep.ts), then the "state machine"
  * invokes again after a 1 s transition. Reported per scenario: calls made, throttles hit, invocations needed,
@@ -10,7 +10,7 @@
  * APIs in sequence; and at AWS's own 1 call/s), and resources lost (listed but never judged).
  */
 import { parseArgs } from 'node:util';
-import { SimulatedClock } from '../lib/sweep/clock.ts';
+import { SimulatedClock } from '../lib/aws/clock.ts';
 import { runSweepInvocation, type SweepOutcome } from '../lib/sweep/engine.ts';
 import { estimateSweep } from '../lib/sweep/plan.ts';
 import { MemorySweepStore } from '../lib/sweep/run-record.ts';

@@ -18,7 +18,11 @@ import guardIntegrity from '../lib/families/guard-integrity/index.ts';
 import iamGrant from '../lib/families/iam-grant/index.ts';
 import identityPolicy from '../lib/families/identity-policy/index.ts';
 import { recordDecisionMetrics } from '../lib/guard/decision-metrics.ts';
-import { systemClock } from '../lib/sweep/clock.ts';
+import { systemClock } from '../lib/aws/clock.ts';
+import { withinShared } from '../lib/aws/paced-client.ts';
+import { SES_BUDGET_KEY, SharedRateBucket } from '../lib/aws/shared-rate-bucket.ts';
+import { TokenBucket } from '../lib/aws/token-bucket.ts';
+import { IDEMPOTENCY_TABLE_KEY } from '../lib/guard/idempotency.ts';
 import { DynamoSweepStore } from '../lib/sweep/dynamodb-store.ts';
 import { runSweepInvocation, type SweepDeps } from '../lib/sweep/engine.ts';
 import { publishSweepSummary } from '../lib/sweep/summary.ts';
@@ -99,7 +103,15 @@ export function createSweepHandler(options: { env?: NodeJS.ProcessEnv; config?: 
       store: new DynamoSweepStore({ client: dynamodb, tableName: env.SESGUARD_SWEEP_TABLE, id: `run#${accountId}#${region}` }),
       baseline: new DynamoBaselineStore({ client: dynamodb, tableName: env.SESGUARD_BASELINE_TABLE }),
       clock: systemClock,
-      pacing: { sesRate: config.sweep.sesCallsPerSecond, iamRate: config.sweep.iamCallsPerSecond },
+      pacing: {
+        sesRate: config.sweep.sesCallsPerSecond,
+        iamRate: config.sweep.iamCallsPerSecond,
+        // In its own region the sweep's SES calls also take slots of the budget the guard functions share:
+        // at most its configured rate, and never on top of what the event path is using.
+        ...(env.SESGUARD_SES_CALLS_PER_SECOND !== undefined && {
+          sharedGate: sharedSesGate(dynamodb, env.SESGUARD_IDEMPOTENCY_TABLE, env.SESGUARD_SES_CALLS_PER_SECOND, config.sweep.sesCallsPerSecond, region),
+        }),
+      },
       guardDeployment: () => ({ prefix: env.SESGUARD_RESOURCE_PREFIX, functions: env.SESGUARD_GUARD_FUNCTIONS, rules: env.SESGUARD_GUARD_RULES, alertTopicArn: env.SESGUARD_ALERT_TOPIC_ARN }),
       parseOptions: { ownRoleArns: env.SESGUARD_OWN_ROLE_ARNS, guardResourcePrefix: env.SESGUARD_RESOURCE_PREFIX },
       actor: { type: 'AWSService', invokedBy: 'sesguard sweep', ...(accountId && { accountId }) },
@@ -150,3 +162,9 @@ export function createSweepHandler(options: { env?: NodeJS.ProcessEnv; config?: 
 }
 
 export const handler = createSweepHandler();
+
+function sharedSesGate(client: DynamoDBClient, tableName: string, sharedRate: number, ownRate: number, region: string) {
+  const shared = new SharedRateBucket({ client, tableName, key: SES_BUDGET_KEY, keyAttribute: IDEMPOTENCY_TABLE_KEY.partitionKey, ttlAttribute: IDEMPOTENCY_TABLE_KEY.ttlAttribute, rate: sharedRate, clock: systemClock });
+  const gate = withinShared(new TokenBucket({ rate: ownRate }, systemClock), shared);
+  return (service: string, r: string) => (service === 'SESV2' && r === region ? gate : undefined);
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UpdateEmailIdentityPolicyCommand } from '@aws-sdk/client-sesv2';
 import { runCommand } from './test-io.ts';
 import { runSweep } from './sweep.ts';
-import { SimulatedClock } from '../../lib/sweep/clock.ts';
+import { SimulatedClock } from '../../lib/aws/clock.ts';
 import { ACCOUNT, compliantPolicy, openPolicy, REGION } from '../../lib/sweep/test-fixtures.ts';
 import { simulatedAccount, type SimulatedAccount } from '../../test/support/simulated-account.ts';
 

@@ -11,7 +11,7 @@ import { createServiceClient, InvalidAwsSettingsError, resolveAwsSettings, type 
 import { globalIamRegion } from '../../lib/aws/partition.ts';
 import { MemoryBaselineStore } from '../../lib/baseline/memory-store.ts';
 import { FAMILY_LIST } from '../../lib/families/index.ts';
-import { systemClock, type Clock } from '../../lib/sweep/clock.ts';
+import { systemClock, type Clock } from '../../lib/aws/clock.ts';
 import { runSweepInvocation } from '../../lib/sweep/engine.ts';
 import { MemorySweepStore, type RunRecord } from '../../lib/sweep/run-record.ts';
 import { summarize } from '../../lib/sweep/summary.ts';

@@ -41,6 +41,17 @@ export const GuardEnvSchema = z.object({
     .transform(Number)
     .pipe(z.number().max(780, 'must leave the function time to act within Lambda\'s 900 s limit'))
     .optional(),
+  /**
+   * SES control-plane calls per second this function takes from the budget every guard function and the
+   * sweep share (lib/aws/shared-rate-bucket.ts, an item of the idempotency table). Unset: SES calls are not
+   * paced (tests, local runs); the template sets it for the SES families.
+   */
+  SESGUARD_SES_CALLS_PER_SECOND: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of calls per second')
+    .transform(Number)
+    .pipe(z.number().positive('must be above 0'))
+    .optional(),
   /** Where to read the config when it was not bundled (tests, local runs). */
   SESGUARD_CONFIG_PATH: z.string().optional(),
 });

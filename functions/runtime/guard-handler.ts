@@ -5,10 +5,12 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import type { Family } from '../../lib/families/family.ts';
-import { decideEvent } from '../../lib/guard/decide.ts';
+import { alertGate } from '../../lib/alert/should-alert.ts';
+import { decideEvent, withReadsStarted, type GuardDeps } from '../../lib/guard/decide.ts';
 import { handleGuardEvent, throwIfUndecided, type EventHandlingDeps } from '../../lib/guard/event-handling.ts';
 import { idempotentPerEvent } from '../../lib/guard/idempotency.ts';
 import type { HandlerSummary } from '../../lib/guard/summary.ts';
+import type { Decision } from '../../lib/guard/decision.ts';
 import { createGuardRuntime, idempotencyKeyPrefix, type GuardRuntime } from './guard-runtime.ts';
 import { alertOnUnexpectedError } from './alert-on-error.ts';
 
@@ -36,12 +38,27 @@ export function createGuardHandler(family: Family, options: GuardHandlerOptions 
       // Per family: an event two families judge (an IAM role change is both a grant and, for a role named
       // like the guard's, GUARD-001) is decided once by each, never answered from the other's record.
       const store = { client: rt.dynamodb, tableName: rt.env.SESGUARD_IDEMPOTENCY_TABLE };
-      const decideOnce = idempotentPerEvent(async (_key, event: unknown) => throwIfUndecided(await decideEvent(event, rt.deps)), { ...store, keyPrefix: idempotencyKeyPrefix('decision', family.id) });
+      const decideOnce = idempotentPerEvent(async (_key, event: unknown, deps: GuardDeps, onDecided: (decision: Decision) => void) => {
+        const decision = throwIfUndecided(await decideEvent(event, deps));
+        onDecided(decision);
+        return decision;
+      }, {
+        ...store,
+        keyPrefix: idempotencyKeyPrefix('decision', family.id),
+      });
       const publishOnce = idempotentPerEvent((_key, decision: Parameters<typeof rt.publisher.publish>[0]) => rt.publisher.publish(decision), { ...store, keyPrefix: idempotencyKeyPrefix('alert', family.id) });
       wired = (context) => ({
+        // The state read starts beside the idempotency lock rather than after it (one round trip less on
+        // the way to the repair); a duplicate's read is wasted, and reads change nothing.
         // An event without an id cannot be deduplicated: it is decided (and reported invalid) every time.
-        decide: async (key, event) => (key ? decideOnce(context, key, event) : { result: throwIfUndecided(await decideEvent(event, rt.deps)), duplicate: false }),
-        publish: async (key, decision) => (key ? publishOnce(context, key, decision) : { result: await rt.publisher.publish(decision), duplicate: false }),
+        decide: async (key, event, onDecided = () => undefined) =>
+          key ? decideOnce(context, key, event, withReadsStarted(event, rt.deps), onDecided) : { result: throwIfUndecided(await decideEvent(event, rt.deps)), duplicate: false },
+        publish: async (key, decision) => {
+          // Nothing to publish (a compliant change, an ignored event): no record to keep that it was not published.
+          const gate = alertGate(decision, rt.config.alerts);
+          if (!gate.alert) return { result: { published: false, reason: gate.reason }, duplicate: false };
+          return key ? publishOnce(context, key, decision) : { result: await rt.publisher.publish(decision), duplicate: false };
+        },
       });
     }
     return wired;

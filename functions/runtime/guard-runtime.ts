@@ -1,6 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createServiceClient, type MakeClient } from '../../lib/aws/client-factory.ts';
+import { systemClock } from '../../lib/aws/clock.ts';
+import { Pacer } from '../../lib/aws/paced-client.ts';
+import { SES_BUDGET_KEY, SharedRateBucket } from '../../lib/aws/shared-rate-bucket.ts';
+import { IDEMPOTENCY_TABLE_KEY } from '../../lib/guard/idempotency.ts';
 import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
 import type { BaselineStore } from '../../lib/baseline/types.ts';
 import { guardPolicyNames } from '../../lib/remediation/quarantine/perimeter-deny.ts';
@@ -37,15 +41,16 @@ export function createGuardRuntime(processEnv: NodeJS.ProcessEnv, family: Family
   const env = parseGuardEnv(processEnv);
   if (env.SESGUARD_VERIFY_WAIT_SECONDS !== undefined) setVerifyMaxWait(env.SESGUARD_VERIFY_WAIT_SECONDS * 1000);
   const config = overrides.config ?? loadBundledConfig();
-  const make: MakeClient = (Client, service) => createServiceClient(Client, service, processEnv);
-  const dynamodb = make(DynamoDBClient, 'DYNAMODB');
-  const connection = family.connect(make);
+  const plain: MakeClient = (Client, service) => createServiceClient(Client, service, processEnv);
+  const dynamodb = plain(DynamoDBClient, 'DYNAMODB');
+  const connection = family.connect(sesPaced(plain, processEnv, env, dynamodb, family.id));
   const deps: GuardDeps = {
     config,
     families: [family],
     readState: (change) => connection.read(change),
     baseline: env.SESGUARD_BASELINE_TABLE ? new DynamoBaselineStore({ client: dynamodb, tableName: env.SESGUARD_BASELINE_TABLE }) : NO_BASELINES,
-    execute: (plan, context) => executePlan(plan, { senders: connection.senders, ...context, now: () => new Date() }),
+    // The event path reads the state right before planning: that read is the read before writing.
+    execute: (plan, context) => executePlan(plan, { senders: connection.senders, ...context, plannedJustRead: true, now: () => new Date() }),
     parseOptions: {
       ownRoleArns: env.SESGUARD_OWN_ROLE_ARNS,
       guardResourcePrefix: env.SESGUARD_RESOURCE_PREFIX,
@@ -54,8 +59,35 @@ export function createGuardRuntime(processEnv: NodeJS.ProcessEnv, family: Family
     },
     now: () => new Date(),
   };
-  const publisher = createSnsAlertPublisher({ sns: make(SNSClient, 'SNS'), topicArn: env.SESGUARD_ALERT_TOPIC_ARN, config });
+  const publisher = createSnsAlertPublisher({ sns: plain(SNSClient, 'SNS'), topicArn: env.SESGUARD_ALERT_TOPIC_ARN, config });
   return { env, config, dynamodb, deps, publisher };
+}
+
+/**
+ * SES clients whose every call (reads, repairs, re-reads, retries) first takes a slot of the budget shared
+ * with every other invocation and the sweep, when the template gives the function a rate. SES's quota is
+ * per account and region and the table is the stack's (regional), so one item is the whole budget. The
+ * SDK's own retries are off for them: a retry that did not wait for a slot would spend the budget twice;
+ * the paced client retries, each attempt after its own slot (lib/aws/paced-client.ts).
+ */
+function sesPaced(make: MakeClient, processEnv: NodeJS.ProcessEnv, env: GuardEnv, dynamodb: DynamoDBClient, familyId: string): MakeClient {
+  const rate = env.SESGUARD_SES_CALLS_PER_SECOND;
+  if (rate === undefined) return make;
+  const budget = new SharedRateBucket({
+    client: dynamodb,
+    tableName: env.SESGUARD_IDEMPOTENCY_TABLE,
+    key: SES_BUDGET_KEY,
+    keyAttribute: IDEMPOTENCY_TABLE_KEY.partitionKey,
+    ttlAttribute: IDEMPOTENCY_TABLE_KEY.ttlAttribute,
+    rate,
+    clock: systemClock,
+  });
+  const pacer = new Pacer({ sesRate: rate, iamRate: rate, sharedGate: (service) => (service === 'SESV2' ? budget : undefined) }, systemClock);
+  return (Client, service) => {
+    if (service !== 'SESV2') return make(Client, service);
+    const client = createServiceClient(Client, service, { ...processEnv, AWS_MAX_ATTEMPTS: '1' });
+    return pacer.wrap(client as typeof client & object, service, processEnv.AWS_REGION ?? '', familyId);
+  };
 }
 
 /**

@@ -19,6 +19,11 @@ export interface Family<C extends Change = Change, S extends ResourceState = Res
   readonly events: readonly EventParser<C>[];
   /** The ARN (or stable id) of what a change touched: alerts and findings cite it. */
   resourceOf(change: C): string;
+  /**
+   * The baseline key a change's state will have (its facet's `baseline(state).key`), known before the state
+   * is read, so the baseline is fetched beside the state read instead of after it. Absent: fetched after.
+   */
+  baselineKey?(change: C): string | undefined;
   /** Facets of each state kind the family reads (a mapped type: a kind without its facet does not compile). */
   readonly states: StateFacets<S>;
   readonly rules: readonly Rule<S>[];

@@ -60,6 +60,41 @@ export function decideEvent(envelope: unknown, deps: GuardDeps): Promise<Decisio
   return decideChange(family, parsed, deps);
 }
 
+/**
+ * `deps` with the state read (and the baseline fetch) of `envelope`'s change already under way, for a
+ * caller that must first do something else that takes a round trip: the Lambda handler starts them beside
+ * its idempotency lock instead of after it. Reads change nothing, so a read whose event turns out to be a
+ * duplicate is only wasted, never harmful. The first read of that change (and the first fetch of that
+ * baseline) answers from the started one; every later read (the re-read after the repair) goes live.
+ */
+export function withReadsStarted(envelope: unknown, deps: GuardDeps): GuardDeps {
+  const parsed = parseCloudTrailEvent(envelope, parsersOf(deps.families), deps.parseOptions);
+  if ('skip' in parsed) return deps;
+  const family = deps.families.find((f) => f.id === parsed.family);
+  if (!family) return deps;
+  let state: Promise<Settled<ResourceState>> | undefined = settled(deps.readState(parsed, family));
+  const key = family.baselineKey?.(parsed);
+  let baseline = key === undefined ? undefined : settled(deps.baseline.get(key));
+  return {
+    ...deps,
+    readState: async (change, of) => {
+      const started = state;
+      state = undefined;
+      if (started && of.id === family.id && change.eventId === parsed.eventId) return unsettled(await started);
+      return deps.readState(change, of);
+    },
+    baseline: {
+      get: async (wanted) => {
+        const started = baseline;
+        baseline = undefined;
+        if (started && wanted === key) return unsettled(await started);
+        return deps.baseline.get(wanted);
+      },
+      put: (record) => deps.baseline.put(record),
+    },
+  };
+}
+
 /** One change, judged with its family: the same for an event, a sweep item and a replayed record. */
 export async function decideChange(family: Family, change: Change, deps: GuardDeps): Promise<Decision> {
   const dryRun = deps.config.mode === 'dry-run';
@@ -79,6 +114,9 @@ export async function decideChange(family: Family, change: Change, deps: GuardDe
   const finish = (fields: Omit<DecisionFields, 'dryRun' | 'change' | 'resource'>, measured: { readStateMs?: number; executeMs?: number }): Decision =>
     buildDecision({ ...fields, change, resource, dryRun }, deps.now(), measured);
 
+  // The baseline is fetched beside the state read (one round trip, not two); a compliant state leaves it unused.
+  const prefetchedKey = family.baselineKey?.(change);
+  const prefetched = prefetchedKey === undefined ? undefined : settled(deps.baseline.get(prefetchedKey));
   const readStarted = performance.now();
   let state: ResourceState;
   try {
@@ -106,7 +144,7 @@ export async function decideChange(family: Family, change: Change, deps: GuardDe
   let baselineRecord: BaselineRecord | undefined;
   if (key !== undefined) {
     try {
-      baselineRecord = await deps.baseline.get(key);
+      baselineRecord = unsettled(key === prefetchedKey && prefetched ? await prefetched : await settled(deps.baseline.get(key)));
     } catch (error) {
       // Without the baseline the planner can still strip or delete; say that it had to.
       errors.push(`baseline unavailable for ${key}; planned without it: ${describeError(error)}`);
@@ -168,4 +206,19 @@ async function recordBaseline(deps: GuardDeps, baseline: { key: string; document
     // A lost baseline weakens later reverts; surface it rather than fail a compliant decision.
     errors.push(`could not record the compliant state as baseline for ${baseline.key}: ${describeError(error)}`);
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so one started early and left unused (a compliant state) is no unhandled rejection. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unsettled<T>(result: Settled<T>): T {
+  if (result.ok) return result.value;
+  throw result.error;
 }

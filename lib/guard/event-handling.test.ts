@@ -51,3 +51,39 @@ describe('handleGuardEvent: a duplicate delivery', () => {
     expect(await handleGuardEvent(EVENT, deps)).toMatchObject({ alerted: true, duplicate: true });
   });
 });
+
+describe('handleGuardEvent: a fresh decision is published beside the writing of its idempotency record', () => {
+  it('publishes once, as soon as the decision is made, before the decide call has returned', async () => {
+    const { deps } = harness(decisions.repaired, { decided: false, published: false });
+    const order: string[] = [];
+    deps.decide = async (_key, _event, onDecided) => {
+      onDecided?.(decisions.repaired);
+      order.push('decided');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push('record written');
+      return { result: decisions.repaired, duplicate: false };
+    };
+    deps.publish = async () => {
+      order.push('publish');
+      return { result: { published: true }, duplicate: false };
+    };
+    expect(await handleGuardEvent(EVENT, deps)).toMatchObject({ alerted: true });
+    expect(order).toEqual(['publish', 'decided', 'record written']);
+  });
+
+  it('when the decision record then fails, the invocation fails with that error once the publish has settled', async () => {
+    const { deps } = harness(decisions.repaired, { decided: false, published: false });
+    let settled = false;
+    deps.decide = async (_key, _event, onDecided) => {
+      onDecided?.(decisions.repaired);
+      throw new Error('could not write the decision record');
+    };
+    deps.publish = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      settled = true;
+      throw new Error('SNS refused');
+    };
+    await expect(handleGuardEvent(EVENT, deps)).rejects.toThrow('could not write the decision record');
+    expect(settled).toBe(true);
+  });
+});

@@ -28,8 +28,11 @@ export class UndecidedEventError extends Error {
 export interface EventHandlingDeps {
   /** The family this function guards: an event none of its parsers handles was routed here by mistake. */
   family: Pick<Family, 'id' | 'events'>;
-  /** Decide-and-repair; idempotent on the key when there is one. */
-  decide(key: IdempotencyKey | undefined, event: unknown): Promise<IdempotentResult<Decision>>;
+  /**
+   * Decide-and-repair; idempotent on the key when there is one. `onDecided` is called with a decision made
+   * by this call (never a stored one) as soon as it is made, before its idempotency record is written.
+   */
+  decide(key: IdempotencyKey | undefined, event: unknown, onDecided?: (decision: Decision) => void): Promise<IdempotentResult<Decision>>;
   /** Publish the alert; idempotent on the key when there is one. */
   publish(key: IdempotencyKey | undefined, decision: Decision): Promise<IdempotentResult<{ published: boolean }>>;
   log: DecisionLog;
@@ -85,7 +88,21 @@ export function logDecision(log: DecisionLog, decision: Decision): void {
 export async function handleGuardEvent(event: unknown, deps: EventHandlingDeps): Promise<HandlerSummary> {
   const eventId = cloudTrailEventIdOf(event);
   const key = eventId === undefined ? undefined : { eventId };
-  const decided = await deps.decide(key, event);
+  // A fresh decision is published while its idempotency record is being written (one round trip less on the
+  // way to the alert). Safe either way round: the alert is idempotent on its own record, so if the decision
+  // record then fails and the event is retried, the retry's publish answers from the alert record.
+  let early: Promise<IdempotentResult<{ published: boolean }>> | undefined;
+  let decided: IdempotentResult<Decision>;
+  try {
+    decided = await deps.decide(key, event, (fresh) => {
+      early = deps.publish(key, flagMisrouted(fresh, event, deps.family));
+      // Awaited below; until then a rejection must not count as unhandled.
+      early.catch(() => undefined);
+    });
+  } catch (error) {
+    if (early) await early.catch(() => undefined);
+    throw error;
+  }
   const decision = flagMisrouted(decided.result, event, deps.family);
   if (decided.duplicate) {
     // The first delivery logged and counted this decision; counting it again would double the repairs a
@@ -96,7 +113,7 @@ export async function handleGuardEvent(event: unknown, deps: EventHandlingDeps):
     logDecision(deps.log, decision);
     recordDecisionMetrics(deps.metrics, decision);
   }
-  const published = await deps.publish(key, decision);
+  const published = await (early ?? deps.publish(key, decision));
   // A stored publish result answered: the alert went out on an earlier delivery, not on this one.
   return summarizeDecision(decision, { alerted: published.result.published && !published.duplicate, duplicate: decided.duplicate });
 }

@@ -17,6 +17,14 @@ export interface ExecuteDeps {
   now: () => Date;
   /** The state the plan was made from. A re-read that differs from it means someone changed the resource again. */
   planned?: ResourceState;
+  /**
+   * `planned` was read live moments ago, with nothing but pure judging and planning (and reads run beside
+   * it) since: that read IS the read before writing, and a second one would only add a round trip (and an
+   * SES call against its 1/s budget) while leaving the same window between the last read and the write.
+   * The event path sets it; the sweep, whose first state can come from its listing, does not. The
+   * re-read after the repair still decides whether it is "repaired".
+   */
+  plannedJustRead?: boolean;
   /** How a step that fails transiently (throttled, 5xx, timeout, network) is retried. Default STEP_RETRY. */
   retry?: RetryPolicy;
   /** How often the state is re-read after the repair until it is compliant. Default VERIFY_REREADS. */
@@ -103,10 +111,10 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   if (plan.steps.length === 0) return { results: [], rereadCompliant: false };
 
   const notes: string[] = [];
-  const current = await readAndJudge(deps, 'before writing', notes);
+  const current = deps.plannedJustRead && deps.planned ? undefined : await readAndJudge(deps, 'before writing', notes);
   // A failed re-read does not stop the repair: the plan was made from a state read moments ago, and
   // leaving the perimeter open because of a throttled read is the worse failure.
-  if (!current) notes.push('the repair went ahead on the state read when the event arrived');
+  if (!current && notes.length > 0) notes.push('the repair went ahead on the state read when the event arrived');
   const nowCompliant = current?.compliant === true;
   // Changed again and still noncompliant: writing the plan would overwrite the newer document with one
   // derived from the older. That newer change has its own CloudTrail event, which the guard judges on

@@ -3,7 +3,7 @@ import { GetEmailIdentityPoliciesCommand, UpdateEmailIdentityPolicyCommand } fro
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createEmulatorClient, createTestTable, type TestTable } from '../../test/support/dynamodb.ts';
 import { simulatedAccount, type SimulatedAccount } from '../../test/support/simulated-account.ts';
-import { SimulatedClock } from './clock.ts';
+import { SimulatedClock } from '../aws/clock.ts';
 import { DynamoSweepStore, SWEEP_TABLE_DEFINITION } from './dynamodb-store.ts';
 import { runSweepInvocation } from './engine.ts';
 import { emptyTally, type RunRecord } from './run-record.ts';

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Decision } from '../guard/decision.ts';
 import { perimeterDenyDocument } from '../families/iam-grant/perimeter-deny.ts';
-import { SimulatedClock } from './clock.ts';
+import { SimulatedClock } from '../aws/clock.ts';
 import { runSweepInvocation, resumeIndex } from './engine.ts';
 import { MemorySweepStore } from './run-record.ts';
 import { ACCOUNT, REGION, compliantPolicy, openPolicy, sweepDeps, UNPARSEABLE_POLICY } from './test-fixtures.ts';

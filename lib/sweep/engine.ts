@@ -10,9 +10,9 @@ import { undecidedDecision, type Decision } from '../guard/decision.ts';
 import { executePlan } from '../remediation/execute.ts';
 import type { StepSenders } from '../remediation/step.ts';
 import type { ResourceState } from '../rules/types.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../aws/clock.ts';
 import { decideLease } from './lease.ts';
-import { Pacer, type PacingOptions } from './paced-client.ts';
+import { Pacer, type PacingOptions } from '../aws/paced-client.ts';
 import { planSweepUnits, type SweepScope } from './plan.ts';
 import { addNotable, emptyTally, type RunRecord, type SweepStore, type SweepTally, type SweepUnit } from './run-record.ts';
 

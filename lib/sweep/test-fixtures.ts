@@ -4,7 +4,7 @@ import { parseConfig } from '../config/validate.ts';
 import type { ConfigInput } from '../config/schema.ts';
 import type { Family } from '../families/family.ts';
 import { FAMILY_LIST } from '../families/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../aws/clock.ts';
 import type { SweepDeps } from './engine.ts';
 import type { SweepStore } from './run-record.ts';
 

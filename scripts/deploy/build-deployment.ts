@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfigText } from '../../lib/config/load.ts';
+import { SHARED_SES_RATE } from '../../lib/aws/shared-rate-bucket.ts';
 import { revokeSessionsPolicyName } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 import { perimeterDenyPolicyName } from '../../lib/remediation/quarantine/perimeter-deny.ts';
 import { perimeterDenyDocument } from '../../lib/families/iam-grant/perimeter-deny.ts';
@@ -199,6 +200,8 @@ function guardEnvironment(fn: DeployedFunction, prefix: string, context: { ownRo
     SESGUARD_OWN_ROLE_ARNS: ownRoleArnsEnv(context.ownRoles),
     SESGUARD_RESOURCE_PREFIX: prefix,
     ...(context.verifies && { SESGUARD_VERIFY_WAIT_SECONDS: String(VERIFY_WAIT_SECONDS) }),
+    // SES families take their SES calls from the budget shared across invocations (lib/aws/shared-rate-bucket.ts).
+    ...(functionScope(fn).sharedBudgetKeys && { SESGUARD_SES_CALLS_PER_SECOND: String(SHARED_SES_RATE) }),
     POWERTOOLS_SERVICE_NAME: 'sesguard',
     ...nodeOptionsEnv(fn),
     // The sweep (functions/sweep.ts): its table, and the guard resources of this region its inventory checks.

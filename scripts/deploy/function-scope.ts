@@ -2,6 +2,7 @@ import { FAMILIES, type FamilyId } from '../../lib/families/index.ts';
 import { REVOKE_ROLE_SESSIONS } from '../../lib/remediation/quarantine/steps.ts';
 import { VERIFY_MAX_WAIT_MS } from '../../lib/remediation/quarantine/verify-event.ts';
 import { idempotencyKeyPrefix } from '../../functions/runtime/guard-runtime.ts';
+import { SES_BUDGET_KEY } from '../../lib/aws/shared-rate-bucket.ts';
 import type { DeployedFunction } from './functions.ts';
 import type { FunctionScope } from './iam-policy.ts';
 import type { BundleCommands } from './sdk-commands.ts';
@@ -18,7 +19,8 @@ export function functionScope(fn: DeployedFunction): FunctionScope {
   // The sweep reverts what it finds (baselines), keeps its lease and checkpoints, and decides no event twice
   // by construction (no idempotency records); it never quarantines (scripts/deploy/sweep-resources.ts).
   // Its one attachment is the repair of an IAM grant: perimeter-deny, never a quarantine policy.
-  if (fn.kind === 'sweep') return { usesBaseline: true, usesSweepTable: true, attachablePolicies: ['perimeterDenyPolicy'] };
+  // Its SES calls in its own region take slots of the SES budget the guard functions share.
+  if (fn.kind === 'sweep') return { usesBaseline: true, usesSweepTable: true, attachablePolicies: ['perimeterDenyPolicy'], sharedBudgetKeys: [SES_BUDGET_KEY] };
   if (fn.kind !== 'guard') return { usesBaseline: false };
   const family = FAMILIES[fn.name as FamilyId];
   if (!family) throw new Error(`no family ${fn.name}`);
@@ -28,8 +30,15 @@ export function functionScope(fn: DeployedFunction): FunctionScope {
     // Baselines exist to revert resources: a family whose every step acts on the actor never reverts one.
     usesBaseline: family.steps.some((step) => !step.actsOnActor),
     idempotencyKeyPatterns: [`${idempotencyKeyPrefix('decision', family.id)}#*`, `${idempotencyKeyPrefix('alert', family.id)}#*`],
+    // An SES family paces its SES calls through the budget it shares with the other SES families and the sweep.
+    ...(usesSes(family) && { sharedBudgetKeys: [SES_BUDGET_KEY] }),
     guardPolicyOnlyActions: new Set(revokes ? [...POLICY_VERSION_WRITES].filter((a) => !ownCommands.has(a)) : []),
   };
+}
+
+/** The family repairs through SES v2 (its reader is SES's too): its calls count against SES's shared budget. */
+export function usesSes(family: { steps: readonly { commands: readonly string[] }[] }): boolean {
+  return family.steps.some((step) => step.commands.some((command) => command.startsWith('sesv2:')));
 }
 
 /** A function that verifies events in CloudTrail before a quarantine waits for the event's indexing. */

@@ -43,6 +43,11 @@ export interface FunctionScope {
   usesSweepTable?: boolean;
   /** `dynamodb:LeadingKeys` patterns of its idempotency records; undefined: no idempotency (the notifier). */
   idempotencyKeyPatterns?: string[];
+  /**
+   * Items of the idempotency table this function takes call slots from (lib/aws/shared-rate-bucket.ts: the
+   * SES budget every SES family shares): UpdateItem on exactly these keys, nothing else.
+   */
+  sharedBudgetKeys?: string[];
   /** IAM write actions whose only sender is a quarantine step: scoped to the revoke-sessions policy. */
   guardPolicyOnlyActions?: ReadonlySet<string>;
   /** Which of the guard's policies its attach calls may name (default: all of them). */
@@ -143,6 +148,9 @@ export async function grantsForCommand(command: SdkCommand, stack: StackArns, sc
       if (scope.idempotencyKeyPatterns && TABLE_OPERATIONS.idempotency.has(action)) {
         // Each function's idempotency records only: its decisions and its alerts (functions/runtime/guard-runtime.ts).
         grants.push({ actions: [action], resources: [stack.idempotencyTable], condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': scope.idempotencyKeyPatterns } } });
+      }
+      if (scope.sharedBudgetKeys && scope.sharedBudgetKeys.length > 0 && action === 'dynamodb:UpdateItem') {
+        grants.push({ actions: [action], resources: [stack.idempotencyTable], condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': scope.sharedBudgetKeys } } });
       }
       if (grants.length === 0) throw new UnmappedCommandError(`${action} is sent by the bundle but no table this function uses needs it (${command.module})`);
       return grants;

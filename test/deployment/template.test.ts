@@ -25,6 +25,10 @@ import { SAMPLE_PARSE_OPTIONS } from '../support/sample-options.ts';
 import { STEP_DEFINITIONS } from '../../lib/families/index.ts';
 import { sweepNeverSends } from '../../scripts/deploy/sweep-resources.ts';
 import { PERIMETER_ACTIONS } from '../../lib/families/iam-grant/rules.ts';
+import { SES_BUDGET_KEY, SHARED_SES_RATE } from '../../lib/aws/shared-rate-bucket.ts';
+
+/** The families whose functions call SES (and so share its budget). */
+const SES_FAMILIES = new Set(['identity-policy', 'event-destination', 'custom-verification']);
 
 /**
  * The packaged CloudFormation template is a build artefact under test (DESIGN.md §7): build and
@@ -405,7 +409,8 @@ describe('packaged roles, evaluated by an IAM simulator', () => {
             const arn = pattern.replaceAll('*', 'example');
             const context: Record<string, string> = {};
             if (/^iam:Attach(User|Role|Group)Policy$/.test(action)) context['iam:PolicyARN'] = String(asArray(resolveIntrinsics(statement.Condition?.['ArnEquals']?.['iam:PolicyARN']) as string | string[])[0]);
-            if (action.startsWith('dynamodb:') && pattern === RESOLVED_ARNS['IdempotencyTable']) context['dynamodb:LeadingKeys'] = `sesguard.decision.${fn.name}#0123`;
+            // The sweep keeps no idempotency records: its one item there is the SES budget.
+            if (action.startsWith('dynamodb:') && pattern === RESOLVED_ARNS['IdempotencyTable']) context['dynamodb:LeadingKeys'] = fn.kind === 'sweep' ? SES_BUDGET_KEY : `sesguard.decision.${fn.name}#0123`;
             const ownRole = arn.includes(`:role/${PREFIX}`);
             const here = await simulate(fn, action, arn, context);
             if (here !== (ownRole ? 'ExplicitlyDenied' : 'Allowed')) wrong.push(`${action} on ${arn}: ${here}`);
@@ -522,6 +527,16 @@ describe("packaged roles: no guard role can make a principal an administrator", 
     }
     expect(functionScope(GUARD_FUNCTIONS.find((f) => f.name === 'guard-integrity')!).usesBaseline).toBe(false);
   });
+
+  it("the SES families and the sweep may take slots from the shared SES budget item (UpdateItem on exactly that key) and do nothing else with it", async () => {
+    const table = RESOLVED_ARNS['IdempotencyTable']!;
+    for (const fn of [...GUARD_FUNCTIONS, ALL_FUNCTIONS.find((f) => f.kind === 'sweep')!]) {
+      const budget = { 'dynamodb:LeadingKeys': SES_BUDGET_KEY };
+      expect(await simulate(fn, 'dynamodb:UpdateItem', table, budget) === 'Allowed', fn.name).toBe(SES_FAMILIES.has(fn.name) || fn.kind === 'sweep');
+      for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']) expect(await simulate(fn, action, table, budget), `${fn.name} ${action}`).not.toBe('Allowed');
+      expect(await simulate(fn, 'dynamodb:UpdateItem', table, { 'dynamodb:LeadingKeys': 'sesguard.budget#iam' }), fn.name).not.toBe('Allowed');
+    }
+  });
 });
 
 describe('packaged template: forged input', () => {
@@ -597,6 +612,8 @@ describe('packaged template: resources', () => {
         expect(env['SESGUARD_ALERT_KEY_ARN']).toEqual({ 'Fn::GetAtt': ['AlertKey', 'Arn'] });
         // Only a family that reverts resources is given the baseline table.
         expect(env['SESGUARD_BASELINE_TABLE'] !== undefined, fn.name).toBe(functionScope(fn).usesBaseline);
+        // The SES families pace their SES calls through the shared budget; the others make none.
+        expect(env['SESGUARD_SES_CALLS_PER_SECOND'], fn.name).toBe(SES_FAMILIES.has(fn.name) || fn.kind === 'sweep' ? String(SHARED_SES_RATE) : undefined);
       } else {
         expect(env['SLACK_WEBHOOK_PARAMETER']).toBe(`/sesguard/${STAGE}/slack-webhook`);
       }

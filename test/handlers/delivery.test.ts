@@ -32,7 +32,9 @@ describe('duplicate delivery (EventBridge delivers at least once; idempotency on
     const second = await invoke({ ...event, id: 'redelivered-envelope-id' });
 
     expect(h.sesv2.commandCalls(DeleteEmailIdentityPolicyCommand).map((c) => c.args[0].input)).toEqual([{ EmailIdentity: 'example.com', PolicyName: 'allow-all' }]);
-    expect(h.awsCommands()).toEqual(commandsAfterFirst);
+    // The redelivery's state read starts beside its idempotency lock (functions/runtime/guard-handler.ts)
+    // and is wasted on a duplicate: one read more, nothing written.
+    expect(h.awsCommands()).toEqual([...commandsAfterFirst, 'GetEmailIdentityPoliciesCommand']);
     // The same decision, but this invocation alerted nobody: the stored record answered.
     expect(second).toEqual({ ...first, alerted: false, duplicate: true });
     expect(first).toMatchObject({ eventId: event.detail.eventID, verdict: 'noncompliant', steps: ['ses.delete-identity-policy:done'], alerted: true });
@@ -46,7 +48,7 @@ describe('duplicate delivery (EventBridge delivers at least once; idempotency on
     h.sesv2.on(GetEmailIdentityPoliciesCommand).callsFake(async () => {
       reads++;
       if (reads === 1) await gate;
-      // Read, re-read before writing, then (after the delete) gone.
+      // The first delivery's read, the duplicate's (started beside its lock), then (after the delete) gone.
       return { Policies: reads <= 2 ? { 'allow-all': publicDocument } : {} };
     });
     h.sesv2.on(DeleteEmailIdentityPolicyCommand).resolves({});
@@ -216,7 +218,8 @@ describe('loud failures', () => {
     h.sns.on(PublishCommand).resolves({ MessageId: 'retried' });
     const retried = await invoke(event);
 
-    expect(h.awsCommands()).toEqual(commandsBeforeRetry);
+    // Only the read started beside the idempotency lock: the stored decision answers, nothing is repaired twice.
+    expect(h.awsCommands()).toEqual([...commandsBeforeRetry, 'GetEmailIdentityPoliciesCommand']);
     expect(retried).toMatchObject({ eventId: event.detail.eventID, verdict: 'noncompliant', steps: ['ses.delete-identity-policy:done'], alerted: true });
     // The refused repair alert, the refused guard-error alert about it, then the repair alert again.
     const alerts = h.publishedAlerts().map((p) => p.alert);

@@ -65,7 +65,7 @@ describe('event-destination function, enforce mode: an SNS destination in anothe
     const summary = await invoke(event);
 
     expect(h.awsWriteCalls()).toEqual([{ command: command.name, input }]);
-    expect(h.sesv2.commandCalls(GetConfigurationSetEventDestinationsCommand).map((c) => c.args[0].input)).toEqual(Array(3).fill({ ConfigurationSetName: 'transactional' }));
+    expect(h.sesv2.commandCalls(GetConfigurationSetEventDestinationsCommand).map((c) => c.args[0].input)).toEqual(Array(2).fill({ ConfigurationSetName: 'transactional' }));
     expect(ses.destinations).toEqual(left);
     expect(summary).toEqual({ eventId: event.detail.eventID, eventName: 'CreateConfigurationSetEventDestination', verdict: 'noncompliant', findings: ['SES-EVD-001'], steps: [`${step}:done`], alerted: true });
     const [published, ...more] = h.publishedAlerts();

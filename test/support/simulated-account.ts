@@ -27,7 +27,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import type { Clock } from '../../lib/sweep/clock.ts';
+import type { Clock } from '../../lib/aws/clock.ts';
 import { fakeIam, type FakeIamAccount } from './fake-iam.ts';
 
 /**

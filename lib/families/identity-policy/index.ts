@@ -1,6 +1,6 @@
 import { QUARANTINE_STEPS } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
-import { IDENTITY_POLICY_JUDGING } from './judging.ts';
+import { IDENTITY_POLICY_JUDGING, identityPolicyBaselineKey } from './judging.ts';
 import { sesConnection } from '../ses-connection.ts';
 import { IDENTITY_POLICY_EVENTS } from './events.ts';
 import { identityPolicyInventory } from './inventory.ts';
@@ -17,6 +17,7 @@ export const identityPolicy: Family<IdentityPolicyChange, IdentityPolicyState> =
   ...IDENTITY_POLICY_JUDGING,
   events: IDENTITY_POLICY_EVENTS,
   resourceOf: (change) => identityArn(change.region, change.accountId, change.target.identity),
+  baselineKey: (change) => identityPolicyBaselineKey(identityArn(change.region, change.accountId, change.target.identity), change.target.policyName),
   plan: planIdentityPolicyRepair,
   steps: STEPS,
   connect: (make) => sesConnection(make, readIdentityPolicy, STEPS),

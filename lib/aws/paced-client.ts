@@ -1,21 +1,25 @@
-import type { ClientConstructor, MakeClient } from '../aws/client-factory.ts';
-import type { AwsServiceKey } from '../aws/client-factory.ts';
-import { isThrottling, isTransient } from '../aws/errors.ts';
+import type { ClientConstructor, MakeClient } from './client-factory.ts';
+import type { AwsServiceKey } from './client-factory.ts';
+import { isThrottling, isTransient } from './errors.ts';
 import type { Clock } from './clock.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { TokenBucket, type RateGate } from './token-bucket.ts';
 
 /**
- * Every AWS call the sweep makes (listing, reading, the executor's re-reads and repairs) goes through a
- * bucket of its service and region. The sweep's clients are built with the SDK's own retries off
- * (AWS_MAX_ATTEMPTS=1) so that each attempt, retries included, waits for a token; the retrying happens here.
+ * The one home of client pacing. Every AWS call of a paced client (the sweep's listing, reading, re-reads
+ * and repairs; a guard function's SES calls) goes through a gate of its service and region: this process's
+ * TokenBucket, or a gate shared with every other process (lib/aws/shared-rate-bucket.ts) where the budget is
+ * shared. Paced clients are built with the SDK's own retries off (AWS_MAX_ATTEMPTS=1) so that each attempt,
+ * retries included, waits for its turn; the retrying happens here.
  */
 export interface PacingOptions {
-  /** SES calls per second per region (below SES's 1/s so the event path keeps headroom). */
+  /** SES calls per second per region of this process's own bucket (when no shared gate is given). */
   sesRate: number;
   /** IAM calls per second (IAM publishes no rate; it throttles bursts). */
   iamRate: number;
   /** Attempts per call, the first included, before a throttled or transient failure is given up. */
   maxAttempts?: number;
+  /** A gate shared across processes for this service and region, when there is one (SES in the stack's region). */
+  sharedGate?: (service: AwsServiceKey, region: string) => RateGate | undefined;
 }
 
 /** Calls, throttles and retries, by family and operation: the sweep's cost in API calls. */
@@ -35,8 +39,8 @@ interface Sender {
 }
 
 export class Pacer {
-  readonly #buckets = new Map<string, TokenBucket>();
-  readonly #options: Required<PacingOptions>;
+  readonly #buckets = new Map<string, RateGate>();
+  readonly #options: PacingOptions & { maxAttempts: number };
   readonly #clock: Clock;
   readonly stats = new Map<string, CallStats>();
 
@@ -46,11 +50,11 @@ export class Pacer {
   }
 
   /** SES buckets are per region (its quota is per account and region); IAM is global, one bucket. */
-  bucket(service: AwsServiceKey, region: string): TokenBucket {
+  bucket(service: AwsServiceKey, region: string): RateGate {
     const key = service === 'IAM' ? 'IAM' : `${service}:${region}`;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket({ rate: service === 'IAM' ? this.#options.iamRate : this.#options.sesRate }, this.#clock);
+      bucket = this.#options.sharedGate?.(service, region) ?? new TokenBucket({ rate: service === 'IAM' ? this.#options.iamRate : this.#options.sesRate }, this.#clock);
       this.#buckets.set(key, bucket);
     }
     return bucket;
@@ -107,4 +111,23 @@ export class Pacer {
   makeClient(make: MakeClient, region: string, family: string): MakeClient {
     return <C>(Client: ClientConstructor<C>, service: AwsServiceKey): C => this.wrap(make(Client, service) as C & object, service, region, family);
   }
+}
+
+/**
+ * A caller's own rate within a shared one: each call waits for a token of `own` (e.g. the sweep's
+ * configured share), then for a slot of `shared` (the budget every process takes from).
+ */
+export function withinShared(own: RateGate, shared: RateGate): RateGate {
+  return {
+    rate: Math.min(own.rate, shared.rate),
+    async take() {
+      await own.take();
+      await shared.take();
+    },
+    throttled: () => Math.max(own.throttled(), shared.throttled()),
+    succeeded() {
+      own.succeeded();
+      shared.succeeded();
+    },
+  };
 }

@@ -1,6 +1,20 @@
 import type { Clock } from './clock.ts';
 
 /**
+ * What a paced client (lib/aws/paced-client.ts) takes from before each call: this process's TokenBucket, or
+ * the SharedRateBucket every invocation and the sweep take from (lib/aws/shared-rate-bucket.ts).
+ */
+export interface RateGate {
+  readonly rate: number;
+  /** Resolves when the caller may send one call. */
+  take(): Promise<void>;
+  /** The call was throttled; returns how long the gate now holds callers back (ms). */
+  throttled(): number;
+  /** A call went through. */
+  succeeded(): void;
+}
+
+/**
  * Paces calls to one rate-limited API. SES allows GetEmailIdentityPolicies (and, by its general rule, every
  * control-plane call) "no more than once per second" per account and region, and the event-path guard shares
  * that budget, so the sweep takes its tokens at a configured rate below it.
@@ -18,7 +32,7 @@ export interface TokenBucketOptions {
   maxBackoffMs?: number;
 }
 
-export class TokenBucket {
+export class TokenBucket implements RateGate {
   readonly rate: number;
   readonly #capacity: number;
   readonly #baseBackoffMs: number;
