@@ -38,6 +38,15 @@ interface Sender {
   send(command: unknown, ...rest: unknown[]): Promise<unknown>;
 }
 
+/**
+ * How many calls follow this one at once: every repair is verified by re-reading what it wrote (the issue-12
+ * rule that "repaired" means a compliant re-read), so a write announces that read and a gate that reserves
+ * in round trips reserves both slots in one.
+ */
+function followUpsOf(operation: string): number {
+  return /^(Put|Update|Delete|Create)/.test(operation) ? 1 : 0;
+}
+
 export class Pacer {
   readonly #buckets = new Map<string, RateGate>();
   readonly #options: PacingOptions & { maxAttempts: number };
@@ -79,7 +88,7 @@ export class Pacer {
     const send = async (command: unknown, ...rest: unknown[]): Promise<unknown> => {
       const operation = (command as { constructor?: { name?: string } }).constructor?.name?.replace(/Command$/, '') ?? 'unknown';
       for (let attempt = 1; ; attempt++) {
-        await bucket.take();
+        await bucket.take(followUpsOf(operation));
         stats.calls++;
         stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
         try {
@@ -120,9 +129,9 @@ export class Pacer {
 export function withinShared(own: RateGate, shared: RateGate): RateGate {
   return {
     rate: Math.min(own.rate, shared.rate),
-    async take() {
+    async take(followUps?: number) {
       await own.take();
-      await shared.take();
+      await shared.take(followUps);
     },
     throttled: () => Math.max(own.throttled(), shared.throttled()),
     succeeded() {

@@ -21,8 +21,8 @@ afterAll(async () => {
   client.destroy();
 });
 
-function bucketFor(clock: SimulatedClock, key: string, rate = 1): SharedRateBucket {
-  return new SharedRateBucket({ client, tableName: table.tableName, key, keyAttribute: IDEMPOTENCY_TABLE_KEY.partitionKey, ttlAttribute: IDEMPOTENCY_TABLE_KEY.ttlAttribute, rate, clock });
+function bucketFor(clock: SimulatedClock, key: string, rate = 1, via: DynamoDBClient = client): SharedRateBucket {
+  return new SharedRateBucket({ client: via, tableName: table.tableName, key, keyAttribute: IDEMPOTENCY_TABLE_KEY.partitionKey, ttlAttribute: IDEMPOTENCY_TABLE_KEY.ttlAttribute, rate, clock });
 }
 
 describe('SharedRateBucket (one DynamoDB item every process reserves its slots from)', () => {
@@ -76,6 +76,36 @@ describe('SharedRateBucket (one DynamoDB item every process reserves its slots f
     expect(clock.now()).toBe(t0 + 4000);
     // The shared item saw the sweep's calls: an event-path caller now queues behind the last of them.
     expect(await bucketFor(clock, 'budget-within').reserve()).toBe(t0 + 5000);
+  });
+
+  it('a write announced with its verify re-read reserves both slots in one UpdateItem: the re-read waits for its slot with no round trip to the table', async () => {
+    const clock = new SimulatedClock();
+    let updates = 0;
+    const counting = { send: (command: unknown) => (updates++, client.send(command as never)) } as unknown as DynamoDBClient;
+    const writer = bucketFor(clock, 'budget-follow-up', 1, counting);
+    const t0 = clock.now();
+    await writer.take(1);
+    expect(updates).toBe(1);
+    // Another process queues behind both slots, not between the write and its re-read.
+    expect(await bucketFor(clock, 'budget-follow-up').reserve()).toBe(t0 + 2000);
+    await writer.take();
+    expect(updates).toBe(1);
+    expect(clock.now()).toBe(t0 + 1000);
+    // Nothing is held any more: the next call reserves again, behind the other process's slot.
+    await writer.take();
+    expect(updates).toBe(2);
+    expect(clock.now()).toBe(t0 + 3000);
+  });
+
+  it('a held slot gone stale (its call came too late) is not used: SES would see two calls inside one second', async () => {
+    const clock = new SimulatedClock();
+    const writer = bucketFor(clock, 'budget-stale');
+    const t0 = clock.now();
+    await writer.take(1);
+    clock.advance(5000);
+    await writer.take();
+    expect(clock.now()).toBe(t0 + 5000);
+    expect(await bucketFor(clock, 'budget-stale').reserve()).toBe(t0 + 6000);
   });
 
   it('refuses a rate that is not positive', () => {

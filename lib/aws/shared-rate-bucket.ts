@@ -43,6 +43,12 @@ export const SES_BUDGET_KEY = 'sesguard.budget#sesv2';
 
 const NEXT = 'nextSlotMs';
 
+/**
+ * A slot held for a follow-up call is used only this late at most: later, the next caller's slot is less
+ * than an interval away, and SES would see two calls inside one second.
+ */
+const HELD_SLOT_TOLERANCE_MS = 100;
+
 export class SharedRateBucket implements RateGate {
   readonly rate: number;
   readonly #options: SharedRateBucketOptions;
@@ -51,6 +57,8 @@ export class SharedRateBucket implements RateGate {
   #lastNext = 0;
   #consecutiveThrottles = 0;
   #pausedUntil = 0;
+  /** Slots this process reserved for calls announced as follow-ups, earliest first. */
+  #held: number[] = [];
 
   constructor(options: SharedRateBucketOptions) {
     if (!(options.rate > 0)) throw new RangeError(`rate must be positive, got ${options.rate}`);
@@ -59,23 +67,41 @@ export class SharedRateBucket implements RateGate {
     this.#intervalMs = Math.ceil(1000 / options.rate);
   }
 
-  /** Resolves when the caller may send one call. */
-  async take(): Promise<void> {
+  /**
+   * Resolves when the caller may send one call. A call announced with `followUps` (a write, whose verify
+   * re-read comes straight after it) reserves their slots in the same UpdateItem, so the follow-up waits for
+   * its slot without another round trip to the table first.
+   */
+  async take(followUps = 0): Promise<void> {
     const paused = this.#pausedUntil - this.#options.clock.now();
     if (paused > 0) await this.#options.clock.sleep(paused);
-    const slot = await this.reserve();
+    const slot = this.#heldSlot(followUps) ?? (await this.#reserveFor(followUps));
     const wait = slot - this.#options.clock.now();
     if (wait > 0) await this.#options.clock.sleep(wait);
   }
 
-  /** Reserves the next free slot and returns it (epoch ms); does not wait for it. */
-  async reserve(): Promise<number> {
+  /** A held slot still usable for a call with no follow-ups of its own; stale ones are dropped. */
+  #heldSlot(followUps: number): number | undefined {
+    const now = this.#options.clock.now();
+    this.#held = this.#held.filter((slot) => slot >= now - HELD_SLOT_TOLERANCE_MS);
+    return followUps === 0 ? this.#held.shift() : undefined;
+  }
+
+  async #reserveFor(followUps: number): Promise<number> {
+    const count = 1 + Math.max(0, Math.floor(followUps));
+    const first = await this.reserve(count);
+    for (let i = 1; i < count; i++) this.#held.push(first + i * this.#intervalMs);
+    return first;
+  }
+
+  /** Reserves the next `count` consecutive free slots and returns the first (epoch ms); does not wait. */
+  async reserve(count = 1): Promise<number> {
     // Two conditional forms; whichever matches the item's state wins. A lost race (another caller changed
     // the item in between) just tries the other form, and each try is one UpdateItem.
     let busy = this.#lastNext >= this.#options.clock.now();
     for (let attempt = 0; attempt < 8; attempt++) {
       const now = this.#options.clock.now();
-      const slot = busy ? await this.#queueBehind(now) : await this.#startIdle(now);
+      const slot = busy ? await this.#queueBehind(now, count) : await this.#startIdle(now, count);
       if (slot !== undefined) return slot;
       busy = !busy;
     }
@@ -97,19 +123,19 @@ export class SharedRateBucket implements RateGate {
     this.#consecutiveThrottles = 0;
   }
 
-  async #queueBehind(now: number): Promise<number | undefined> {
-    const out = await this.#update('SET #next = #next + :interval', '#next >= :now', now);
+  async #queueBehind(now: number, count: number): Promise<number | undefined> {
+    const out = await this.#update('SET #next = #next + :interval', '#next >= :now', now, count);
     if (!out) return undefined;
-    return out - this.#intervalMs;
+    return out - count * this.#intervalMs;
   }
 
-  async #startIdle(now: number): Promise<number | undefined> {
-    const out = await this.#update('SET #next = :nowPlus', 'attribute_not_exists(#next) OR #next < :now', now);
+  async #startIdle(now: number, count: number): Promise<number | undefined> {
+    const out = await this.#update('SET #next = :nowPlus', 'attribute_not_exists(#next) OR #next < :now', now, count);
     if (out === undefined) return undefined;
     return now;
   }
 
-  async #update(set: string, condition: string, now: number): Promise<number | undefined> {
+  async #update(set: string, condition: string, now: number, count: number): Promise<number | undefined> {
     const { client, tableName, key, keyAttribute, ttlAttribute } = this.#options;
     const ttl = ttlAttribute === undefined ? '' : ', #ttl = :ttl';
     try {
@@ -122,8 +148,8 @@ export class SharedRateBucket implements RateGate {
           ExpressionAttributeNames: { '#next': NEXT, ...(ttlAttribute !== undefined && { '#ttl': ttlAttribute }) },
           ExpressionAttributeValues: {
             ':now': { N: String(now) },
-            ...(set.includes(':interval') && { ':interval': { N: String(this.#intervalMs) } }),
-            ...(set.includes(':nowPlus') && { ':nowPlus': { N: String(now + this.#intervalMs) } }),
+            ...(set.includes(':interval') && { ':interval': { N: String(count * this.#intervalMs) } }),
+            ...(set.includes(':nowPlus') && { ':nowPlus': { N: String(now + count * this.#intervalMs) } }),
             ...(ttlAttribute !== undefined && { ':ttl': { N: String(Math.ceil(now / 1000) + 24 * 60 * 60) } }),
           },
           ReturnValues: 'UPDATED_NEW',

@@ -6,8 +6,11 @@ import type { Clock } from './clock.ts';
  */
 export interface RateGate {
   readonly rate: number;
-  /** Resolves when the caller may send one call. */
-  take(): Promise<void>;
+  /**
+   * Resolves when the caller may send one call. `followUps` says how many calls will follow this one at once
+   * (a write's verify re-read): a gate whose every reservation is a round trip reserves them together.
+   */
+  take(followUps?: number): Promise<void>;
   /** The call was throttled; returns how long the gate now holds callers back (ms). */
   throttled(): number;
   /** A call went through. */
