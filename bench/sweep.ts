@@ -9,8 +9,12 @@
  * simulated duration, and its ratio to the floor (each API's calls at the rate the sweep is configured to use,
  * APIs in sequence; and at AWS's own 1 call/s), and resources lost (listed but never judged).
  */
+import { recordTargets, type TargetRow } from './targets.ts';
 import { parseArgs } from 'node:util';
 import { SimulatedClock } from '../lib/aws/clock.ts';
+import { withinShared } from '../lib/aws/paced-client.ts';
+import { SHARED_SES_RATE } from '../lib/aws/shared-rate-bucket.ts';
+import { TokenBucket } from '../lib/aws/token-bucket.ts';
 import { runSweepInvocation, type SweepOutcome } from '../lib/sweep/engine.ts';
 import { estimateSweep } from '../lib/sweep/plan.ts';
 import { MemorySweepStore } from '../lib/sweep/run-record.ts';
@@ -45,6 +49,11 @@ interface Scenario {
   /** Calls per second the event path spends of GetEmailIdentityPolicies' budget while the sweep runs. */
   eventPathRate: number;
   sesRate?: number;
+  /**
+   * As deployed: the event path and the sweep take every SES call from one shared budget (the DynamoDB item
+   * of lib/aws/shared-rate-bucket.ts, modelled here by one gate on the simulated clock at the same rate).
+   */
+  sharedBudget?: boolean;
 }
 
 async function run(scenario: Scenario) {
@@ -59,6 +68,11 @@ async function run(scenario: Scenario) {
   const sim = simulatedAccount({ clock, callsPerSecond: 1, identities, configurationSets, templates, iam: iamAccount(), sesPageSize: 1000, iamPageSize: 100 });
   const deps = sweepDeps({ clock, store: new MemorySweepStore(), config: { mode: 'dry-run', trustedDomains: ['example.com'], ...(scenario.sesRate !== undefined && { sweep: { sesCallsPerSecond: scenario.sesRate } }) }, budgetMs: LAMBDA_MS });
   deps.reserveMs = RESERVE_MS;
+  const shared = scenario.sharedBudget ? new TokenBucket({ rate: SHARED_SES_RATE }, clock) : undefined;
+  if (shared) {
+    const own = new TokenBucket({ rate: deps.pacing.sesRate }, clock);
+    deps.pacing = { ...deps.pacing, sharedGate: (service) => (service === 'SESV2' ? withinShared(own, shared) : undefined) };
+  }
   let judged = 0;
   deps.onDecision = () => void judged++;
 
@@ -76,6 +90,7 @@ async function run(scenario: Scenario) {
       await clock.sleep(1000 / scenario.eventPathRate);
       let admitted = false;
       for (let attempt = 0; attempt < 5 && !admitted; attempt++) {
+        if (shared) await shared.take();
         admitted = sim.spend('GetEmailIdentityPolicies');
         if (!admitted) {
           eventThrottles++;
@@ -139,12 +154,20 @@ async function run(scenario: Scenario) {
 
 const scenarios: Scenario[] = [
   { name: 'default rate (0.8/s), quiet event path', eventPathRate: 0 },
-  { name: 'default rate (0.8/s), event path at 0.1/s', eventPathRate: 0.1 },
+  { name: 'default rate (0.8/s), event path at 0.1/s, outside the shared budget', eventPathRate: 0.1 },
+  { name: 'default rate (0.8/s), event path at 0.1/s, both in the shared budget (as deployed)', eventPathRate: 0.1, sharedBudget: true },
   { name: 'at the limit (1.0/s), quiet event path', eventPathRate: 0, sesRate: 1 },
 ];
 console.log(`sweep bench: ${IDENTITIES} identities (a third without policies, ~1% open to "*"), 50 configuration sets, 10 templates, ${PRINCIPALS} IAM principals + 100 managed policies; mock: 1 call/s per API`);
+const rows: TargetRow[] = [];
 for (const scenario of scenarios) {
   const wall = performance.now();
   const result = await run(scenario);
   console.log(JSON.stringify({ ...result, wallSeconds: ((performance.now() - wall) / 1000).toFixed(1) }, null, 2));
+  const ratio = Number(result.ratioToFloor);
+  rows.push(
+    { target: `sweep duration / floor (calls at its rate), ${scenario.name}`, figure: `${ratio.toFixed(3)}x (${result.durationH} h, ${result.calls} calls, ${result.throttles} throttled; ${result.ratioToAws1PerSecond}x the 1/s AWS floor)`, goal: '<= 1.1x', met: ratio <= 1.1 },
+    { target: `sweep resources lost, ${scenario.name}`, figure: String(result.lostResources), goal: '0', met: result.lostResources === 0 },
+  );
 }
+recordTargets('sweep', rows);
