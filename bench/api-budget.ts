@@ -37,7 +37,7 @@ import { SHARED_SES_RATE } from '../lib/aws/shared-rate-bucket.ts';
 import identityPolicy from '../lib/families/identity-policy/index.ts';
 import { createGuardHandler } from '../functions/runtime/guard-handler.ts';
 import type { HandlerSummary } from '../lib/guard/summary.ts';
-import { SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS, SAMPLE_PREFIX } from '../test/support/sample-options.ts';
+import { useGuardFunctionEnv } from './guard-env.ts';
 import { recordTargets } from './targets.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '50' }, 'window-s': { type: 'string', default: '10' }, scale: { type: 'string', default: '5' }, share: { type: 'string' } } });
@@ -115,23 +115,10 @@ for (const [TableName, definition] of [
   await dynamodb.send(new CreateTableCommand({ TableName, AttributeDefinitions: [...definition.AttributeDefinitions], KeySchema: [...definition.KeySchema], BillingMode: 'PAY_PER_REQUEST' }));
 }
 
-Object.assign(process.env, {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-  SESGUARD_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:sesguard-bench-alerts',
-  SESGUARD_BASELINE_TABLE: 'bench-baseline',
-  SESGUARD_IDEMPOTENCY_TABLE: 'bench-idempotency',
-  SESGUARD_OWN_ROLE_ARNS: SAMPLE_OWN_ROLE_ARNS.join(','),
-  SESGUARD_ALERT_KEY_ARN: SAMPLE_ALERT_KEY_ARN,
-  SESGUARD_RESOURCE_PREFIX: SAMPLE_PREFIX,
+useGuardFunctionEnv(endpoint, { mode: 'enforce', trustedAccounts: ['111122223333'] }, {
   // What the template sets for the SES families: the guard's share of SES's budget (scaled with it).
   SESGUARD_SES_CALLS_PER_SECOND: String((Number(values.share) || SHARED_SES_RATE) * scale),
-  POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-  POWERTOOLS_METRICS_DISABLED: 'true',
 });
-(globalThis as { __SESGUARD_CONFIG__?: unknown }).__SESGUARD_CONFIG__ = { mode: 'enforce', trustedAccounts: ['111122223333'] };
 
 // Lambda execution environments: each runs one invocation at a time; a burst gets new ones while all are busy.
 interface Environment {

@@ -28,7 +28,8 @@ import { bindSteps } from '../lib/remediation/step.ts';
 import { DELETE_IDENTITY_POLICY } from '../lib/families/identity-policy/steps.ts';
 import { executePlan } from '../lib/remediation/execute.ts';
 import { CallTimeline } from '../test/support/call-timeline.ts';
-import { SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS, SAMPLE_PREFIX } from '../test/support/sample-options.ts';
+import { useGuardFunctionEnv } from './guard-env.ts';
+import { SAMPLE_OWN_ROLE_ARNS, SAMPLE_PREFIX } from '../test/support/sample-options.ts';
 import { median, recordTargets } from './targets.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' }, 'aws-ms': { type: 'string', default: '5' } } });
@@ -87,21 +88,7 @@ sdkClientBase.send = function send(this: unknown, command, ...rest) {
   return timeline.record(`DynamoDB ${command.constructor.name.replace(/Command$/, '')}`, () => originalSend.call(this, command, ...rest));
 };
 
-Object.assign(process.env, {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-  SESGUARD_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:sesguard-bench-alerts',
-  SESGUARD_BASELINE_TABLE: 'bench-baseline',
-  SESGUARD_IDEMPOTENCY_TABLE: 'bench-idempotency',
-  SESGUARD_OWN_ROLE_ARNS: SAMPLE_OWN_ROLE_ARNS.join(','),
-  SESGUARD_ALERT_KEY_ARN: SAMPLE_ALERT_KEY_ARN,
-  SESGUARD_RESOURCE_PREFIX: SAMPLE_PREFIX,
-  POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-});
-(globalThis as { __SESGUARD_CONFIG__?: unknown }).__SESGUARD_CONFIG__ = configInput;
+useGuardFunctionEnv(endpoint, configInput);
 const handler = createGuardHandler(identityPolicy);
 const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
