@@ -11,7 +11,7 @@ import { key, planPerimeterDeny, who } from './perimeter-plan.ts';
 import type { IamGrantChange, IamGrantState, IamPolicyInEffect, IamPrincipalRef, PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
 import { isTrustChange } from './trust-events.ts';
-import { planTrustRepair } from './trust-plan.ts';
+import { planAssumableRoleRepair, planTrustRepair } from './trust-plan.ts';
 
 type Input = FamilyPlanInput<IamGrantChange, IamGrantState>;
 
@@ -34,9 +34,30 @@ function gone(why: string, findings: Finding[], notRepaired: FamilyPlan['notRepa
  * here is already about a principal that may not.
  */
 export function planIamGrantRepair(input: Input): FamilyPlan {
-  const { change, state } = input;
+  const { change } = input;
   if (isTrustChange(change)) return planTrustRepair({ ...input, change });
-  const { findings, notRepaired } = splitByAction(input.findings, ['revert', 'strip', 'delete'], 'an IAM grant');
+  const split = splitByAction(input.findings, ['revert', 'strip', 'delete'], 'an IAM grant');
+  const { notRepaired } = split;
+  // IAM-SES-003 names statements of a trust policy, not of the changed one: the grant's repair reads only
+  // the grant's findings. Undoing the grant also takes back what the role's trust policy would hand out.
+  const trustFindings = split.findings.filter((f) => f.ruleId === 'IAM-SES-003');
+  const findings = split.findings.filter((f) => f.ruleId !== 'IAM-SES-003');
+  if (findings.length === 0 && trustFindings.length > 0) return planAssumableRoleRepair(input, trustFindings, notRepaired);
+  const planned = planGrantRepair(input, findings, notRepaired);
+  if (trustFindings.length === 0) return planned;
+  // The grant's repair answers IAM-SES-003 too (the role no longer gains what its trust policy hands out);
+  // the re-read after it judges both. The trust policy itself is still for a person.
+  const trustIds = uniqueRuleIds(trustFindings);
+  return {
+    ...planned,
+    steps: planned.steps.map((step) => ({ ...step, ruleIds: [...new Set([...step.ruleIds, ...trustIds])] })),
+    explanation: `${planned.explanation} Its trust policy still lets untrusted principals assume ${[...new Set(trustFindings.map((f) => f.resource))].join(', ')}: revert it by hand.`,
+  };
+}
+
+function planGrantRepair(input: Input, findings: Finding[], notRepaired: FamilyPlan['notRepaired']): FamilyPlan {
+  const { change, state } = input;
+  if (isTrustChange(change)) throw new Error('a trust change is planned by trust-plan.ts');
   if (findings.length === 0) {
     return { strategy: 'alert-only', steps: [], explanation: 'No finding on the IAM grant is to be reverted.', notRepaired };
   }

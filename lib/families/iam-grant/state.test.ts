@@ -111,6 +111,20 @@ describe('attach: GetPolicy + GetPolicyVersion(default), and the principal effec
     expect(inputsOf(GetRoleCommand)).toEqual([{ RoleName: 'ci-deploy' }]);
   });
 
+  it('a role comes with its trust policy from the same GetRole (decoded, parsed): IAM-SES-003 judges who may assume a role that gains', async () => {
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' });
+    const state = await readIam(
+      {
+        roles: { 'ci-deploy': { arn: `arn:aws:iam::${ACCOUNT}:role/service/ci-deploy`, attached: [SES_FULL], trust } },
+        policies: { [SES_FULL]: { defaultVersion: 'v7', versions: { v7: { document: SES_FULL_DOC } } } },
+      },
+      { operation: 'attach', principal: { type: 'role', name: 'ci-deploy' }, policyArn: SES_FULL },
+    );
+    expect(state.principals[0]?.trust).toMatchObject({ roleName: 'ci-deploy', roleArn: `arn:aws:iam::${ACCOUNT}:role/service/ci-deploy`, rawDocument: trust });
+    expect(state.principals[0]?.trust?.document?.statements).toHaveLength(1);
+    expect(inputsOf(GetRoleCommand)).toEqual([{ RoleName: 'ci-deploy' }]);
+  });
+
   it('a group reaches every member (GetGroup paginated): the group first with its own set, then each member by name with the group policies', async () => {
     const state = await readIam(
       {

@@ -239,7 +239,8 @@ class IamStateReading {
 
   role(name: string): Promise<IamPrincipalState | null> {
     return orNullIfGone(async () => {
-      const arn = (await this.#call(() => this.iam.send(new GetRoleCommand({ RoleName: name })))).Role?.Arn;
+      const role = (await this.#call(() => this.iam.send(new GetRoleCommand({ RoleName: name })))).Role;
+      const arn = role?.Arn;
       const [attached, inline] = await Promise.all([
         this.attachedPolicies((Marker) => this.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name, ...(Marker !== undefined && { Marker }) }))),
         this.inlinePolicyNames((Marker) => this.iam.send(new ListRolePoliciesCommand({ RoleName: name, ...(Marker !== undefined && { Marker }) }))),
@@ -248,6 +249,9 @@ class IamStateReading {
         principal: { type: 'role', name },
         arn: arn ?? iamPrincipalArn(this.region, this.accountId, 'role', name),
         policies: await this.resolvePolicies({ type: 'role', name }, attached, inline),
+        ...(role?.AssumeRolePolicyDocument !== undefined && {
+          trust: { roleName: name, roleArn: arn ?? iamPrincipalArn(this.region, this.accountId, 'role', name), ...readPolicyDocument(role.AssumeRolePolicyDocument) },
+        }),
       };
     });
   }

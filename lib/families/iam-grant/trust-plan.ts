@@ -2,6 +2,7 @@ import { decodePolicyDocumentText, parsePolicy } from '../../policy/index.ts';
 import { splitByAction } from '../../remediation/document-repair.ts';
 import { describeFindings, uniqueRuleIds } from '../../remediation/compliance.ts';
 import { notRepairedAll, type FamilyPlan, type FamilyPlanInput } from '../../remediation/types.ts';
+import type { Finding } from '../../rules/types.ts';
 import type { TrustChange } from './trust-events.ts';
 import { planPerimeterDeny } from './perimeter-plan.ts';
 import type { IamGrantChange, IamGrantState } from './types.ts';
@@ -35,6 +36,34 @@ export function planTrustRepair(input: FamilyPlanInput<IamGrantChange, IamGrantS
     strategy: 'perimeter-deny',
     steps: denied.steps,
     explanation: `Attaches the guard's perimeter-deny policy ${denied.policyArn} to ${trust.roleArn} (perimeter-deny attached; trust policy left in place), so whoever assumes the role gets no SES perimeter action. Should IAM refuse the attachment (LimitExceeded: the role holds as many managed policies as IAM allows), nothing else is changed. ${humanRevert}`,
+    notRepaired: [...notRepaired, ...notRepairedAll(findings, humanRevert)],
+  };
+}
+
+/**
+ * IAM-SES-003 on a policy event, with nothing else to undo (the role is an administrator, so IAM-SES-001 let
+ * the grant be): the role just gained perimeter actions while its trust policy lets outsiders in.
+ * Perimeter-deny on each such role, as for a trust change; the trust policy is left for a person.
+ */
+export function planAssumableRoleRepair(input: FamilyPlanInput<IamGrantChange, IamGrantState>, findings: Finding[], notRepaired: FamilyPlan['notRepaired']): FamilyPlan {
+  const roleArns = new Set(findings.map((f) => f.resource));
+  const roles = input.state.principals.filter((p) => p.principal.type === 'role' && roleArns.has(p.arn));
+  const humanRevert = `The trust policy of ${roles.map((r) => r.arn).join(', ')} lets untrusted principals assume it (the guard never writes a trust policy): decide who may assume it, and revert it by hand.`;
+  if (roles.length === 0) return { strategy: 'alert-only', steps: [], explanation: humanRevert, notRepaired: [...notRepaired, ...notRepairedAll(findings, humanRevert)] };
+  const denied = planPerimeterDeny(
+    input,
+    roles.map((r) => r.principal),
+    findings,
+    (point, arn) => `Attach the guard's perimeter-deny policy ${arn} to role ${point.name}: it just gained SES perimeter actions, and whoever its trust policy lets in would get them.`,
+  );
+  if (denied.left.length > 0) {
+    const why = `Attaching the perimeter-deny policy would not answer ${uniqueRuleIds(denied.left).join(', ')} (${describeFindings(denied.left)}). ${humanRevert}`;
+    return { strategy: 'alert-only', steps: [], explanation: why, notRepaired: [...notRepaired, ...notRepairedAll(findings, why)] };
+  }
+  return {
+    strategy: 'perimeter-deny',
+    steps: denied.steps,
+    explanation: `Attaches the guard's perimeter-deny policy ${denied.policyArn} to ${roles.map((r) => r.arn).join(', ')} (perimeter-deny attached; trust policy and the granting policy left in place), so whoever assumes the role gets no SES perimeter action. ${humanRevert}`,
     notRepaired: [...notRepaired, ...notRepairedAll(findings, humanRevert)],
   };
 }

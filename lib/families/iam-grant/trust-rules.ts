@@ -3,7 +3,7 @@ import type { Statement as PolicyStatement } from '../../policy/types.ts';
 import type { RawFinding, Rule, RuleContext } from '../../rules/types.ts';
 import { trustOf } from '../../rules/trust.ts';
 import { IAM_GRANT_RULES } from './rules.ts';
-import type { IamGrantState, IamPrincipalState } from './types.ts';
+import type { IamGrantState, IamPrincipalState, RoleTrust } from './types.ts';
 
 /** The one repair IAM-SES-003 makes (trust-plan.ts). */
 export const REVERT_TRUST_POLICY = 'revert-trust-policy';
@@ -52,24 +52,34 @@ function untrustedAssumers(statement: PolicyStatement, ctx: RuleContext): string
   return outside;
 }
 
-function evaluateTrust(state: IamGrantState, ctx: RuleContext): RawFinding[] {
-  const trust = state.trust;
+/**
+ * The roles whose trust policy is judged: the role of a trust change, or, on a policy event, every role
+ * the change reached (read with its trust policy), so a role first made assumable from outside while it
+ * held nothing and then given perimeter actions is caught on the second event.
+ */
+function judgedTrusts(state: IamGrantState): Array<{ trust: RoleTrust; role: IamPrincipalState }> {
   const role = state.principals[0];
-  if (!trust?.document || !role) return [];
-  const holdings = perimeterHoldings(role, ctx);
-  if (holdings.length === 0) return [];
-  return trust.document.statements.flatMap((statement) => {
-    const outside = untrustedAssumers(statement, ctx);
-    if (outside.length === 0) return [];
-    const label = statement.sid ? `statement ${statement.index} (Sid "${statement.sid}")` : `statement ${statement.index}`;
-    return [
-      {
-        resource: trust.roleArn,
-        statement: { index: statement.index, ...(statement.sid !== undefined && { sid: statement.sid }) },
-        reason: `${trust.roleArn} holds SES perimeter actions (through ${holdings.join(', ')}) and ${label} of its trust policy lets ${outside.join('; ')} assume it, with no condition pinning the caller to a trusted account or organization: they get the role's perimeter actions without any SES or IAM-policy change.`,
-        fix: { kind: 'repair', what: REVERT_TRUST_POLICY },
-      } satisfies RawFinding,
-    ];
+  if (state.trust) return state.trust.document && role ? [{ trust: state.trust, role }] : [];
+  return state.principals.flatMap((p) => (p.principal.type === 'role' && p.trust?.document ? [{ trust: p.trust, role: p }] : []));
+}
+
+function evaluateTrust(state: IamGrantState, ctx: RuleContext): RawFinding[] {
+  return judgedTrusts(state).flatMap(({ trust, role }) => {
+    const holdings = perimeterHoldings(role, ctx);
+    if (holdings.length === 0) return [];
+    return (trust.document?.statements ?? []).flatMap((statement) => {
+      const outside = untrustedAssumers(statement, ctx);
+      if (outside.length === 0) return [];
+      const label = statement.sid ? `statement ${statement.index} (Sid "${statement.sid}")` : `statement ${statement.index}`;
+      return [
+        {
+          resource: trust.roleArn,
+          statement: { index: statement.index, ...(statement.sid !== undefined && { sid: statement.sid }) },
+          reason: `${trust.roleArn} holds SES perimeter actions (through ${holdings.join(', ')}) and ${label} of its trust policy lets ${outside.join('; ')} assume it, with no condition pinning the caller to a trusted account or organization: they get the role's perimeter actions without any SES or IAM-policy change.`,
+          fix: { kind: 'repair', what: REVERT_TRUST_POLICY },
+        } satisfies RawFinding,
+      ];
+    });
   });
 }
 

@@ -10,6 +10,8 @@ import type { Family } from '../family.ts';
 import iamGrant from './index.ts';
 import { trustBaselineKey } from './types.ts';
 import { perimeterDenyDocument } from './perimeter-deny.ts';
+import { readPolicyDocument } from '../policy-document.ts';
+import type { IamGrantState } from './types.ts';
 
 /**
  * IAM-SES-003 through the shared decision path, offline (the trust policy from the event, the role's
@@ -147,5 +149,44 @@ describe('IAM-SES-003 repair: perimeter-deny on the role, and the trust policy l
     event.detail.requestParameters['roleName'] = 'sesguard-prod-identity-policy-eu-west-1';
     const decision = await decideEvent(event, deps(sidecarOf(OUTSIDE)));
     expect(decision).toMatchObject({ verdict: 'ignored', skip: { reason: 'unsupported-event' } });
+  });
+});
+
+/**
+ * The order attack: make an administrator role assumable from outside while it holds nothing (IAM-SES-003 has
+ * nothing to say), then give it perimeter actions (IAM-SES-001 exempts administrators). Each event alone was
+ * compliant. The role's trust policy comes with GetRole, which reading the role already sends, so a policy
+ * event on a role judges who may assume it too.
+ */
+describe('IAM-SES-003 on a policy event: a role assumable from outside that gains perimeter actions', () => {
+  const PUT = JSON.parse(readFileSync(file('put-role-policy-ses-wildcard.json'), 'utf8')) as Envelope;
+  const APP_ROLE = 'arn:aws:iam::111122223333:role/app-backend';
+  const foreign = trust({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' });
+  const own = trust({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' });
+  const withRoleTrust = (document: string, config: ConfigInput): GuardDeps => ({
+    ...deps(undefined, config),
+    readState: async (change, family) => {
+      const state = (await family.offlineState(change, undefined)) as IamGrantState;
+      return { ...state, principals: state.principals.map((p) => (p.principal.type === 'role' ? { ...p, trust: { roleName: p.principal.name, roleArn: p.arn, ...readPolicyDocument(document) } } : p)) };
+    },
+  });
+
+  it('an administrator role trusted by a foreign account that gains ses:* is critical, and perimeter-deny goes on the role', async () => {
+    const decision = await decideEvent(PUT, withRoleTrust(foreign, { adminPrincipals: [APP_ROLE] }));
+    expect(decision.findings.map((f) => f.ruleId)).toEqual(['IAM-SES-003']);
+    expect(decision.findings[0]).toMatchObject({ severity: 'critical', resource: APP_ROLE });
+    expect(decision.findings[0]?.reason).toMatch(/444455556666/);
+    expect(decision.plan?.steps.map((s) => s.action)).toEqual([expect.objectContaining({ type: 'iam.attach-perimeter-deny', principalType: 'role', principalName: 'app-backend' })]);
+  });
+
+  it('the same administrator role trusted only by a service of its own is compliant', async () => {
+    expect((await decideEvent(PUT, withRoleTrust(own, { adminPrincipals: [APP_ROLE] }))).verdict).toBe('compliant');
+  });
+
+  it('a non-administrator role gets one repair for both rules: perimeter-deny answers the grant and the trust alike', async () => {
+    const decision = await decideEvent(PUT, withRoleTrust(foreign, {}));
+    expect(decision.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['IAM-SES-001', 'IAM-SES-003']));
+    expect(decision.plan?.steps.map((s) => s.action)).toEqual([expect.objectContaining({ type: 'iam.attach-perimeter-deny', principalType: 'role', principalName: 'app-backend' })]);
+    expect(decision.plan?.steps[0]?.ruleIds).toEqual(expect.arrayContaining(['IAM-SES-001', 'IAM-SES-003']));
   });
 });

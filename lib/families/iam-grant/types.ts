@@ -43,6 +43,11 @@ export interface IamPrincipalState {
    * read; rules.ts judges such a member on its own only when the group itself does not gain.
    */
   onlyViaGroup?: string;
+  /**
+   * Roles read for a policy event: the trust policy GetRole returned with the role (no extra call), so
+   * IAM-SES-003 also judges who may assume a role that gains perimeter actions. Absent offline.
+   */
+  trust?: RoleTrust;
 }
 
 /**
