@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientConstructor, MakeClient } from './client-factory.ts';
 import type { AwsServiceKey } from './client-factory.ts';
 import { isThrottling, isTransient } from './errors.ts';
@@ -38,13 +39,31 @@ interface Sender {
   send(command: unknown, ...rest: unknown[]): Promise<unknown>;
 }
 
+/** Calls the caller expects to follow the next read (lib/guard/decide.ts: the repair it predicts). */
+const expectedAfterRead = new AsyncLocalStorage<{ remaining: number }>();
+
+/**
+ * Runs `read` telling the pacer that its first call will be followed by `calls` more (a write and its verify
+ * re-read, when the event's own payload already judges noncompliant): a gate that reserves in round trips
+ * then reserves them all in one, and the write does not wait for a reservation of its own. A wrong guess
+ * costs budget (slots held and not used), never a decision.
+ */
+export function withExpectedFollowUps<T>(calls: number, read: () => Promise<T>): Promise<T> {
+  return calls > 0 ? expectedAfterRead.run({ remaining: calls }, read) : read();
+}
+
 /**
  * How many calls follow this one at once: every repair is verified by re-reading what it wrote (the issue-12
- * rule that "repaired" means a compliant re-read), so a write announces that read and a gate that reserves
- * in round trips reserves both slots in one.
+ * rule that "repaired" means a compliant re-read), so a write announces that read; a read announces what
+ * withExpectedFollowUps said, once.
  */
 function followUpsOf(operation: string): number {
-  return /^(Put|Update|Delete|Create)/.test(operation) ? 1 : 0;
+  if (/^(Put|Update|Delete|Create)/.test(operation)) return 1;
+  const expected = expectedAfterRead.getStore();
+  if (!expected || expected.remaining === 0) return 0;
+  const calls = expected.remaining;
+  expected.remaining = 0;
+  return calls;
 }
 
 export class Pacer {

@@ -3,7 +3,7 @@ import { GetItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/clien
 import { IDEMPOTENCY_TABLE_DEFINITION, IDEMPOTENCY_TABLE_KEY } from '../guard/idempotency.ts';
 import { createEmulatorClient, createTestTable, type TestTable } from '../../test/support/dynamodb.ts';
 import { SimulatedClock } from './clock.ts';
-import { withinShared } from './paced-client.ts';
+import { Pacer, withExpectedFollowUps, withinShared } from './paced-client.ts';
 import { SES_BUDGET_KEY, SharedRateBucket } from './shared-rate-bucket.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -106,6 +106,27 @@ describe('SharedRateBucket (one DynamoDB item every process reserves its slots f
     await writer.take();
     expect(clock.now()).toBe(t0 + 5000);
     expect(await bucketFor(clock, 'budget-stale').reserve()).toBe(t0 + 6000);
+  });
+
+  it('a read told that a write and its re-read follow (withExpectedFollowUps) reserves all three slots in one UpdateItem; the write and the re-read send none', async () => {
+    const clock = new SimulatedClock();
+    let updates = 0;
+    const counting = { send: (command: unknown) => (updates++, client.send(command as never)) } as unknown as DynamoDBClient;
+    const budget = bucketFor(clock, 'budget-expected', 1, counting);
+    const pacer = new Pacer({ sesRate: 1, iamRate: 1, sharedGate: () => budget }, clock);
+    const sent: string[] = [];
+    const ses = pacer.wrap({ send: async (command: { constructor: { name: string } }) => void sent.push(`${command.constructor.name}@${clock.now()}`) }, 'SESV2', 'eu-west-1', 'identity-policy');
+    class GetEmailIdentityPoliciesCommand {}
+    class DeleteEmailIdentityPolicyCommand {}
+    const t0 = clock.now();
+    await withExpectedFollowUps(2, () => ses.send(new GetEmailIdentityPoliciesCommand()));
+    await ses.send(new DeleteEmailIdentityPolicyCommand());
+    await ses.send(new GetEmailIdentityPoliciesCommand());
+    expect(updates).toBe(1);
+    expect(sent).toEqual([`GetEmailIdentityPoliciesCommand@${t0}`, `DeleteEmailIdentityPolicyCommand@${t0 + 1000}`, `GetEmailIdentityPoliciesCommand@${t0 + 2000}`]);
+    // The hint is used once: the next read reserves for itself alone.
+    await ses.send(new GetEmailIdentityPoliciesCommand());
+    expect(updates).toBe(2);
   });
 
   it('refuses a rate that is not positive', () => {

@@ -75,16 +75,27 @@ export class SharedRateBucket implements RateGate {
   async take(followUps = 0): Promise<void> {
     const paused = this.#pausedUntil - this.#options.clock.now();
     if (paused > 0) await this.#options.clock.sleep(paused);
-    const slot = this.#heldSlot(followUps) ?? (await this.#reserveFor(followUps));
+    const slot = (await this.#fromHeld(followUps)) ?? (await this.#reserveFor(followUps));
     const wait = slot - this.#options.clock.now();
     if (wait > 0) await this.#options.clock.sleep(wait);
   }
 
-  /** A held slot still usable for a call with no follow-ups of its own; stale ones are dropped. */
-  #heldSlot(followUps: number): number | undefined {
+  /**
+   * A held slot still usable, stale ones dropped. A call with follow-ups of its own takes one too when the
+   * slots held after it cover them (a write whose slot and re-read's were reserved with the read); when
+   * they do not, only the missing ones are reserved.
+   */
+  async #fromHeld(followUps: number): Promise<number | undefined> {
     const now = this.#options.clock.now();
     this.#held = this.#held.filter((slot) => slot >= now - HELD_SLOT_TOLERANCE_MS);
-    return followUps === 0 ? this.#held.shift() : undefined;
+    const slot = this.#held.shift();
+    if (slot === undefined) return undefined;
+    const missing = Math.max(0, Math.floor(followUps)) - this.#held.length;
+    if (missing > 0) {
+      const first = await this.reserve(missing);
+      for (let i = 0; i < missing; i++) this.#held.push(first + i * this.#intervalMs);
+    }
+    return slot;
   }
 
   async #reserveFor(followUps: number): Promise<number> {

@@ -1,3 +1,4 @@
+import { withExpectedFollowUps } from '../aws/paced-client.ts';
 import type { Change, Skip } from '../cloudtrail/types.ts';
 import { parseCloudTrailEvent, type ParseOptions } from '../cloudtrail/parse.ts';
 import type { EventParser } from '../cloudtrail/event-parser.ts';
@@ -67,12 +68,32 @@ export function decideEvent(envelope: unknown, deps: GuardDeps): Promise<Decisio
  * duplicate is only wasted, never harmful. The first read of that change (and the first fetch of that
  * baseline) answers from the started one; every later read (the re-read after the repair) goes live.
  */
+/**
+ * A write and its verify re-read (2) when the event's own payload, judged as the offline state, already
+ * breaks a rule whose action rewrites the resource, in enforce mode; 0 otherwise (or when the payload says too little).
+ * Only a hint to the pacer: the decision is taken on the state read from AWS.
+ */
+/** Actions repaired by writing the resource the event names (quarantine writes IAM, alert writes nothing). */
+const RESOURCE_WRITING_ACTIONS: ReadonlySet<string> = new Set(['revert', 'strip', 'delete', 'remove-destination', 'disable-destination']);
+
+function predictedRepairCalls(family: Family, change: Change, deps: GuardDeps): number {
+  if (deps.config.mode !== 'enforce') return 0;
+  try {
+    const offline = family.offlineState(change, undefined);
+    const ctx: RuleContext = { config: deps.config, accountId: change.accountId, region: change.region, now: deps.now(), actor: change.actor, ownRoleArns: deps.parseOptions.ownRoleArns };
+    return judge(offline, ctx, family.rules).some((f) => RESOURCE_WRITING_ACTIONS.has(f.action)) ? 2 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function withReadsStarted(envelope: unknown, deps: GuardDeps): GuardDeps {
   const parsed = parseCloudTrailEvent(envelope, parsersOf(deps.families), deps.parseOptions);
   if ('skip' in parsed) return deps;
   const family = deps.families.find((f) => f.id === parsed.family);
   if (!family) return deps;
-  let state: Promise<Settled<ResourceState>> | undefined = settled(deps.readState(parsed, family));
+  const followUps = predictedRepairCalls(family, parsed, deps);
+  let state: Promise<Settled<ResourceState>> | undefined = settled(withExpectedFollowUps(followUps, () => deps.readState(parsed, family)));
   const key = family.baselineKey?.(parsed);
   let baseline = key === undefined ? undefined : settled(deps.baseline.get(key));
   return {
