@@ -9,7 +9,9 @@ import {
   LimitExceededException,
   ListAttachedUserPoliciesCommand,
   SetDefaultPolicyVersionCommand,
+  type IAMClient,
 } from '@aws-sdk/client-iam';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { perimeterDenyDocument } from '../../lib/families/iam-grant/perimeter-deny.ts';
 import type { FakeIamAccount } from '../support/fake-iam.ts';
 import { ACCOUNT, enforceConfig, sample, useGuardHarness } from './harness.ts';
@@ -25,6 +27,19 @@ const h = useGuardHarness({ region: 'us-east-1' });
 const SAMPLE = 'iam-grant/attach-user-policy-ses-full-access-non-admin';
 const SES_FULL_ACCESS = 'arn:aws:iam::aws:policy/AmazonSESFullAccess';
 const DEV_BOB = `arn:aws:iam::${ACCOUNT}:user/dev-bob`;
+
+/**
+ * The fake account shows an AttachUserPolicy/AttachRolePolicy once it is sent, as IAM does, so the re-read
+ * after the repair sees perimeter-deny. Not the fake's default: one test needs a write that does not take.
+ */
+function attachesTake(iam: AwsClientStub<IAMClient>, account: FakeIamAccount): void {
+  const attach = (principal: { attached?: string[] } | undefined, policyArn: string) => {
+    if (principal) principal.attached = [...(principal.attached ?? []), policyArn];
+    return {};
+  };
+  iam.on(AttachUserPolicyCommand).callsFake(async (input: { UserName: string; PolicyArn: string }) => attach(account.users?.[input.UserName], input.PolicyArn));
+  iam.on(AttachRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyArn: string }) => attach(account.roles?.[input.RoleName], input.PolicyArn));
+}
 
 /** dev-bob holding AmazonSESFullAccess (ses:* on *), as IAM answers after the AttachUserPolicy call. */
 function accountWithGrant(): FakeIamAccount & { users: NonNullable<FakeIamAccount['users']> } {
@@ -188,11 +203,7 @@ describe('iam-grant function: perimeter-deny instead of writing a document', () 
   it('inline policy granting the perimeter: AttachRolePolicy perimeter-deny only, and the re-read (perimeter-deny attached) says repaired', async () => {
     const account = roleWithInline(WILDCARD, SEND);
     const iam = h.useFakeIam(account);
-    iam.on(AttachRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyArn: string }) => {
-      const role = account.roles[input.RoleName];
-      if (role) role.attached = [...(role.attached ?? []), input.PolicyArn];
-      return {};
-    });
+    attachesTake(iam, account);
     const invoke = await h.coldStart('iam-grant', enforceConfig());
 
     const summary = await invoke(putRolePolicy(WILDCARD, SEND));
@@ -263,11 +274,7 @@ describe('iam-grant function: perimeter-deny instead of writing a document', () 
       policies: { [PERIMETER_DENY]: perimeterDeny, [MAIL_TEAM]: { defaultVersion: 'v3', versions: { v2: { document: bad, createDate: new Date('2026-11-01T00:00:00Z') }, v3: { document: bad, createDate: new Date('2026-11-20T14:26:38Z') } } } },
     };
     const iam = h.useFakeIam(account);
-    iam.on(AttachUserPolicyCommand).callsFake(async (input: { UserName: string; PolicyArn: string }) => {
-      const user = account.users[input.UserName];
-      if (user) user.attached = [...(user.attached ?? []), input.PolicyArn];
-      return {};
-    });
+    attachesTake(iam, account);
     const invoke = await h.coldStart('iam-grant', enforceConfig());
 
     await invoke(sample('iam-grant/create-policy-version-adds-put-identity-policy'));
@@ -295,11 +302,7 @@ describe('iam-grant function: IAM-SES-003 without UpdateAssumeRolePolicy', () =>
       },
     };
     const iam = h.useFakeIam(account);
-    iam.on(AttachRolePolicyCommand).callsFake(async (input: { RoleName: string; PolicyArn: string }) => {
-      const role = account.roles[input.RoleName];
-      if (role) role.attached = [...(role.attached ?? []), input.PolicyArn];
-      return {};
-    });
+    attachesTake(iam, account);
     const invoke = await h.coldStart('iam-grant', enforceConfig());
 
     await invoke(sample('iam-grant/update-assume-role-policy-mail-admin-outside-account'));
