@@ -91,18 +91,20 @@ export class SharedRateBucket implements RateGate {
     const slot = this.#held.shift();
     if (slot === undefined) return undefined;
     const missing = Math.max(0, Math.floor(followUps)) - this.#held.length;
-    if (missing > 0) {
-      const first = await this.reserve(missing);
-      for (let i = 0; i < missing; i++) this.#held.push(first + i * this.#intervalMs);
-    }
+    if (missing > 0) this.#hold(await this.reserve(missing), missing);
     return slot;
   }
 
   async #reserveFor(followUps: number): Promise<number> {
     const count = 1 + Math.max(0, Math.floor(followUps));
     const first = await this.reserve(count);
-    for (let i = 1; i < count; i++) this.#held.push(first + i * this.#intervalMs);
+    this.#hold(first + this.#intervalMs, count - 1);
     return first;
+  }
+
+  /** Keeps `count` consecutive reserved slots from `first` for the calls announced to follow. */
+  #hold(first: number, count: number): void {
+    for (let i = 0; i < count; i++) this.#held.push(first + i * this.#intervalMs);
   }
 
   /** Reserves the next `count` consecutive free slots and returns the first (epoch ms); does not wait. */

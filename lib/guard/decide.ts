@@ -2,7 +2,7 @@ import { withExpectedFollowUps } from '../aws/paced-client.ts';
 import type { Change, Skip } from '../cloudtrail/types.ts';
 import { parseCloudTrailEvent, type ParseOptions } from '../cloudtrail/parse.ts';
 import type { EventParser } from '../cloudtrail/event-parser.ts';
-import type { Config } from '../config/schema.ts';
+import { RULE_ACTIONS, type Config, type RuleAction } from '../config/schema.ts';
 import type { BaselineRecord, BaselineStore } from '../baseline/types.ts';
 import { describeError } from '../aws/errors.ts';
 import { stateFacet, type Family, type StateFacet } from '../families/family.ts';
@@ -61,6 +61,29 @@ export function decideEvent(envelope: unknown, deps: GuardDeps): Promise<Decisio
   return decideChange(family, parsed, deps);
 }
 
+/** What the rules are told about a change: one context for the decision and for the pacer's guess. */
+function ruleContext(change: Change, deps: GuardDeps): RuleContext {
+  return { config: deps.config, accountId: change.accountId, region: change.region, now: deps.now(), actor: change.actor, ownRoleArns: deps.parseOptions.ownRoleArns };
+}
+
+/** Actions repaired by writing the resource the event names (quarantine writes IAM, alert writes nothing). */
+const RESOURCE_WRITING_ACTIONS: ReadonlySet<RuleAction> = new Set(RULE_ACTIONS.filter((a) => a !== 'quarantine' && a !== 'alert'));
+
+/**
+ * A write and its verify re-read (2) when the event's own payload, judged as the offline state, already
+ * breaks a rule whose action rewrites the resource, in enforce mode; 0 otherwise (or when the payload says
+ * too little). Only a hint to the pacer: the decision is taken on the state read from AWS.
+ */
+function predictedRepairCalls(family: Family, change: Change, deps: GuardDeps): number {
+  if (deps.config.mode !== 'enforce') return 0;
+  try {
+    const offline = family.offlineState(change, undefined);
+    return judge(offline, ruleContext(change, deps), family.rules).some((f) => RESOURCE_WRITING_ACTIONS.has(f.action)) ? 2 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * `deps` with the state read (and the baseline fetch) of `envelope`'s change already under way, for a
  * caller that must first do something else that takes a round trip: the Lambda handler starts them beside
@@ -68,25 +91,6 @@ export function decideEvent(envelope: unknown, deps: GuardDeps): Promise<Decisio
  * duplicate is only wasted, never harmful. The first read of that change (and the first fetch of that
  * baseline) answers from the started one; every later read (the re-read after the repair) goes live.
  */
-/**
- * A write and its verify re-read (2) when the event's own payload, judged as the offline state, already
- * breaks a rule whose action rewrites the resource, in enforce mode; 0 otherwise (or when the payload says too little).
- * Only a hint to the pacer: the decision is taken on the state read from AWS.
- */
-/** Actions repaired by writing the resource the event names (quarantine writes IAM, alert writes nothing). */
-const RESOURCE_WRITING_ACTIONS: ReadonlySet<string> = new Set(['revert', 'strip', 'delete', 'remove-destination', 'disable-destination']);
-
-function predictedRepairCalls(family: Family, change: Change, deps: GuardDeps): number {
-  if (deps.config.mode !== 'enforce') return 0;
-  try {
-    const offline = family.offlineState(change, undefined);
-    const ctx: RuleContext = { config: deps.config, accountId: change.accountId, region: change.region, now: deps.now(), actor: change.actor, ownRoleArns: deps.parseOptions.ownRoleArns };
-    return judge(offline, ctx, family.rules).some((f) => RESOURCE_WRITING_ACTIONS.has(f.action)) ? 2 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 export function withReadsStarted(envelope: unknown, deps: GuardDeps): GuardDeps {
   const parsed = parseCloudTrailEvent(envelope, parsersOf(deps.families), deps.parseOptions);
   if ('skip' in parsed) return deps;
@@ -120,14 +124,7 @@ export function withReadsStarted(envelope: unknown, deps: GuardDeps): GuardDeps 
 export async function decideChange(family: Family, change: Change, deps: GuardDeps): Promise<Decision> {
   const dryRun = deps.config.mode === 'dry-run';
   const resource = family.resourceOf(change);
-  const ctx: RuleContext = {
-    config: deps.config,
-    accountId: change.accountId,
-    region: change.region,
-    now: deps.now(),
-    actor: change.actor,
-    ownRoleArns: deps.parseOptions.ownRoleArns,
-  };
+  const ctx = ruleContext(change, deps);
   const judgeState = (state: ResourceState): Finding[] => judge(state, ctx, family.rules);
   const facetOf = (state: ResourceState): StateFacet<ResourceState> => stateFacet(family.states, state);
   const documentOf = (state: ResourceState): string | null => facetOf(state).document(state);

@@ -10,7 +10,7 @@ import { DELETE_INLINE_POLICY, DELETE_POLICY_VERSION, DETACH_POLICY, REMOVE_USER
 import { key, planPerimeterDeny, who } from './perimeter-plan.ts';
 import type { IamGrantChange, IamGrantState, IamPolicyInEffect, IamPrincipalRef, PolicyVersion } from './types.ts';
 import { newestFirst } from './versions.ts';
-import { isTrustChange } from './trust-events.ts';
+import { isTrustChange, type TrustChange } from './trust-events.ts';
 import { planAssumableRoleRepair, planTrustRepair } from './trust-plan.ts';
 
 type Input = FamilyPlanInput<IamGrantChange, IamGrantState>;
@@ -43,7 +43,7 @@ export function planIamGrantRepair(input: Input): FamilyPlan {
   const trustFindings = split.findings.filter((f) => f.ruleId === 'IAM-SES-003');
   const findings = split.findings.filter((f) => f.ruleId !== 'IAM-SES-003');
   if (findings.length === 0 && trustFindings.length > 0) return planAssumableRoleRepair(input, trustFindings, notRepaired);
-  const planned = planGrantRepair(input, findings, notRepaired);
+  const planned = planGrantRepair(input, change, findings, notRepaired);
   if (trustFindings.length === 0) return planned;
   // The grant's repair answers IAM-SES-003 too (the role no longer gains what its trust policy hands out);
   // the re-read after it judges both. The trust policy itself is still for a person.
@@ -55,9 +55,9 @@ export function planIamGrantRepair(input: Input): FamilyPlan {
   };
 }
 
-function planGrantRepair(input: Input, findings: Finding[], notRepaired: FamilyPlan['notRepaired']): FamilyPlan {
-  const { change, state } = input;
-  if (isTrustChange(change)) throw new Error('a trust change is planned by trust-plan.ts');
+/** The grant's own repair (a trust change is planned by trust-plan.ts). */
+function planGrantRepair(input: Input, change: Exclude<IamGrantChange, TrustChange>, findings: Finding[], notRepaired: FamilyPlan['notRepaired']): FamilyPlan {
+  const { state } = input;
   if (findings.length === 0) {
     return { strategy: 'alert-only', steps: [], explanation: 'No finding on the IAM grant is to be reverted.', notRepaired };
   }
