@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { madeClient } from '../lib/aws/lazy-client.ts';
 import { createServiceClient, type MakeClient } from '../lib/aws/client-factory.ts';
 import { createSnsAlertPublisher } from '../lib/alert/publish.ts';
 import { DynamoBaselineStore } from '../lib/baseline/dynamodb-store.ts';
@@ -93,7 +94,7 @@ export function createSweepHandler(options: { env?: NodeJS.ProcessEnv; config?: 
     const make = makeClient(region);
     const dynamodb = make(DynamoDBClient, 'DYNAMODB');
     const sns = make(SNSClient, 'SNS');
-    const publisher = createSnsAlertPublisher({ sns, topicArn: env.SESGUARD_ALERT_TOPIC_ARN, config, accountId, region });
+    const publisher = createSnsAlertPublisher({ sns: madeClient(sns), topicArn: env.SESGUARD_ALERT_TOPIC_ARN, config, accountId, region });
     const deps: SweepDeps = {
       config,
       families: SWEEP_FAMILIES,

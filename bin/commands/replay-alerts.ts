@@ -25,7 +25,7 @@ export async function formatAlert(format: AlertFormat, decision: Decision, confi
       return `${JSON.stringify(renderSlackBlocks(alert))}\n`;
     }
     case 'sns': {
-      const { alertSubject, alertMessageAttributes } = await import('../../lib/alert/publish.ts');
+      const { alertSubject, alertMessageAttributes } = await import('../../lib/alert/sns-message.ts');
       const { encodeAlertNotification } = await import('../../lib/alert/chatbot.ts');
       return `${JSON.stringify({ Subject: alertSubject(alert), Message: encodeAlertNotification(alert), MessageAttributes: alertMessageAttributes(alert) })}\n`;
     }

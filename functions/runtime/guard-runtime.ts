@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { createServiceClient, type MakeClient } from '../../lib/aws/client-factory.ts';
 import { systemClock } from '../../lib/aws/clock.ts';
+import { lazySnsClient } from '../../lib/aws/lazy-client.ts';
 import { Pacer } from '../../lib/aws/paced-client.ts';
 import { SES_BUDGET_KEY, SharedRateBucket } from '../../lib/aws/shared-rate-bucket.ts';
 import { IDEMPOTENCY_TABLE_KEY } from '../../lib/guard/idempotency.ts';
 import { DynamoBaselineStore } from '../../lib/baseline/dynamodb-store.ts';
 import type { BaselineStore } from '../../lib/baseline/types.ts';
 import { guardPolicyNames } from '../../lib/remediation/quarantine/perimeter-deny.ts';
-import { setVerifyMaxWait } from '../../lib/remediation/quarantine/verify-event.ts';
+import { setVerifyMaxWait } from '../../lib/remediation/quarantine/verify-wait.ts';
 import { executePlan } from '../../lib/remediation/execute.ts';
 import { createSnsAlertPublisher, type AlertPublisher } from '../../lib/alert/publish.ts';
 import type { Config } from '../../lib/config/schema.ts';
@@ -59,7 +59,7 @@ export function createGuardRuntime(processEnv: NodeJS.ProcessEnv, family: Family
     },
     now: () => new Date(),
   };
-  const publisher = createSnsAlertPublisher({ sns: plain(SNSClient, 'SNS'), topicArn: env.SESGUARD_ALERT_TOPIC_ARN, config });
+  const publisher = createSnsAlertPublisher({ sns: lazySnsClient(plain), topicArn: env.SESGUARD_ALERT_TOPIC_ARN, config });
   return { env, config, dynamodb, deps, publisher };
 }
 

@@ -4,14 +4,16 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Decision } from '../guard/decision.ts';
 import { buildAlert } from './alert-message.ts';
 import { encodeAlertNotification, parseAlertNotification } from './chatbot.ts';
-import { AlertPublishError, alertSubject, createSnsAlertPublisher, SUBJECT_MAX } from './publish.ts';
+import { AlertPublishError, createSnsAlertPublisher } from './publish.ts';
+import { alertSubject, SUBJECT_MAX } from './sns-message.ts';
+import { madeClient } from '../aws/lazy-client.ts';
 import { ACCOUNT, REGION, decisions } from './test-fixtures.ts';
 
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:sesguard-alerts`;
 const sns = mockClient(SNSClient);
 
 function publisher(notifyCompliant = false) {
-  return createSnsAlertPublisher({ sns: new SNSClient({ region: REGION }), topicArn: TOPIC, config: { alerts: { notifyCompliant } }, accountId: ACCOUNT, region: REGION });
+  return createSnsAlertPublisher({ sns: madeClient(new SNSClient({ region: REGION })), topicArn: TOPIC, config: { alerts: { notifyCompliant } }, accountId: ACCOUNT, region: REGION });
 }
 
 beforeEach(() => {
@@ -79,6 +81,25 @@ describe('createSnsAlertPublisher', () => {
     expect(error).toBeInstanceOf(AlertPublishError);
     expect((error as AlertPublishError).message).toContain('AuthorizationErrorException');
     expect((error as AlertPublishError).alertId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  // The SNS client and the sender are loaded on first use: a failure there is a failed publish, not a dropped alert.
+  it('throws a named AlertPublishError when the SNS client cannot be made, and makes it only when there is something to send', async () => {
+    let made = 0;
+    const failing = createSnsAlertPublisher({
+      sns: () => {
+        made++;
+        return Promise.reject(new Error('no region configured'));
+      },
+      topicArn: TOPIC,
+      config: { alerts: { notifyCompliant: false } },
+    });
+    expect((await failing.publish(decisions.compliant)).published).toBe(false);
+    expect(made).toBe(0);
+    const error = await failing.publish(decisions.repaired).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AlertPublishError);
+    expect((error as AlertPublishError).message).toMatch(/could not load the alert sender .*no region configured/);
+    expect(made).toBe(1);
   });
 });
 

@@ -1,9 +1,9 @@
-import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { LazyClient } from '../aws/lazy-client.ts';
 import type { Config } from '../config/schema.ts';
 import type { Decision } from '../guard/decision.ts';
-import { buildAlert, type AlertContext } from './alert-message.ts';
-import type { AlertMessage } from './alert-schema.ts';
-import { encodeAlertNotification } from './chatbot.ts';
+import type { AlertContext } from './alert-message.ts';
+import type { sendAlert as SendAlert } from './send-alert.ts';
 import { alertGate } from './should-alert.ts';
 
 export interface PublishResult {
@@ -29,38 +29,14 @@ export class AlertPublishError extends Error {
   }
 }
 
-/** SNS: Subject is used by e-mail subscriptions; ASCII, no line breaks, under 100 characters. */
-export const SUBJECT_MAX = 100;
-
-export function alertSubject(alert: AlertMessage): string {
-  const ascii = `[${alert.severity.toUpperCase()}] sesguard: ${alert.title}`
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?');
-  return ascii.length <= SUBJECT_MAX ? ascii : `${ascii.slice(0, SUBJECT_MAX - 3)}...`;
-}
-
-/** Subscription filter policies match these (e.g. `{"severity":["high","critical"]}`). */
-export function alertMessageAttributes(alert: AlertMessage): NonNullable<PublishCommandInput['MessageAttributes']> {
-  return {
-    severity: { DataType: 'String', StringValue: alert.severity },
-    outcome: { DataType: 'String', StringValue: alert.outcome },
-    // Omitted when there are no rules: whether SNS accepts an empty String.Array is undocumented, and a
-    // message without the attribute matches no `rules` filter, exactly as an empty list would.
-    ...(alert.rules.length > 0 && { rules: { DataType: 'String.Array', StringValue: JSON.stringify(alert.rules) } }),
-  };
-}
-
-export function alertPublishInput(topicArn: string, alert: AlertMessage): PublishCommandInput {
-  return {
-    TopicArn: topicArn,
-    Subject: alertSubject(alert),
-    Message: encodeAlertNotification(alert),
-    MessageAttributes: alertMessageAttributes(alert),
-  };
-}
-
+/**
+ * The gate decides here; the alert is built and sent by send-alert.ts, loaded (with the SNS client, made
+ * on first use) the first time there is something to send. Most events are compliant and alert nobody,
+ * and a cold start that publishes nothing should not compile the alert renderer and SNS's SDK tables
+ * (issue 15). A failed load is an AlertPublishError like a refused publish: never a silent drop.
+ */
 export function createSnsAlertPublisher(options: {
-  sns: SNSClient;
+  sns: LazyClient<SNSClient>;
   topicArn: string;
   config: Pick<Config, 'alerts'>;
   accountId?: string;
@@ -74,22 +50,15 @@ export function createSnsAlertPublisher(options: {
     async publish(decision) {
       const gate = alertGate(decision, options.config.alerts);
       if (!gate.alert) return { published: false, reason: gate.reason };
-      let alert: AlertMessage;
+      let sending: [{ sendAlert: typeof SendAlert }, SNSClient];
       try {
-        alert = buildAlert(decision, ctx);
-      } catch (error) {
-        // A rendering bug must not turn into a missing alert: fail the invocation like a refused publish.
-        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new AlertPublishError(`could not build the alert for event ${decision.eventId ?? '(no event id)'}: ${why}`, '', { cause: error });
-      }
-      let messageId: string | undefined;
-      try {
-        const out = await options.sns.send(new PublishCommand(alertPublishInput(options.topicArn, alert)));
-        messageId = out.MessageId;
+        sending = await Promise.all([import('./send-alert.ts'), options.sns()]);
       } catch (error) {
         const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new AlertPublishError(`could not publish alert ${alert.alertId} (${alert.outcome}) to ${options.topicArn}: ${why}`, alert.alertId, { cause: error });
+        throw new AlertPublishError(`could not load the alert sender for event ${decision.eventId ?? '(no event id)'}: ${why}`, '', { cause: error });
       }
+      const [{ sendAlert }, sns] = sending;
+      const messageId = await sendAlert(sns, options.topicArn, decision, ctx);
       return { published: true, reason: gate.reason, ...(messageId !== undefined && { messageId }) };
     },
   };

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetEmailIdentityPoliciesCommand } from '@aws-sdk/client-sesv2';
-import { createAwsClients, DEFAULT_MAX_ATTEMPTS, InvalidAwsSettingsError, resolveAwsSettings, type AwsClients } from './client-factory.ts';
+import { DEFAULT_MAX_ATTEMPTS, InvalidAwsSettingsError, resolveAwsSettings } from './client-factory.ts';
+import { createAwsClients, type AwsClients } from './all-clients.ts';
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 

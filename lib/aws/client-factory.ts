@@ -1,8 +1,4 @@
-import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import * as z from 'zod';
 import { globalIamRegion } from './partition.ts';
 import { describeZodIssues } from '../zod-issues.ts';
@@ -13,14 +9,10 @@ import { describeZodIssues } from '../zod-issues.ts';
  * can point it at any AWS-compatible endpoint without code changes:
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ *
+ * It imports no client class: a bundle holds the clients its code names, and a class imported here would
+ * put every service into every bundle's start-up code (all-clients.ts has the set the CLI uses).
  */
-export interface AwsClients {
-  readonly sesv2: SESv2Client;
-  readonly iam: IAMClient;
-  readonly sns: SNSClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly ssm: SSMClient;
-}
 
 /** Suffix of `AWS_ENDPOINT_URL_<SERVICE>`: the SDK's service id, upper-cased, spaces as underscores. */
 export type AwsServiceKey = 'SESV2' | 'IAM' | 'SNS' | 'DYNAMODB' | 'SSM' | 'EVENTBRIDGE' | 'LAMBDA' | 'CLOUDTRAIL';
@@ -126,7 +118,7 @@ function clientConfig(settings: AwsSettings, service: AwsServiceKey, options: Aw
 }
 
 /** IAM is global: its control plane lives in one region per partition. */
-function serviceClientConfig(settings: AwsSettings, service: AwsServiceKey, options: AwsClientOptions): CommonClientConfig {
+export function serviceClientConfig(settings: AwsSettings, service: AwsServiceKey, options: AwsClientOptions): CommonClientConfig {
   if (service !== 'IAM') return clientConfig(settings, service, options);
   // With a custom endpoint (an emulator) the configured region is kept, since that endpoint signs for it.
   const region = settings.endpoints.IAM !== undefined ? settings.region : globalIamRegion(settings.region);
@@ -141,36 +133,6 @@ export type ClientConstructor<C> = new (config: CommonClientConfig) => C;
  */
 export function createServiceClient<C>(Client: ClientConstructor<C>, service: AwsServiceKey, env: NodeJS.ProcessEnv = process.env, options: AwsClientOptions = {}): C {
   return new Client(serviceClientConfig(resolveAwsSettings(env), service, options));
-}
-
-/**
- * Every client, built lazily (for the CLI and tests): a run that only touches DynamoDB never pays for
- * constructing IAM. Settings are validated eagerly, so a bad AWS_MAX_ATTEMPTS fails at once.
- */
-export function createAwsClients(env: NodeJS.ProcessEnv = process.env, options: AwsClientOptions = {}): AwsClients {
-  const settings = resolveAwsSettings(env);
-  const cache: Partial<AwsClients> = {};
-  const lazy = <K extends keyof AwsClients>(key: K, make: () => AwsClients[K]): AwsClients[K] => {
-    cache[key] ??= make();
-    return cache[key] as AwsClients[K];
-  };
-  return {
-    get sesv2() {
-      return lazy('sesv2', () => new SESv2Client(serviceClientConfig(settings, 'SESV2', options)));
-    },
-    get iam() {
-      return lazy('iam', () => new IAMClient(serviceClientConfig(settings, 'IAM', options)));
-    },
-    get sns() {
-      return lazy('sns', () => new SNSClient(serviceClientConfig(settings, 'SNS', options)));
-    },
-    get dynamodb() {
-      return lazy('dynamodb', () => new DynamoDBClient(serviceClientConfig(settings, 'DYNAMODB', options)));
-    },
-    get ssm() {
-      return lazy('ssm', () => new SSMClient(serviceClientConfig(settings, 'SSM', options)));
-    },
-  };
 }
 
 /** How a family makes the clients it needs, so a Lambda bundle carries only those (functions/runtime). */

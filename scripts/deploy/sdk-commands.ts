@@ -1,4 +1,5 @@
 import type { Metafile } from 'esbuild';
+import { reachableOutputs } from './bundle-graph.ts';
 
 /**
  * The AWS SDK commands a bundle can send, read from esbuild's metafile. Every SDK v3 command is its own
@@ -55,13 +56,15 @@ export class UnmappedCommandError extends Error {
 }
 
 /**
- * Inputs that contribute bytes to `outputFile`, or by default to any JavaScript output: a function's bundle
- * is its entry and the chunks beside it (scripts/deploy/bundle.ts splits what only a dynamic import() loads),
- * and a command in a chunk can be sent as surely as one in the entry.
+ * Inputs that contribute bytes to `outputFile`, or by default to any JavaScript the handler can load: a
+ * function's bundle is its entry and the chunks beside it (scripts/deploy/bundle.ts splits what only a
+ * dynamic import() loads), and a command in a loadable chunk can be sent as surely as one in the entry.
+ * A chunk nothing can load holds no call the function can make (bundle-graph.ts).
  */
 export function bundledModules(metafile: Metafile, outputFile?: string): string[] {
+  const loadable = reachableOutputs(metafile, 'loadable');
   const outputs = Object.entries(metafile.outputs).filter(([file]) => /\.(m?js)$/.test(file));
-  const chosen = outputFile ? outputs.filter(([file]) => file === outputFile || file.endsWith(`/${outputFile}`)) : outputs;
+  const chosen = outputFile ? outputs.filter(([file]) => file === outputFile || file.endsWith(`/${outputFile}`)) : outputs.filter(([file]) => loadable.has(file));
   if (chosen.length === 0) throw new Error(`metafile has no JavaScript output${outputFile ? ` named ${outputFile}` : ''}`);
   const modules = chosen.flatMap(([, output]) => Object.entries(output.inputs).filter(([, info]) => info.bytesInOutput > 0).map(([module]) => module));
   return [...new Set(modules)];

@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_PLUGINS } from '../../scripts/deploy/bundle.ts';
@@ -102,5 +104,44 @@ describe('sdkCommandsInBundle: the calls a bundle can make, from esbuild metafil
       },
     };
     expect(() => sdkCommandsInBundle(metafile)).toThrow(UnmappedCommandError);
+  });
+
+  // esbuild makes a chunk of every import() it scans, before tree-shaking drops the code that held it: a
+  // step nobody binds (pure-marked, so dropped) leaves a chunk that nothing in the bundle can load.
+  it('counts the commands of chunks the handler can load, static or dynamic, and not of chunks nothing loads', async () => {
+    const dir = await mkdtemp(join(process.cwd(), '.tmp-sdk-commands-'));
+    try {
+      await writeFile(join(dir, 'publish.ts'), "import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';\nexport const publish = (sns: SNSClient) => sns.send(new PublishCommand({ Message: 'm' }));\n");
+      await writeFile(join(dir, 'detach.ts'), "import { DetachRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';\nexport const detach = (iam: IAMClient) => iam.send(new DetachRolePolicyCommand({ RoleName: 'r', PolicyArn: 'p' }));\n");
+      await writeFile(
+        join(dir, 'steps.ts'),
+        [
+          'const define = <T>(step: T): T => step;',
+          "export const USED = /* @__PURE__ */ define({ send: async (c: never) => (await import('./publish.ts')).publish(c) });",
+          "export const UNUSED = /* @__PURE__ */ define({ send: async (c: never) => (await import('./detach.ts')).detach(c) });",
+        ].join('\n'),
+      );
+      const result = await build({
+        stdin: { contents: "import { USED } from './steps.ts';\nexport const handler = (c: never) => USED.send(c);\n", resolveDir: dir, loader: 'ts' },
+        outdir: join(dir, 'out'),
+        entryNames: 'index',
+        outExtension: { '.js': '.mjs' },
+        splitting: true,
+        write: false,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        mainFields: ['module', 'main'],
+        treeShaking: true,
+        minify: true,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      // The chunk is there: only reachability tells that it cannot be sent.
+      expect(Object.values(result.metafile.outputs).some((o) => Object.keys(o.inputs).some((i) => i.includes('DetachRolePolicyCommand')))).toBe(true);
+      expect(names(result.metafile)).toEqual(['sns:Publish']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

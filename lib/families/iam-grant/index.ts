@@ -40,7 +40,7 @@ export const iamGrant: Family<IamGrantChange, IamGrantState> = {
   steps: STEPS,
   connect(make) {
     const iam = make(IAMClient, 'IAM');
-    return { read: (change) => readIamGrant(iam, change), senders: bindSteps(STEPS, quarantineClients(make, iam)) };
+    return { read: (change) => readIamGrant(iam, change), senders: bindSteps(STEPS, { iam, ...quarantineClients(make, iam) }) };
   },
   offlineState: offlineIamGrant,
   inventory: iamGrantInventory,

@@ -7,7 +7,9 @@ import { parseConfig } from '../../config/load.ts';
 import type { Config, ConfigInput, RuleAction, RuleId } from '../../config/schema.ts';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { QuarantineClients } from '../quarantine/steps.ts';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { VerifyOptions } from '../quarantine/verify-event.ts';
+import { madeClient } from '../../aws/lazy-client.ts';
 import type { Actor, Change, ChangeBase } from '../../cloudtrail/types.ts';
 import { parsePolicy } from '../../policy/index.ts';
 import type { Finding, ResourceState } from '../../rules/types.ts';
@@ -46,8 +48,9 @@ export function commandsOf(type: string): readonly string[] {
 }
 
 /** Every family's steps bound to the given clients (what `replay --live --apply` sends with). */
-export function allSenders(clients: { sesv2: SESv2Client; iam: IAMClient } & QuarantineClients): StepSenders {
-  return bindSteps(STEP_DEFINITIONS, clients);
+export function allSenders(clients: { sesv2: SESv2Client; iam: IAMClient; cloudtrail: CloudTrailClient; verify?: VerifyOptions }): StepSenders {
+  const { iam, cloudtrail } = clients;
+  return bindSteps(STEP_DEFINITIONS, { ...clients, actorIam: madeClient(iam), cloudtrail: madeClient(cloudtrail) });
 }
 
 /** Fake judges narrow the base state to the states the families read. */

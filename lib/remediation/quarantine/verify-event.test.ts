@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { claimDifferences, EventNotVerifiedError, verifyDelays, verifyEventInCloudTrail, VERIFY_MAX_WAIT_MS, type EventClaim } from './verify-event.ts';
+import { claimDifferences, EventNotVerifiedError, verifyEventInCloudTrail, type EventClaim } from './verify-event.ts';
+import { verifyDelays, VERIFY_MAX_WAIT_MS } from './verify-wait.ts';
 
 const claim: EventClaim = {
   eventId: '5b0c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4',

@@ -2,6 +2,7 @@ import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-clou
 import * as z from 'zod';
 import { UserIdentitySchema } from '../../cloudtrail/actor.ts';
 import type { Actor, ChangeBase } from '../../cloudtrail/types.ts';
+import { configuredVerifyDelays } from './verify-wait.ts';
 
 /**
  * Quarantine acts on a principal because an event says that principal did something. The event reaches
@@ -26,30 +27,6 @@ export type EventClaim = Pick<ChangeBase, 'eventId' | 'eventName' | 'eventSource
 /** The verification could not confirm the event: the quarantine that depends on it does not run. */
 export class EventNotVerifiedError extends Error {
   override readonly name = 'EventNotVerifiedError';
-}
-
-/** Total time the guard waits for CloudTrail to index the event before calling it unrecorded. */
-export const VERIFY_MAX_WAIT_MS = 8 * 60_000;
-
-/** Waits between lookups: 5 s, doubling, at most a minute (two lookups per second is CloudTrail's limit). */
-export function verifyDelays(maxWaitMs = VERIFY_MAX_WAIT_MS): number[] {
-  const delays: number[] = [];
-  let total = 0;
-  for (let next = 5_000; total + next <= maxWaitMs; next = Math.min(next * 2, 60_000)) {
-    delays.push(next);
-    total += next;
-  }
-  return delays;
-}
-
-/**
- * The wait a function allows, set once at cold start from its environment (SESGUARD_VERIFY_WAIT_SECONDS,
- * functions/runtime): the step is bound inside each family's connect(), which takes only a client
- * factory. Kept to this one number; tests of the step pass VerifyOptions instead.
- */
-let configuredMaxWaitMs = VERIFY_MAX_WAIT_MS;
-export function setVerifyMaxWait(ms: number): void {
-  configuredMaxWaitMs = ms;
 }
 
 export interface VerifyOptions {
@@ -111,7 +88,7 @@ export async function verifyEventInCloudTrail(cloudtrail: CloudTrailClient, clai
   if (clientRegion !== claim.region) {
     throw new EventNotVerifiedError(`event ${claim.eventId} claims region ${claim.region}, but this guard looks up CloudTrail in ${clientRegion}; an event is only verified in its own region's event history`);
   }
-  const delays = options.delays ?? verifyDelays(configuredMaxWaitMs);
+  const delays = options.delays ?? configuredVerifyDelays();
   const sleep = options.sleep ?? wait;
   let lookups = 0;
   let waited = 0;
