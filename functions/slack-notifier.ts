@@ -36,15 +36,15 @@ import { parseEnvironment } from './runtime/env.ts';
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
 export const SlackNotifierEnvSchema = z.object({
-    SLACK_WEBHOOK_PARAMETER: z.optional(z.string().check(z.minLength(1))),
-    SLACK_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
-    SLACK_POST_TIMEOUT_MS: z.optional(positiveInt),
-    SLACK_MAX_ATTEMPTS: z.optional(positiveInt.check(z.lte(10))),
-    SLACK_MAX_RETRY_AFTER_MS: z.optional(positiveInt),
-  }).check(z.refine((env) => (env.SLACK_WEBHOOK_PARAMETER === undefined) !== (env.SLACK_WEBHOOK_SECRET_ARN === undefined), {
-    message: 'set exactly one of SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_SECRET_ARN',
-    path: ['SLACK_WEBHOOK_PARAMETER'],
-  }));
+  SLACK_WEBHOOK_PARAMETER: z.optional(z.string().check(z.minLength(1))),
+  SLACK_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  SLACK_POST_TIMEOUT_MS: z.optional(positiveInt),
+  SLACK_MAX_ATTEMPTS: z.optional(positiveInt.check(z.lte(10))),
+  SLACK_MAX_RETRY_AFTER_MS: z.optional(positiveInt),
+}).check(z.refine((env) => (env.SLACK_WEBHOOK_PARAMETER === undefined) !== (env.SLACK_WEBHOOK_SECRET_ARN === undefined), {
+  message: 'set exactly one of SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_SECRET_ARN',
+  path: ['SLACK_WEBHOOK_PARAMETER'],
+}));
 export type SlackNotifierEnv = z.infer<typeof SlackNotifierEnvSchema>;
 
 export function parseSlackNotifierEnv(env: NodeJS.ProcessEnv): SlackNotifierEnv {

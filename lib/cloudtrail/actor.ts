@@ -14,14 +14,14 @@ export const UserIdentitySchema = z.object({
   accountId: z.optional(z.string()),
   invokedBy: z.optional(z.string()),
   sessionContext: z.optional(z.object({
-      sessionIssuer: z.optional(z.object({
-          type: z.optional(z.string()),
-          arn: z.optional(z.string()),
-        })),
-      attributes: z.optional(z.object({
-          creationDate: z.optional(z.string()),
-        })),
+    sessionIssuer: z.optional(z.object({
+      type: z.optional(z.string()),
+      arn: z.optional(z.string()),
     })),
+    attributes: z.optional(z.object({
+      creationDate: z.optional(z.string()),
+    })),
+  })),
 });
 export type UserIdentity = z.infer<typeof UserIdentitySchema>;
 

@@ -47,10 +47,10 @@ const ruleIdOrAll = z.string().check(z.superRefine((value, ctx) => {
 export const ExemptionSchema = strictObject({
   resource: arnPattern.check(z.describe('ARN pattern of the resource or principal exempted')),
   rules: z.array(ruleIdOrAll).check(z.minLength(1, 'must name at least one rule id, or "*"'), z.superRefine((rules, ctx) => {
-      rules.forEach((rule, i) => {
-        if (rule !== '*' && LOCKED_RULES.includes(rule)) ctx.addIssue({ code: 'custom', path: [i], message: `${rule} cannot be exempted: ${RULE_CONTRACTS[rule].locked?.why ?? ''}` });
-      });
-    })),
+    rules.forEach((rule, i) => {
+      if (rule !== '*' && LOCKED_RULES.includes(rule)) ctx.addIssue({ code: 'custom', path: [i], message: `${rule} cannot be exempted: ${RULE_CONTRACTS[rule].locked?.why ?? ''}` });
+    });
+  })),
   expires: isoDate,
   reason: z.string().check(z.minLength(3, 'must say why the exemption exists')),
 });
