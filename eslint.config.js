@@ -23,6 +23,15 @@ export default tseslint.config(
     },
   },
   {
+    // One zod for the whole codebase, zod/mini with English messages (lib/zod.ts): a second flavour would put
+    // classic zod's API back into every bundle that loads it, and a direct zod/mini import reports "Invalid input".
+    files: ['lib/**/*.ts', 'functions/**/*.ts', 'bin/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.test.ts', 'lib/zod.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^zod(/|$)', message: "import zod from lib/zod.ts (zod/mini, English messages)" }] }],
+    },
+  },
+  {
     // A Lambda bundle must carry one family's SDK commands only (its role is derived from them): runtime code
     // takes the family it is given and may import the registry's types, never the registry itself.
     files: ['lib/**/*.ts', 'functions/**/*.ts'],

@@ -26,27 +26,25 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../lib/zod.ts';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createServiceClient } from '../lib/aws/client-factory.ts';
 import { createSlackNotifier, type SlackNotifierResult } from '../lib/alert/slack-notifier.ts';
 import { createWebhookUrlProvider, type WebhookUrlSource } from '../lib/alert/webhook-url.ts';
 import { parseEnvironment } from './runtime/env.ts';
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
-export const SlackNotifierEnvSchema = z
-  .object({
-    SLACK_WEBHOOK_PARAMETER: z.string().min(1).optional(),
-    SLACK_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
-    SLACK_POST_TIMEOUT_MS: positiveInt.optional(),
-    SLACK_MAX_ATTEMPTS: positiveInt.max(10).optional(),
-    SLACK_MAX_RETRY_AFTER_MS: positiveInt.optional(),
-  })
-  .refine((env) => (env.SLACK_WEBHOOK_PARAMETER === undefined) !== (env.SLACK_WEBHOOK_SECRET_ARN === undefined), {
-    message: 'set exactly one of SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_SECRET_ARN',
-    path: ['SLACK_WEBHOOK_PARAMETER'],
-  });
+export const SlackNotifierEnvSchema = z.object({
+  SLACK_WEBHOOK_PARAMETER: z.optional(z.string().check(z.minLength(1))),
+  SLACK_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  SLACK_POST_TIMEOUT_MS: z.optional(positiveInt),
+  SLACK_MAX_ATTEMPTS: z.optional(positiveInt.check(z.lte(10))),
+  SLACK_MAX_RETRY_AFTER_MS: z.optional(positiveInt),
+}).check(z.refine((env) => (env.SLACK_WEBHOOK_PARAMETER === undefined) !== (env.SLACK_WEBHOOK_SECRET_ARN === undefined), {
+  message: 'set exactly one of SLACK_WEBHOOK_PARAMETER and SLACK_WEBHOOK_SECRET_ARN',
+  path: ['SLACK_WEBHOOK_PARAMETER'],
+}));
 export type SlackNotifierEnv = z.infer<typeof SlackNotifierEnvSchema>;
 
 export function parseSlackNotifierEnv(env: NodeJS.ProcessEnv): SlackNotifierEnv {

@@ -6,7 +6,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../lib/zod.ts';
 import { madeClient } from '../lib/aws/lazy-client.ts';
 import { createServiceClient, type MakeClient } from '../lib/aws/client-factory.ts';
 import { createSnsAlertPublisher } from '../lib/alert/publish.ts';
@@ -38,25 +38,25 @@ import { GuardEnvSchema, parseEnvironment } from './runtime/env.ts';
 /** Every family the registry lists. The sweep is the one function that judges all of them. */
 export const SWEEP_FAMILIES: readonly Family[] = [guardIntegrity, iamGrant, customVerification, eventDestination, identityPolicy] as readonly Family[];
 
-const commaNames = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0));
+const commaNames = z.pipe(z.string(), z.transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0)));
 
-export const SweepEnvSchema = GuardEnvSchema.extend({
+export const SweepEnvSchema = z.extend(GuardEnvSchema, {
   // Optional for event functions (only those that revert keep baselines); the sweep reverts, so it needs it.
-  SESGUARD_BASELINE_TABLE: z.string().min(1),
-  SESGUARD_SWEEP_TABLE: z.string().min(1),
+  SESGUARD_BASELINE_TABLE: z.string().check(z.minLength(1)),
+  SESGUARD_SWEEP_TABLE: z.string().check(z.minLength(1)),
   /** The partition's IAM region: only its stack sweeps IAM. */
-  SESGUARD_GLOBAL_REGION: z.string().min(1),
+  SESGUARD_GLOBAL_REGION: z.string().check(z.minLength(1)),
   /** The guard's functions and rules deployed in this region (guard-integrity checks each is in place). */
   SESGUARD_GUARD_FUNCTIONS: commaNames,
   SESGUARD_GUARD_RULES: commaNames,
-  AWS_REGION: z.string().min(1),
+  AWS_REGION: z.string().check(z.minLength(1)),
 });
 export type SweepEnv = z.infer<typeof SweepEnvSchema>;
 
 const SweepInput = z.object({
   /** The state machine execution: the lease holder for every invocation of this run. */
-  holder: z.string().min(1).optional(),
-  trigger: z.string().min(1).default('schedule'),
+  holder: z.optional(z.string().check(z.minLength(1))),
+  trigger: z._default(z.string().check(z.minLength(1)), 'schedule'),
 });
 
 export interface SweepResult {

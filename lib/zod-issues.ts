@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from './zod.ts';
 
 /**
  * Every untrusted input is parsed with zod, and every rejection must name the field. One wording for all
@@ -31,7 +31,7 @@ function spelledPath(path: readonly PropertyKey[], original: unknown): string[] 
   return out;
 }
 
-export function describeZodIssues(error: z.ZodError, wording: ZodIssueWording | string = {}): string[] {
+export function describeZodIssues(error: z.core.$ZodError, wording: ZodIssueWording | string = {}): string[] {
   const { prefix, root = '(root)', spelledAs } = typeof wording === 'string' ? { root: wording } : wording;
   return error.issues.map((issue) => {
     const segments = spelledAs !== undefined ? spelledPath(issue.path, spelledAs) : issue.path.map(String);

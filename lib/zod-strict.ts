@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { didYouMean, oneOf, unknownKeysMessage } from './nearest-name.ts';
 
 /**
@@ -7,7 +7,7 @@ import { didYouMean, oneOf, unknownKeysMessage } from './nearest-name.ts';
  */
 
 /** An object that refuses unknown members, suggesting the member that was probably meant. */
-export function strictObject<T extends z.ZodRawShape>(shape: T) {
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
   const valid = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, valid) : undefined),
@@ -28,7 +28,7 @@ export function oneOfValues<const T extends readonly [string, ...string[]]>(valu
 }
 
 /** A record keyed by known names only (rule ids), each unknown key named with its nearest valid one. */
-export function partialRecordOf<const K extends readonly [string, ...string[]], V extends z.ZodType>(keys: K, value: V, noun = 'key') {
+export function partialRecordOf<const K extends readonly [string, ...string[]], V extends z.ZodMiniType>(keys: K, value: V, noun = 'key') {
   return z.partialRecord(z.enum(keys), value, {
     // zod reports keys outside the enum of a partial record as unrecognized_keys, which its types for a record's error map do not list.
     error: (issue) => {

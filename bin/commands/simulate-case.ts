@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../lib/zod.ts';
 import { evaluate } from '../../lib/policy/evaluate.ts';
 import { parsePolicy } from '../../lib/policy/parse.ts';
 import type { EvaluationRequest, LabelledPolicy, PolicyError, PolicySet, StatementRef } from '../../lib/policy/types.ts';
@@ -11,12 +11,12 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 export const simulateCaseSchema = z.object({
   id: z.union([z.string(), z.number()]),
   policies: z.array(z.unknown()),
-  resourcePolicy: z.unknown().optional(),
+  resourcePolicy: z.optional(z.unknown()),
   request: z.object({
-    action: z.string().min(1),
-    resource: z.string().min(1),
-    principal: z.string().min(1).optional(),
-    context: z.record(z.string(), z.union([scalar, z.array(scalar)])).default({}),
+    action: z.string().check(z.minLength(1)),
+    resource: z.string().check(z.minLength(1)),
+    principal: z.optional(z.string().check(z.minLength(1))),
+    context: z._default(z.record(z.string(), z.union([scalar, z.array(scalar)])), {}),
   }),
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /**
  * The alert every consumer (Slack notifier, SIEM, ticketing, a person with `jq`) parses. It is a public,
@@ -30,7 +30,7 @@ export const ALERT_OUTCOMES = [
 ] as const;
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
-const nullableString = z.string().nullable();
+const nullableString = z.nullable(z.string());
 
 export const AlertActorSchema = z.object({
   arn: nullableString,
@@ -64,9 +64,9 @@ export const AlertFindingSchema = z.object({
   severity: z.enum(['low', 'medium', 'high', 'critical']),
   action: z.string(),
   resource: z.string(),
-  statement: z.object({ index: z.number().int().nonnegative(), sid: nullableString }).nullable(),
+  statement: z.nullable(z.object({ index: z.number().check(z.int(), z.nonnegative()), sid: nullableString })),
   reason: z.string(),
-  exemption: z.object({ reason: z.string(), expires: z.string() }).nullable(),
+  exemption: z.nullable(z.object({ reason: z.string(), expires: z.string() })),
 });
 
 export const ALERT_STEP_OUTCOMES = ['done', 'failed', 'skipped', 'would-do', 'not-run'] as const;
@@ -113,7 +113,7 @@ export const AlertDocumentSchema = z.object({
 export const AlertVerificationSchema = z.object({
   status: z.enum(['compliant', 'open', 'unverified']),
   /** `open`: the findings the re-read still has. */
-  open: z.array(z.object({ ruleId: z.string(), statement: z.object({ index: z.number().int().nonnegative(), sid: nullableString }).nullable(), reason: z.string() })),
+  open: z.array(z.object({ ruleId: z.string(), statement: z.nullable(z.object({ index: z.number().check(z.int(), z.nonnegative()), sid: nullableString })), reason: z.string() })),
   /** `unverified`: why the state could not be re-read or judged. */
   why: nullableString,
 });
@@ -128,48 +128,48 @@ export const AlertTimingsSchema = z.object({
   eventTime: nullableString,
   decidedAt: z.string(),
   /** decidedAt − eventTime: how long the perimeter was open before the guard acted. */
-  eventToDecisionMs: z.number().nullable(),
-  readStateMs: z.number().nullable(),
-  executeMs: z.number().nullable(),
+  eventToDecisionMs: z.nullable(z.number()),
+  readStateMs: z.nullable(z.number()),
+  executeMs: z.nullable(z.number()),
 });
 
 export const AlertLinksSchema = z.object({
-  resource: z.url().nullable(),
-  event: z.url().nullable(),
+  resource: z.nullable(z.url()),
+  event: z.nullable(z.url()),
 });
 
 export const AlertMessageSchema = z.object({
   schemaVersion: z.literal(ALERT_SCHEMA_VERSION),
   /** Stable for one decision: the same decision published twice (retries) has the same id. */
-  alertId: z.string().regex(/^[0-9a-f]{32}$/),
+  alertId: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
   severity: z.enum(ALERT_SEVERITIES),
   outcome: z.enum(ALERT_OUTCOMES),
   /** The pipeline's verdict the outcome was derived from. */
   verdict: z.enum(['compliant', 'noncompliant', 'ignored', 'invalid', 'error']),
-  title: z.string().min(1),
-  summary: z.string().min(1),
+  title: z.string().check(z.minLength(1)),
+  summary: z.string().check(z.minLength(1)),
   dryRun: z.boolean(),
   account: nullableString,
   region: nullableString,
   resource: AlertResourceSchema,
-  actor: AlertActorSchema.nullable(),
+  actor: z.nullable(AlertActorSchema),
   event: AlertEventSchema,
   /** Distinct rule ids of the findings, in finding order. */
   rules: z.array(z.string()),
   findings: z.array(AlertFindingSchema),
-  remediation: AlertRemediationSchema.nullable(),
+  remediation: z.nullable(AlertRemediationSchema),
   document: AlertDocumentSchema,
-  skip: z.object({ reason: z.string(), detail: z.string() }).nullable(),
+  skip: z.nullable(z.object({ reason: z.string(), detail: z.string() })),
   /** Things that went wrong while deciding or repairing. Non-empty means someone must look. */
   errors: z.array(z.string()),
   /** Added in v1: facts that are not errors (e.g. the grant an event made no longer exists). */
-  notes: z.array(z.string()).default([]),
+  notes: z._default(z.array(z.string()), []),
   /** Added in v1: the re-read after the repair; null when nothing was sent. */
-  verification: AlertVerificationSchema.nullable().default(null),
+  verification: z._default(z.nullable(AlertVerificationSchema), null),
   /** Added in v1: set when the repair was not sent because the resource changed meanwhile. */
-  race: AlertRaceSchema.nullable().default(null),
+  race: z._default(z.nullable(AlertRaceSchema), null),
   /** Added in v1: why the invocation fails and the event is retried (a transient repair failure); null otherwise. */
-  retry: nullableString.default(null),
+  retry: z._default(nullableString, null),
   timings: AlertTimingsSchema,
   links: AlertLinksSchema,
 });

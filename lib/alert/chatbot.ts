@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { AlertMessageSchema, type AlertMessage } from './alert-schema.ts';
 import { formatDuration } from './render-text.ts';
 import { SEVERITY_EMOJI } from './slack-blocks.ts';
@@ -31,19 +31,19 @@ export const SNS_MESSAGE_BUDGET_BYTES = 250_000;
 export const ChatbotNotificationSchema = z.object({
   version: z.literal('1.0'),
   source: z.literal('custom'),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   content: z.object({
     textType: z.literal('client-markdown'),
-    title: z.string().max(TITLE_MAX),
-    description: z.string().max(DESCRIPTION_MAX),
-    nextSteps: z.array(z.string()).optional(),
-    keywords: z.array(z.string()).optional(),
+    title: z.string().check(z.maxLength(TITLE_MAX)),
+    description: z.string().check(z.maxLength(DESCRIPTION_MAX)),
+    nextSteps: z.optional(z.array(z.string())),
+    keywords: z.optional(z.array(z.string())),
   }),
   metadata: z.object({
-    threadId: z.string().optional(),
-    summary: z.string().optional(),
-    eventType: z.string().optional(),
-    relatedResources: z.array(z.string()).optional(),
+    threadId: z.optional(z.string()),
+    summary: z.optional(z.string()),
+    eventType: z.optional(z.string()),
+    relatedResources: z.optional(z.array(z.string())),
     additionalContext: z.record(z.string(), z.string()),
   }),
 });

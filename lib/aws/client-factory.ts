@@ -1,5 +1,5 @@
 import type { SESv2ClientConfig } from '@aws-sdk/client-sesv2';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { globalIamRegion } from './partition.ts';
 import { describeZodIssues } from '../zod-issues.ts';
 
@@ -40,21 +40,17 @@ export class InvalidAwsSettingsError extends Error {
   override readonly name = 'InvalidAwsSettingsError';
 }
 
-const endpointUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional();
+const endpointUrl = z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
 const SERVICE_KEYS: readonly AwsServiceKey[] = ['SESV2', 'IAM', 'SNS', 'DYNAMODB', 'SSM', 'EVENTBRIDGE', 'LAMBDA', 'CLOUDTRAIL'];
 
 const AwsSettingsSchema = z.object({
-  AWS_REGION: z.string().min(1).optional(),
-  AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  AWS_REGION: z.optional(z.string().check(z.minLength(1))),
+  AWS_DEFAULT_REGION: z.optional(z.string().check(z.minLength(1))),
   AWS_ENDPOINT_URL: endpointUrl,
   ...Object.fromEntries(SERVICE_KEYS.map((key) => [`AWS_ENDPOINT_URL_${key}`, endpointUrl])),
-  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']).optional(),
-  AWS_MAX_ATTEMPTS: z
-    .string()
-    .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
-    .transform(Number)
-    .optional(),
-  AWS_RETRY_MODE: z.enum(['standard', 'adaptive', 'legacy'], { error: 'must be standard, adaptive or legacy' }).optional(),
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: z.optional(z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False'])),
+  AWS_MAX_ATTEMPTS: z.optional(z.pipe(z.string().check(z.regex(/^[1-9][0-9]*$/, 'must be a positive integer')), z.transform(Number))),
+  AWS_RETRY_MODE: z.optional(z.enum(['standard', 'adaptive', 'legacy'], { error: 'must be standard, adaptive or legacy' })),
 });
 
 /** The SDK settings the factory applies, resolved once from an environment. */

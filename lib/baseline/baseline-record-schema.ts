@@ -1,14 +1,14 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { BaselineRecord } from './types.ts';
 import { describeZodIssues } from '../zod-issues.ts';
 
 /** A stored record is read back through this schema: the table is shared state another writer may have touched. */
 export const BaselineRecordSchema = z.object({
-  resourceId: z.string().min(1),
+  resourceId: z.string().check(z.minLength(1)),
   document: z.string(),
   eventId: z.string(),
   recordedAt: z.iso.datetime({ offset: true }),
-}) satisfies z.ZodType<BaselineRecord>;
+}) satisfies z.ZodMiniType<BaselineRecord>;
 
 export class CorruptBaselineRecordError extends Error {
   override readonly name = 'CorruptBaselineRecordError';

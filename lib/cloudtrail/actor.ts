@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { Actor, ActorType } from './types.ts';
 
 /**
@@ -8,26 +8,20 @@ import type { Actor, ActorType } from './types.ts';
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
  */
 export const UserIdentitySchema = z.object({
-  type: z.string().min(1),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  invokedBy: z.string().optional(),
-  sessionContext: z
-    .object({
-      sessionIssuer: z
-        .object({
-          type: z.string().optional(),
-          arn: z.string().optional(),
-        })
-        .optional(),
-      attributes: z
-        .object({
-          creationDate: z.string().optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+  type: z.string().check(z.minLength(1)),
+  principalId: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  invokedBy: z.optional(z.string()),
+  sessionContext: z.optional(z.object({
+    sessionIssuer: z.optional(z.object({
+      type: z.optional(z.string()),
+      arn: z.optional(z.string()),
+    })),
+    attributes: z.optional(z.object({
+      creationDate: z.optional(z.string()),
+    })),
+  })),
 });
 export type UserIdentity = z.infer<typeof UserIdentitySchema>;
 

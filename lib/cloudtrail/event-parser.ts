@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { Change, ChangeBase, Skip } from './types.ts';
 import type { CloudTrailRecord } from './record.ts';
 import { describeZodIssues } from '../zod-issues.ts';
@@ -58,7 +58,7 @@ export function malformed(ctx: ParseContext, detail: string): Skip {
  * `detail.requestParameters.<field>`; absent requestParameters is validated as `{}` so the error names
  * the missing field rather than the container.
  */
-export function parseParameters<S extends z.ZodType>(
+export function parseParameters<S extends z.ZodMiniType>(
   schema: S,
   ctx: ParseContext,
 ): { ok: true; value: z.infer<S> } | { ok: false; skip: Skip } {

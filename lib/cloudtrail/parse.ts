@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { Change, ChangeBase, Skip } from './types.ts';
 import { actorFromUserIdentity } from './actor.ts';
 import { isOwnRole } from './own-role.ts';
@@ -109,7 +109,7 @@ function parseUnsafe(input: unknown, eventParsers: readonly EventParser[], optio
 }
 
 const Ids = z.object({
-  detail: z.object({ eventID: z.string().optional().catch(undefined), eventName: z.string().optional().catch(undefined) }),
+  detail: z.object({ eventID: z.catch(z.optional(z.string()), undefined), eventName: z.catch(z.optional(z.string()), undefined) }),
 });
 
 /** eventId/eventName for a skip, read leniently: a malformed event still says which event it was. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { UserIdentitySchema } from './actor.ts';
 
 /**
@@ -9,10 +9,10 @@ import { UserIdentitySchema } from './actor.ts';
 export const EnvelopeSchema = z.object({
   'detail-type': z.string(),
   source: z.string(),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
-  id: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
+  id: z.optional(z.string()),
   detail: z.record(z.string(), z.unknown()),
 });
 export type Envelope = z.infer<typeof EnvelopeSchema>;
@@ -28,21 +28,21 @@ const EVENT_SOURCE = /^[a-z0-9][a-z0-9-]*\.amazonaws\.com$/;
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
 export const CloudTrailRecordSchema = z.object({
-  eventID: z.string().min(1),
-  eventName: z.string().min(1),
-  eventSource: z.string().regex(EVENT_SOURCE, 'must be an AWS service event source like ses.amazonaws.com'),
-  eventTime: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time'),
-  awsRegion: z.string().min(1),
+  eventID: z.string().check(z.minLength(1)),
+  eventName: z.string().check(z.minLength(1)),
+  eventSource: z.string().check(z.regex(EVENT_SOURCE, 'must be an AWS service event source like ses.amazonaws.com')),
+  eventTime: z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time')),
+  awsRegion: z.string().check(z.minLength(1)),
   userIdentity: UserIdentitySchema,
-  recipientAccountId: z.string().optional(),
-  sourceIPAddress: z.string().optional(),
-  userAgent: z.string().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  requestParameters: z.record(z.string(), z.unknown()).nullish(),
-  responseElements: z.record(z.string(), z.unknown()).nullish(),
+  recipientAccountId: z.optional(z.string()),
+  sourceIPAddress: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
+  requestParameters: z.nullish(z.record(z.string(), z.unknown())),
+  responseElements: z.nullish(z.record(z.string(), z.unknown())),
   /** The resources CloudTrail says the call touched (KMS records the key ARN here even when the call named an id). */
-  resources: z.array(z.object({ ARN: z.string().optional(), type: z.string().optional(), accountId: z.string().optional() })).nullish(),
+  resources: z.nullish(z.array(z.object({ ARN: z.optional(z.string()), type: z.optional(z.string()), accountId: z.optional(z.string()) }))),
 });
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 

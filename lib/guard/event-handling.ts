@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { Family } from '../families/family.ts';
 import { cloudTrailEventIdOf, type IdempotencyKey, type IdempotentResult } from './idempotency.ts';
 import type { Decision } from './decision.ts';

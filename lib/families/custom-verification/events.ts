@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import type { SesApiVersion } from '../../cloudtrail/types.ts';
 import { canonicalKeys, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import type { CustomVerificationChange, CustomVerificationSendChange, VerificationTemplateChange } from './types.ts';
@@ -11,9 +11,9 @@ const SES = 'ses.amazonaws.com';
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendCustomVerificationEmail.html
  */
 const SendParams = z.object({
-  emailAddress: z.string().min(1),
-  templateName: z.string().min(1),
-  configurationSetName: z.string().min(1).optional(),
+  emailAddress: z.string().check(z.minLength(1)),
+  templateName: z.string().check(z.minLength(1)),
+  configurationSetName: z.optional(z.string().check(z.minLength(1))),
 });
 
 /**
@@ -23,14 +23,14 @@ const SendParams = z.object({
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateCustomVerificationEmailTemplate.html
  */
 const templateShape = {
-  templateName: z.string().min(1),
-  fromEmailAddress: z.string().optional(),
-  templateSubject: z.string().optional(),
-  templateContent: z.string().optional(),
-  successRedirectionURL: z.string().optional(),
-  failureRedirectionURL: z.string().optional(),
+  templateName: z.string().check(z.minLength(1)),
+  fromEmailAddress: z.optional(z.string()),
+  templateSubject: z.optional(z.string()),
+  templateContent: z.optional(z.string()),
+  successRedirectionURL: z.optional(z.string()),
+  failureRedirectionURL: z.optional(z.string()),
 };
-const TemplateParams = z.preprocess(canonicalKeys(Object.keys(templateShape)), z.object(templateShape));
+const TemplateParams = z.pipe(z.transform(canonicalKeys(Object.keys(templateShape))), z.object(templateShape));
 
 /**
  * v1 and v2 template calls share eventSource, eventName and parameter names, so CloudTrail does not

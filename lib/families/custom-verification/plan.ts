@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { planDocumentRepair, splitByAction } from '../../remediation/document-repair.ts';
 import { uniqueRuleIds } from '../../remediation/compliance.ts';
 import { draftStep } from '../../remediation/step.ts';
@@ -9,12 +9,12 @@ import type { CustomVerificationChange, CustomVerificationState, VerificationTem
 
 /** The shape a template's baseline is stored in; every member is required by the update call. */
 const StoredTemplate = z.strictObject({
-  fromEmailAddress: z.string().min(1),
-  templateSubject: z.string().min(1),
-  templateContent: z.string().min(1),
-  successRedirectionURL: z.string().min(1),
-  failureRedirectionURL: z.string().min(1),
-}) satisfies z.ZodType<VerificationTemplate>;
+  fromEmailAddress: z.string().check(z.minLength(1)),
+  templateSubject: z.string().check(z.minLength(1)),
+  templateContent: z.string().check(z.minLength(1)),
+  successRedirectionURL: z.string().check(z.minLength(1)),
+  failureRedirectionURL: z.string().check(z.minLength(1)),
+}) satisfies z.ZodMiniType<VerificationTemplate>;
 
 function parseStoredTemplate(text: string): { ok: true; template: VerificationTemplate } | { ok: false; error: string } {
   let value: unknown;

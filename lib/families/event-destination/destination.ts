@@ -5,7 +5,7 @@ import type {
   EventDestination as SdkEventDestination,
   EventDestinationDefinition,
 } from '@aws-sdk/client-sesv2';
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { canonicalKeys } from '../../cloudtrail/event-parser.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 
@@ -43,26 +43,26 @@ export function normaliseEventType(type: string): string {
   return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-const arn = z.string().regex(/^arn:/, 'must be an ARN');
-const required = z.string().min(1, 'is required');
+const arn = z.string().check(z.regex(/^arn:/, 'must be an ARN'));
+const required = z.string().check(z.minLength(1, 'is required'));
 
 const CloudWatchDimensionSchema = z.object({
   dimensionName: required,
-  dimensionValueSource: required.transform(normaliseEventType),
+  dimensionValueSource: z.pipe(required, z.transform(normaliseEventType)),
   defaultDimensionValue: required,
 });
 
 /** A stored or replayed destination in this representation, parsed, never trusted. */
 export const EventDestinationSchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   enabled: z.boolean(),
   matchingEventTypes: z.array(z.string()),
-  snsDestination: z.strictObject({ topicArn: arn }).optional(),
-  kinesisFirehoseDestination: z.strictObject({ deliveryStreamArn: arn, iamRoleArn: arn }).optional(),
-  eventBridgeDestination: z.strictObject({ eventBusArn: arn }).optional(),
-  pinpointDestination: z.strictObject({ applicationArn: arn }).optional(),
-  cloudWatchDestination: z.strictObject({ dimensionConfigurations: z.array(CloudWatchDimensionSchema.strict()) }).optional(),
-}) satisfies z.ZodType<EventDestination, unknown>;
+  snsDestination: z.optional(z.strictObject({ topicArn: arn })),
+  kinesisFirehoseDestination: z.optional(z.strictObject({ deliveryStreamArn: arn, iamRoleArn: arn })),
+  eventBridgeDestination: z.optional(z.strictObject({ eventBusArn: arn })),
+  pinpointDestination: z.optional(z.strictObject({ applicationArn: arn })),
+  cloudWatchDestination: z.optional(z.strictObject({ dimensionConfigurations: z.array(z.strictObject(CloudWatchDimensionSchema.shape)) })),
+}) satisfies z.ZodMiniType<EventDestination, unknown>;
 
 /**
  * An event destination as a caller wrote it — in a CloudTrail record (lower camel case, v1 or v2) or in a
@@ -71,19 +71,19 @@ export const EventDestinationSchema = z.strictObject({
  * topicArn, IAMRoleARN -> iamRoleArn). v1 has no EventBridge or Pinpoint destination.
  * https://docs.aws.amazon.com/ses/latest/APIReference/API_EventDestination.html
  */
-function members<T extends z.ZodRawShape>(shape: T) {
-  return z.preprocess(canonicalKeys(Object.keys(shape)), z.object(shape));
+function members<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.pipe(z.transform(canonicalKeys(Object.keys(shape))), z.object(shape));
 }
 
 export const EventDestinationInputSchema = members({
-  name: z.string().min(1).optional(),
-  enabled: z.boolean().optional(),
-  matchingEventTypes: z.array(z.string()).optional(),
-  snsDestination: members({ topicArn: arn }).optional(),
-  kinesisFirehoseDestination: members({ deliveryStreamArn: arn, iamRoleArn: arn }).optional(),
-  cloudWatchDestination: members({ dimensionConfigurations: z.array(members(CloudWatchDimensionSchema.shape)).default([]) }).optional(),
-  eventBridgeDestination: members({ eventBusArn: arn }).optional(),
-  pinpointDestination: members({ applicationArn: arn }).optional(),
+  name: z.optional(z.string().check(z.minLength(1))),
+  enabled: z.optional(z.boolean()),
+  matchingEventTypes: z.optional(z.array(z.string())),
+  snsDestination: z.optional(members({ topicArn: arn })),
+  kinesisFirehoseDestination: z.optional(members({ deliveryStreamArn: arn, iamRoleArn: arn })),
+  cloudWatchDestination: z.optional(members({ dimensionConfigurations: z._default(z.array(members(CloudWatchDimensionSchema.shape)), []) })),
+  eventBridgeDestination: z.optional(members({ eventBusArn: arn })),
+  pinpointDestination: z.optional(members({ applicationArn: arn })),
 });
 export type EventDestinationInput = z.infer<typeof EventDestinationInputSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import type { SesApiVersion } from '../../cloudtrail/types.ts';
 import { malformed, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import { EventDestinationInputSchema, toEventDestination } from './destination.ts';
@@ -7,8 +7,8 @@ import type { EventDestinationChange } from './types.ts';
 const SES = 'ses.amazonaws.com';
 
 const Params = z.object({
-  configurationSetName: z.string().min(1),
-  eventDestinationName: z.string().min(1).optional(),
+  configurationSetName: z.string().check(z.minLength(1)),
+  eventDestinationName: z.optional(z.string().check(z.minLength(1))),
   eventDestination: EventDestinationInputSchema,
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import type { GuardIntegrityChange, QuarantineUndone } from './types.ts';
 import {
@@ -47,7 +47,7 @@ function guardEvent<T>(
   eventSource: string,
   eventName: string,
   resourceType: ResourceType,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   describe: (params: T, ctx: ParseContext) => Description,
 ): EventParser<GuardIntegrityChange> {
   coverage.push({ eventSource, eventName, resourceType });
@@ -73,7 +73,7 @@ function guardEvent<T>(
   };
 }
 
-const name = z.string().min(1);
+const name = z.string().check(z.minLength(1));
 
 /** A resource named by the template: the guard's when its name carries the prefix. */
 function named(resourceName: string, checked: string, what: string, effect: string, ctx: ParseContext): Description {
@@ -101,7 +101,7 @@ const EVENTS_PARSERS: EventParser<GuardIntegrityChange>[] = [
   guardEvent(EVENTS, 'DeleteRule', 'events-rule', z.object({ name }), (p, ctx) =>
     named(p.name, p.name, 'rule', `deletes the guard's EventBridge rule ${p.name}, so its changes (or its schedule) stop reaching the guard`, ctx),
   ),
-  guardEvent(EVENTS, 'PutRule', 'events-rule', z.object({ name, state: z.string().optional() }), (p, ctx) =>
+  guardEvent(EVENTS, 'PutRule', 'events-rule', z.object({ name, state: z.optional(z.string()) }), (p, ctx) =>
     named(
       p.name,
       p.name,
@@ -112,7 +112,7 @@ const EVENTS_PARSERS: EventParser<GuardIntegrityChange>[] = [
       ctx,
     ),
   ),
-  guardEvent(EVENTS, 'RemoveTargets', 'events-rule', z.object({ rule: name, ids: z.array(z.string()).optional() }), (p, ctx) =>
+  guardEvent(EVENTS, 'RemoveTargets', 'events-rule', z.object({ rule: name, ids: z.optional(z.array(z.string())) }), (p, ctx) =>
     named(p.rule, p.rule, 'rule', `removes target${p.ids && p.ids.length > 0 ? ` ${p.ids.join(', ')}` : 's'} from the guard's EventBridge rule ${p.rule}, so matched events may reach no function`, ctx),
   ),
   guardEvent(EVENTS, 'PutTargets', 'events-rule', z.object({ rule: name }), (p, ctx) =>
@@ -126,7 +126,7 @@ const EVENTS_PARSERS: EventParser<GuardIntegrityChange>[] = [
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_UpdateSchedule.html
  */
 const SCHEDULER_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(SCHEDULER, 'UpdateSchedule', 'scheduler-schedule', z.object({ name, groupName: z.string().optional(), state: z.string().optional() }), (p, ctx) =>
+  guardEvent(SCHEDULER, 'UpdateSchedule', 'scheduler-schedule', z.object({ name, groupName: z.optional(z.string()), state: z.optional(z.string()) }), (p, ctx) =>
     named(
       p.name,
       p.name,
@@ -137,7 +137,7 @@ const SCHEDULER_PARSERS: EventParser<GuardIntegrityChange>[] = [
       ctx,
     ),
   ),
-  guardEvent(SCHEDULER, 'DeleteSchedule', 'scheduler-schedule', z.object({ name, groupName: z.string().optional() }), (p, ctx) =>
+  guardEvent(SCHEDULER, 'DeleteSchedule', 'scheduler-schedule', z.object({ name, groupName: z.optional(z.string()) }), (p, ctx) =>
     named(p.name, p.name, 'schedule', `deletes the guard's schedule ${p.name}, so the sweep no longer runs`, ctx),
   ),
 ];
@@ -174,9 +174,9 @@ function fn(functionName: string, effect: (n: string) => string, ctx: ParseConte
 const FunctionParams = z.object({ functionName: name });
 const EventInvokeConfigParams = z.object({
   functionName: name,
-  maximumRetryAttempts: z.number().int().optional(),
-  maximumEventAgeInSeconds: z.number().int().optional(),
-  destinationConfig: z.object({ onFailure: z.object({ destination: z.string().optional() }).optional() }).optional(),
+  maximumRetryAttempts: z.optional(z.number().check(z.int())),
+  maximumEventAgeInSeconds: z.optional(z.number().check(z.int())),
+  destinationConfig: z.optional(z.object({ onFailure: z.optional(z.object({ destination: z.optional(z.string()) })) })),
 });
 
 function invokeConfigEffect(verb: string, p: z.infer<typeof EventInvokeConfigParams>, n: string): string {
@@ -205,7 +205,7 @@ const LAMBDA_PARSERS: EventParser<GuardIntegrityChange>[] = [
     LAMBDA,
     'PutFunctionConcurrency20171031',
     'lambda-function',
-    z.object({ functionName: name, reservedConcurrentExecutions: z.number().int().nonnegative().optional() }),
+    z.object({ functionName: name, reservedConcurrentExecutions: z.optional(z.number().check(z.int(), z.nonnegative())) }),
     (p, ctx) =>
       fn(
         p.functionName,
@@ -228,7 +228,7 @@ const LAMBDA_PARSERS: EventParser<GuardIntegrityChange>[] = [
   guardEvent(LAMBDA, 'DeleteFunctionEventInvokeConfig', 'lambda-function', FunctionParams, (p, ctx) =>
     fn(p.functionName, (n) => `deletes the asynchronous invocation settings of the guard's Lambda function ${n}, so its failed events no longer reach the dead-letter queue`, ctx),
   ),
-  guardEvent(LAMBDA, 'RemovePermission20150331v2', 'lambda-function', z.object({ functionName: name, statementId: z.string().optional() }), (p, ctx) =>
+  guardEvent(LAMBDA, 'RemovePermission20150331v2', 'lambda-function', z.object({ functionName: name, statementId: z.optional(z.string()) }), (p, ctx) =>
     fn(p.functionName, (n) => `removes permission ${p.statementId ?? '(unnamed)'} from the guard's Lambda function ${n}, so EventBridge may no longer invoke it`, ctx),
   ),
 ];
@@ -248,14 +248,14 @@ const SNS_PARSERS: EventParser<GuardIntegrityChange>[] = [
     SNS,
     'SetSubscriptionAttributes',
     'sns-topic',
-    z.object({ subscriptionArn: name, attributeName: z.string().optional(), attributeValue: z.string().nullish() }),
+    z.object({ subscriptionArn: name, attributeName: z.optional(z.string()), attributeValue: z.nullish(z.string()) }),
     (p, ctx) => {
       const topicArn = topicOfSubscription(p.subscriptionArn);
       const what = p.attributeName === 'FilterPolicy' || p.attributeName === 'FilterPolicyScope' ? ' (a filter policy can drop every alert)' : '';
       return topic(topicArn, `changes attribute ${p.attributeName ?? '(unnamed)'} of subscription ${p.subscriptionArn} to the guard's alert topic${what}`, ctx);
     },
   ),
-  guardEvent(SNS, 'SetTopicAttributes', 'sns-topic', z.object({ topicArn: name, attributeName: z.string().optional(), attributeValue: z.string().nullish() }), (p, ctx) =>
+  guardEvent(SNS, 'SetTopicAttributes', 'sns-topic', z.object({ topicArn: name, attributeName: z.optional(z.string()), attributeValue: z.nullish(z.string()) }), (p, ctx) =>
     topic(
       p.topicArn,
       p.attributeName === 'KmsMasterKeyId'
@@ -264,10 +264,10 @@ const SNS_PARSERS: EventParser<GuardIntegrityChange>[] = [
       ctx,
     ),
   ),
-  guardEvent(SNS, 'RemovePermission', 'sns-topic', z.object({ topicArn: name, label: z.string().optional() }), (p, ctx) =>
+  guardEvent(SNS, 'RemovePermission', 'sns-topic', z.object({ topicArn: name, label: z.optional(z.string()) }), (p, ctx) =>
     topic(p.topicArn, `removes permission ${p.label ?? '(unnamed)'} from the guard's alert topic ${p.topicArn}`, ctx),
   ),
-  guardEvent(SNS, 'AddPermission', 'sns-topic', z.object({ topicArn: name, label: z.string().optional() }), (p, ctx) =>
+  guardEvent(SNS, 'AddPermission', 'sns-topic', z.object({ topicArn: name, label: z.optional(z.string()) }), (p, ctx) =>
     topic(p.topicArn, `adds permission ${p.label ?? '(unnamed)'} to the guard's alert topic ${p.topicArn}; whoever it names may publish forged alerts`, ctx),
   ),
 ];
@@ -276,7 +276,7 @@ const KeyParams = z.object({ keyId: name });
 
 /** The key ids/ARNs an event names: the request's, the response's (an ARN since December 2022) and `resources`. */
 function keyCandidates(requested: string, ctx: ParseContext): string[] {
-  const response = z.object({ keyId: z.string().optional() }).safeParse(ctx.record.responseElements ?? {});
+  const response = z.object({ keyId: z.optional(z.string()) }).safeParse(ctx.record.responseElements ?? {});
   return [requested, ...(response.success && response.data.keyId ? [response.data.keyId] : []), ...(ctx.record.resources ?? []).flatMap((r) => (r.ARN ? [r.ARN] : []))];
 }
 
@@ -295,13 +295,13 @@ const KMS_PARSERS: EventParser<GuardIntegrityChange>[] = [
   guardEvent(KMS, 'DisableKey', 'kms-key', KeyParams, (p, ctx) =>
     key(p.keyId, `disables the guard's alert key ${p.keyId}: the alert topic can no longer deliver anything, the guard's failure alarms included`, ctx),
   ),
-  guardEvent(KMS, 'ScheduleKeyDeletion', 'kms-key', KeyParams.extend({ pendingWindowInDays: z.number().int().optional() }), (p, ctx) =>
+  guardEvent(KMS, 'ScheduleKeyDeletion', 'kms-key', z.extend(KeyParams, { pendingWindowInDays: z.optional(z.number().check(z.int())) }), (p, ctx) =>
     key(p.keyId, `schedules the guard's alert key ${p.keyId} for deletion${p.pendingWindowInDays !== undefined ? ` in ${p.pendingWindowInDays} days` : ''}: from now on the alert topic cannot deliver (the key is unusable while pending deletion)`, ctx),
   ),
-  guardEvent(KMS, 'PutKeyPolicy', 'kms-key', KeyParams.extend({ policyName: z.string().optional() }), (p, ctx) =>
+  guardEvent(KMS, 'PutKeyPolicy', 'kms-key', z.extend(KeyParams, { policyName: z.optional(z.string()) }), (p, ctx) =>
     key(p.keyId, `replaces the key policy of the guard's alert key ${p.keyId}; if CloudWatch or SNS may no longer use the key, alarms and alerts fail silently`, ctx),
   ),
-  guardEvent(KMS, 'UpdateAlias', 'kms-key', z.object({ aliasName: name, targetKeyId: z.string().optional() }), (p, ctx) =>
+  guardEvent(KMS, 'UpdateAlias', 'kms-key', z.object({ aliasName: name, targetKeyId: z.optional(z.string()) }), (p, ctx) =>
     named(p.aliasName, p.aliasName.startsWith(ALIAS) ? p.aliasName.slice(ALIAS.length) : p.aliasName, 'alias', `points the guard's key alias ${p.aliasName} at another key (${p.targetKeyId ?? 'unknown'})`, ctx),
   ),
   guardEvent(KMS, 'DeleteAlias', 'kms-key', z.object({ aliasName: name }), (p, ctx) =>
@@ -309,7 +309,7 @@ const KMS_PARSERS: EventParser<GuardIntegrityChange>[] = [
   ),
 ];
 
-const AlarmNames = z.object({ alarmNames: z.array(name).min(1) });
+const AlarmNames = z.object({ alarmNames: z.array(name).check(z.minLength(1)) });
 
 function alarms(names: readonly string[], effect: (guard: string[]) => string, ctx: ParseContext): Description {
   // One call can name up to 100 alarms: it is the guard's when any of them is.
@@ -348,7 +348,7 @@ const SQS_PARSERS: EventParser<GuardIntegrityChange>[] = [
   guardEvent(SQS, 'PurgeQueue', 'sqs-queue', z.object({ queueUrl: name }), (p, ctx) =>
     queue(p.queueUrl, (n) => `purges the guard's dead-letter queue ${n}: the events the guard failed on, the evidence of what it missed, are destroyed`, ctx),
   ),
-  guardEvent(SQS, 'SetQueueAttributes', 'sqs-queue', z.object({ queueUrl: name, attributes: z.record(z.string(), z.string()).optional() }), (p, ctx) =>
+  guardEvent(SQS, 'SetQueueAttributes', 'sqs-queue', z.object({ queueUrl: name, attributes: z.optional(z.record(z.string(), z.string())) }), (p, ctx) =>
     queue(p.queueUrl, (n) => `changes the guard's dead-letter queue ${n} (${Object.entries(p.attributes ?? {}).map(([k, v]) => `${k}=${v.length > 80 ? `${v.slice(0, 80)}…` : v}`).join(', ') || 'attributes'}); failed events may expire or be refused`, ctx),
   ),
 ];
@@ -388,7 +388,7 @@ function isRevokeCutOff(document: unknown): boolean {
 
 /** The guard's roles (exact names) and roles posing as them; the guard's managed policies. */
 const IAM_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(IAM, 'CreateRole', 'iam-role', z.object({ roleName: name, path: z.string().optional() }), (p, ctx) =>
+  guardEvent(IAM, 'CreateRole', 'iam-role', z.object({ roleName: name, path: z.optional(z.string()) }), (p, ctx) =>
     role(p.roleName, p.path, (whose) => `creates ${whose}`, ctx),
   ),
   guardEvent(IAM, 'DeleteRole', 'iam-role', RoleParams, (p, ctx) => role(p.roleName, undefined, (whose) => `deletes ${whose}`, ctx)),
@@ -417,20 +417,20 @@ const IAM_PARSERS: EventParser<GuardIntegrityChange>[] = [
   guardEvent(IAM, 'UpdateAssumeRolePolicy', 'iam-role', RoleParams, (p, ctx) =>
     role(p.roleName, undefined, (whose) => `replaces the trust policy of ${whose}, changing who may assume it`, ctx),
   ),
-  guardEvent(IAM, 'PutRolePermissionsBoundary', 'iam-role', z.object({ roleName: name, permissionsBoundary: z.string().optional() }), (p, ctx) =>
+  guardEvent(IAM, 'PutRolePermissionsBoundary', 'iam-role', z.object({ roleName: name, permissionsBoundary: z.optional(z.string()) }), (p, ctx) =>
     role(p.roleName, undefined, (whose) => `sets permissions boundary ${p.permissionsBoundary ?? '(unnamed)'} on ${whose}, which can take away any permission the guard needs`, ctx),
   ),
   guardEvent(IAM, 'DeleteRolePermissionsBoundary', 'iam-role', RoleParams, (p, ctx) =>
     role(p.roleName, undefined, (whose) => `removes the permissions boundary of ${whose}`, ctx),
   ),
-  guardEvent(IAM, 'CreatePolicyVersion', 'iam-policy', z.object({ policyArn: name, policyDocument: z.unknown().optional() }), (p, ctx) => {
+  guardEvent(IAM, 'CreatePolicyVersion', 'iam-policy', z.object({ policyArn: name, policyDocument: z.optional(z.unknown()) }), (p, ctx) => {
     if (!isGuardPolicy(p.policyArn, ctx.options)) return `${p.policyArn} is not one of the guard's policies`;
     // Advancing the revoke-sessions cut-off is how the guard revokes sessions; anything else in that
     // policy (an Allow, another condition) would turn a guard-owned attachable policy into a grant.
     if (isRevokeCutOff(p.policyDocument)) return `${p.policyArn} gets a new session cut-off, as the guard writes it`;
     return { resourceName: p.policyArn, effect: `rewrites the guard's policy ${p.policyArn} into something other than the guard's deny; every principal it is attached to gets the new document` };
   }),
-  guardEvent(IAM, 'SetDefaultPolicyVersion', 'iam-policy', z.object({ policyArn: name, versionId: z.string().optional() }), (p, ctx) =>
+  guardEvent(IAM, 'SetDefaultPolicyVersion', 'iam-policy', z.object({ policyArn: name, versionId: z.optional(z.string()) }), (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options)
       ? { resourceName: p.policyArn, effect: `makes ${p.versionId ?? 'another version'} the default of the guard's policy ${p.policyArn}` }
       : `${p.policyArn} is not one of the guard's policies`,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { isOwnRole } from '../../cloudtrail/own-role.ts';
 import { iamPrincipalArn } from '../../aws/arns.ts';
 import { PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
@@ -12,20 +12,20 @@ import { IAM_TRUST_EVENTS } from './trust-events.ts';
  */
 const IAM = 'iam.amazonaws.com';
 
-const name = z.string().min(1);
-const policyArn = z.string().regex(/^arn:[^:]+:iam::[^:]*:policy\//, 'must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)');
+const name = z.string().check(z.minLength(1));
+const policyArn = z.string().check(z.regex(/^arn:[^:]+:iam::[^:]*:policy\//, 'must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)'));
 
 type PrincipalType = IamPrincipalRef['type'];
 
 /** `userName` / `roleName` / `groupName`, whichever the call names, read as the principal's name. */
 const principalName = {
-  user: z.object({ userName: name }).transform((v) => v.userName),
-  role: z.object({ roleName: name }).transform((v) => v.roleName),
-  group: z.object({ groupName: name }).transform((v) => v.groupName),
+  user: z.pipe(z.object({ userName: name }), z.transform((v) => v.userName)),
+  role: z.pipe(z.object({ roleName: name }), z.transform((v) => v.roleName)),
+  group: z.pipe(z.object({ groupName: name }), z.transform((v) => v.groupName)),
 } as const;
 
 const AttachParams = z.object({ policyArn });
-const PutInlineParams = z.object({ policyName: name, policyDocument: PolicyDocumentParam.optional() });
+const PutInlineParams = z.object({ policyName: name, policyDocument: z.optional(PolicyDocumentParam) });
 
 function base(ctx: ParseContext): ParseContext['base'] & { family: 'iam-grant' } {
   return { ...ctx.base, family: 'iam-grant' };
@@ -82,11 +82,11 @@ function putInline(type: PrincipalType) {
  */
 const CreateVersionParams = z.object({
   policyArn,
-  policyDocument: PolicyDocumentParam.optional(),
-  setAsDefault: z.boolean().optional(),
+  policyDocument: z.optional(PolicyDocumentParam),
+  setAsDefault: z.optional(z.boolean()),
 });
 const CreateVersionResponse = z.object({
-  policyVersion: z.object({ versionId: z.string().min(1) }).optional(),
+  policyVersion: z.optional(z.object({ versionId: z.string().check(z.minLength(1)) })),
 });
 
 function parseCreateVersion(ctx: ParseContext): ParserResult<IamGrantChange> {
@@ -106,7 +106,7 @@ function parseCreateVersion(ctx: ParseContext): ParserResult<IamGrantChange> {
   return change;
 }
 
-const SetDefaultParams = z.object({ policyArn, versionId: z.string().regex(/^v\d+$/, 'must be a policy version id like v3') });
+const SetDefaultParams = z.object({ policyArn, versionId: z.string().check(z.regex(/^v\d+$/, 'must be a policy version id like v3')) });
 
 function parseSetDefault(ctx: ParseContext): ParserResult<IamGrantChange> {
   const p = parseParameters(SetDefaultParams, ctx);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import { iamPrincipalArn } from '../../aws/arns.ts';
 import { isOwnRole } from '../../cloudtrail/own-role.ts';
@@ -12,8 +12,8 @@ import type { IamGrantChange } from './types.ts';
  */
 const IAM = 'iam.amazonaws.com';
 
-const UpdateTrustParams = z.object({ roleName: z.string().min(1), policyDocument: PolicyDocumentParam.optional() });
-const CreateRoleParams = z.object({ roleName: z.string().min(1), path: z.string().optional(), assumeRolePolicyDocument: PolicyDocumentParam.optional() });
+const UpdateTrustParams = z.object({ roleName: z.string().check(z.minLength(1)), policyDocument: z.optional(PolicyDocumentParam) });
+const CreateRoleParams = z.object({ roleName: z.string().check(z.minLength(1)), path: z.optional(z.string()), assumeRolePolicyDocument: z.optional(PolicyDocumentParam) });
 
 /** The guard's own roles are GUARD-001's (guard-integrity), never repaired by the guard. */
 function ownRole(roleName: string, ctx: ParseContext): { notMine: string } | undefined {

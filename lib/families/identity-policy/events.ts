@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import type { SesApiVersion } from '../../cloudtrail/types.ts';
 import { PolicyDocumentParam, parseParameters, type EventParser, type ParseContext, type ParserResult } from '../../cloudtrail/event-parser.ts';
 import type { IdentityPolicyChange } from './types.ts';
@@ -13,15 +13,15 @@ const SES = 'ses.amazonaws.com';
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentityPolicy.html
  */
 const V1Params = z.object({
-  identity: z.string().min(1),
-  policyName: z.string().min(1),
-  policy: PolicyDocumentParam.optional(),
+  identity: z.string().check(z.minLength(1)),
+  policyName: z.string().check(z.minLength(1)),
+  policy: z.optional(PolicyDocumentParam),
 });
 
 const V2Params = z.object({
-  emailIdentity: z.string().min(1),
-  policyName: z.string().min(1),
-  policy: PolicyDocumentParam.optional(),
+  emailIdentity: z.string().check(z.minLength(1)),
+  policyName: z.string().check(z.minLength(1)),
+  policy: z.optional(PolicyDocumentParam),
 });
 
 /**

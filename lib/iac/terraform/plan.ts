@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { partitionOf } from '../../aws/partition.ts';
 import { describeZodIssues } from '../../zod-issues.ts';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from '../managed-policy.ts';
@@ -18,25 +18,25 @@ import { isRecord } from '../../json-value.ts';
 
 
 const ResourceChangeSchema = z.object({
-  address: z.string().min(1),
-  module_address: z.string().optional(),
+  address: z.string().check(z.minLength(1)),
+  module_address: z.optional(z.string()),
   mode: z.string(),
-  type: z.string().min(1),
+  type: z.string().check(z.minLength(1)),
   name: z.string(),
-  index: z.unknown().optional(),
+  index: z.optional(z.unknown()),
   change: z.object({
-    actions: z.array(z.string()).min(1),
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
-    after_unknown: z.unknown().optional(),
+    actions: z.array(z.string()).check(z.minLength(1)),
+    before: z.optional(z.unknown()),
+    after: z.optional(z.unknown()),
+    after_unknown: z.optional(z.unknown()),
   }),
 });
 type ResourceChange = z.infer<typeof ResourceChangeSchema>;
 
 const PlanSchema = z.object({
-  format_version: z.string().regex(/^1\./, 'must be a 1.x plan format (this reader knows format 1)'),
-  resource_changes: z.array(ResourceChangeSchema).default([]),
-  configuration: z.unknown().optional(),
+  format_version: z.string().check(z.regex(/^1\./, 'must be a 1.x plan format (this reader knows format 1)')),
+  resource_changes: z._default(z.array(ResourceChangeSchema), []),
+  configuration: z.optional(z.unknown()),
 });
 
 /** Why `value` looks like `terraform show -json` output of a plan, or undefined. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 
 /**
  * Revoking a role's older sessions with a policy the guard owns, never an inline policy it writes.
@@ -34,22 +34,18 @@ export function revokeSessionsDocument(before: string): string {
 }
 
 const star = z.union([z.literal('*'), z.tuple([z.literal('*')])]);
-const RevokeSessionsDocument = z
-  .object({
-    Version: z.literal('2012-10-17'),
-    Statement: z.tuple([
-      z
-        .object({
-          Sid: z.string().optional(),
-          Effect: z.literal('Deny'),
-          Action: star,
-          Resource: star,
-          Condition: z.object({ DateLessThan: z.object({ 'aws:TokenIssueTime': z.string().refine((s) => !Number.isNaN(Date.parse(s))) }).strict() }).strict(),
-        })
-        .strict(),
-    ]),
-  })
-  .strict();
+const RevokeSessionsDocument = z.strictObject({
+  Version: z.literal('2012-10-17'),
+  Statement: z.tuple([
+    z.strictObject({
+      Sid: z.optional(z.string()),
+      Effect: z.literal('Deny'),
+      Action: star,
+      Resource: star,
+      Condition: z.strictObject({ DateLessThan: z.strictObject({ 'aws:TokenIssueTime': z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)))) }) }),
+    }),
+  ]),
+});
 
 /** Whether `text` is exactly a session cut-off: one Deny of everything before a time, nothing else. */
 export function isRevokeSessionsDocument(text: string): boolean {

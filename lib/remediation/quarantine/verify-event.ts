@@ -1,5 +1,5 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { UserIdentitySchema } from '../../cloudtrail/actor.ts';
 import type { Actor, ChangeBase } from '../../cloudtrail/types.ts';
 import { configuredVerifyDelays } from './verify-wait.ts';
@@ -41,8 +41,8 @@ const RecordedEvent = z.object({
   eventSource: z.string(),
   eventTime: z.string(),
   awsRegion: z.string(),
-  recipientAccountId: z.string().optional(),
-  errorCode: z.string().optional(),
+  recipientAccountId: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
   userIdentity: UserIdentitySchema,
 });
 
