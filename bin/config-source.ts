@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigFile, parseConfig } from '../lib/config/load.ts';
+import { parseConfig } from '../lib/config/validate.ts';
 import type { Config } from '../lib/config/schema.ts';
+
+/** A config file's YAML parser is loaded only when there is a file to read: it is a large share of start-up. */
+async function loadConfigFile(path: string): Promise<Config> {
+  return (await import('../lib/config/load.ts')).loadConfigFile(path);
+}
 
 /**
  * The config every command judges with, and how it says which it used: `--config FILE`, else

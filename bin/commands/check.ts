@@ -5,7 +5,7 @@ import { parseCommandArgs, usageError } from '../command-args.ts';
 import { loadCliConfig } from '../config-source.ts';
 import { collectInputs, InputError, readInput } from '../input-files.ts';
 import { toolVersion } from '../version.ts';
-import { InvalidConfigError } from '../../lib/config/load.ts';
+import { InvalidConfigError } from '../../lib/config/validate.ts';
 import type { Config } from '../../lib/config/schema.ts';
 import { CHECK_KINDS, describeKinds } from './check-inputs.ts';
 import { checkSource, type CheckOptions } from './check-file.ts';
@@ -149,7 +149,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const files: FileReport[] = [];
   for (const input of inputs) {
     try {
-      files.push(checkSource(input.name, artifactUri(input.name), await readInput(input, io), options));
+      files.push(await checkSource(input.name, artifactUri(input.name), await readInput(input, io), options));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       files.push({ file: input.name, uri: artifactUri(input.name), format: 'document', resources: [], skipped: [], errors: [error.message] });
