@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,14 @@ const ROOT = '.build/cli-check-loads-test';
 const OUT = `${ROOT}/bin`;
 /** A working directory without ./sesguard.config.yml: the check runs on the built-in defaults. */
 const NO_CONFIG = `${ROOT}/cwd`;
+/** A config with an anchor: YAML the CLI's plain reader (bin/simple-yaml.ts) leaves to the yaml library. */
+const ANCHORED_CONFIG = `${ROOT}/anchored.yml`;
 let metafile: Metafile;
 
 beforeAll(async () => {
   ({ metafile } = await buildCli(OUT));
   mkdirSync(NO_CONFIG, { recursive: true });
+  writeFileSync(ANCHORED_CONFIG, 'trustedAccounts: &trusted ["111122223333"]\nmode: dry-run\n');
 }, 60_000);
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
@@ -44,6 +47,17 @@ describe('sesguard check loads what its input needs', () => {
     expect(run.sources).not.toContain(YAML_PARSER);
     expect(run.sources).not.toContain(TERRAFORM_READER);
     expect(run.sources).not.toContain(CLOUDFORMATION_READER);
+  });
+
+  it('a JSON policy judged with a config in plain YAML (examples/sesguard.config.yml): still no YAML parser', () => {
+    const run = check(['examples/identity-policy-open.json'], ['--config', resolve('examples/sesguard.config.yml')]);
+    expect(run.stdout).toContain('config: ');
+    expect(run.sources).not.toContain(YAML_PARSER);
+  });
+
+  it('a config that is not plain YAML is read by the YAML parser', () => {
+    const run = check(['examples/identity-policy-open.json'], ['--config', resolve(ANCHORED_CONFIG)]);
+    expect(run.sources).toContain(YAML_PARSER);
   });
 
   it('a Terraform plan loads its reader, and still no YAML parser', () => {
