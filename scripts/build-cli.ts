@@ -25,9 +25,11 @@ import { BUNDLE_PLUGINS, IAM_DATA_PACKAGE } from './deploy/bundle.ts';
 const builtinsThroughRequire: Plugin = {
   name: 'builtins-through-require',
   setup(pluginBuild) {
+    const root = pluginBuild.initialOptions.absWorkingDir ?? process.cwd();
     pluginBuild.onResolve({ filter: /^node:/ }, (args) => {
       if (args.kind !== 'import-statement' || args.namespace === 'builtin-require') return { path: args.path, external: true };
-      return { path: args.path, namespace: 'builtin-require' };
+      // One wrapper per importing module, so each lands in its importer's chunk: shared, they were chunks of their own.
+      return { path: args.path, namespace: 'builtin-require', suffix: `?${relative(root, args.importer).split('\\').join('/')}` };
     });
     pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
