@@ -25,7 +25,7 @@ const USUAL = [
   'true', 'false', '0.8', '2', '"111122223333"', "'*.example.com'", 'a b', 'x_y', '/path/x',
 ];
 const TRICKY = [
-  'true', 'True', 'TRUE', 'false', 'yes', 'no', 'on', 'off', 'y', 'null', 'Null', 'NULL', '~', 'nil',
+  'toString', 'constructor', 'hasOwnProperty', 'true', 'True', 'TRUE', 'false', 'yes', 'no', 'on', 'off', 'y', 'null', 'Null', 'NULL', '~', 'nil',
   '0', '00', '007', '-0', '-0.0', '-1', '+1', '1.5', '0.8', '2', '1.', '.5', '1e3', '1E3', '0x1F', '0o17', '.inf', '-.inf', '.nan', 'NaN',
   '111122223333', '1234567890123456789', '2026-12-31', '2026-12-31T00:00:00Z', '12:30', '1_000',
   'a b', 'a  b', 'a #b', 'a#b', 'a: b', 'a:b', 'a :b', 'a,b', 'a]', 'a}', 'a ', ' a', 'key:', 'a?', '?a', '-a', '- a', '/x', '_x',
@@ -35,7 +35,7 @@ const TRICKY = [
 const scalar = fc.oneof({ arbitrary: fc.constantFrom(...USUAL), weight: 6 }, { arbitrary: fc.constantFrom(...TRICKY), weight: 1 });
 const key = fc.oneof(
   { arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,8}$/), weight: 8 },
-  { arbitrary: fc.constantFrom('mode', 'rules', 'SES-IDP-005', 'a', 'true', 'null', '1', '"q"', 'a b', '__proto__', '?', 'x:', '-'), weight: 1 },
+  { arbitrary: fc.constantFrom('mode', 'rules', 'SES-IDP-005', 'a', 'true', 'null', '1', '"q"', 'a b', '__proto__', 'toString', 'constructor', '?', 'x:', '-'), weight: 1 },
 );
 const gap = fc.constantFrom(' ', ' ', ' ', '  ', '');
 const comment = fc.constantFrom('', '', '', '', '', ' # note', '  #x', '#x', ' #');

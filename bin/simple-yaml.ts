@@ -25,7 +25,7 @@ const unsure = (): never => {
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** Plain words the core schema reads as something other than a string. */
 const NULL_WORDS = new Set(['null', 'Null', 'NULL', '~']);
-const BOOLEANS: Record<string, boolean> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false]]);
 /** Decimal integers that stay exact, without leading zeros; and plain decimal fractions. */
 const INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
 const DECIMAL = /^-?(0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/;
@@ -38,13 +38,14 @@ const DOUBLE_QUOTED = /^"([\x20-\x21\x23-\x5b\x5d-\x7e]*)"/;
 const SINGLE_QUOTED = /^'([\x20-\x26\x28-\x7e]*)'/;
 
 function keyOf(text: string): string {
-  if (!KEY.test(text) || NULL_WORDS.has(text) || text in BOOLEANS || text === '__proto__') unsure();
+  if (!KEY.test(text) || NULL_WORDS.has(text) || BOOLEANS.has(text) || text === '__proto__') unsure();
   return text;
 }
 
 function plainScalar(text: string, pattern: RegExp): unknown {
   if (NULL_WORDS.has(text)) return null;
-  if (text in BOOLEANS) return BOOLEANS[text];
+  const boolean = BOOLEANS.get(text);
+  if (boolean !== undefined) return boolean;
   if (INTEGER.test(text) || DECIMAL.test(text)) {
     const n = Number(text);
     if (Object.is(n, -0)) unsure();
@@ -114,7 +115,7 @@ function inlineValue(text: string): unknown {
       if (colon < 0) unsure();
       return [keyOf(pair.slice(0, colon)), flowScalar(pair.slice(colon + 2).trim())] as const;
     })) {
-      if (key in map) unsure();
+      if (Object.hasOwn(map, key)) unsure();
       map[key] = value;
     }
     return map;
@@ -160,7 +161,7 @@ class Reader {
       const colon = line.text.indexOf(':');
       if (colon < 0) unsure();
       const key = keyOf(line.text.slice(0, colon));
-      if (key in map) unsure();
+      if (Object.hasOwn(map, key)) unsure();
       const rest = line.text.slice(colon + 1);
       if (rest !== '' && !rest.startsWith(' ')) unsure();
       const value = rest.trim();
