@@ -1,7 +1,26 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadConfigFile, parseConfig } from '../lib/config/load.ts';
+import { parseConfig } from '../lib/config/validate.ts';
 import type { Config } from '../lib/config/schema.ts';
+import { readSimpleYaml } from './simple-yaml.ts';
+
+/**
+ * A config file as lib/config/load.ts reads it. Loading the `yaml` library was a large share of start-up,
+ * so a config in the plain subset simple-yaml.ts is sure of is read there, to the same value; any other
+ * text, and a file that cannot be read, goes to load.ts, which then says what yaml says.
+ */
+async function loadConfigFile(path: string): Promise<Config> {
+  let text: string | undefined;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    // load.ts reads it again and reports why it cannot, in its words.
+  }
+  const plain = text === undefined ? undefined : readSimpleYaml(text);
+  if (plain !== undefined) return parseConfig(plain, path);
+  return (await import('../lib/config/load.ts')).loadConfigFile(path);
+}
 
 /**
  * The config every command judges with, and how it says which it used: `--config FILE`, else

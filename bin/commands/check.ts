@@ -5,13 +5,12 @@ import { parseCommandArgs, usageError } from '../command-args.ts';
 import { loadCliConfig } from '../config-source.ts';
 import { collectInputs, InputError, readInput } from '../input-files.ts';
 import { toolVersion } from '../version.ts';
-import { InvalidConfigError } from '../../lib/config/load.ts';
+import { InvalidConfigError } from '../../lib/config/validate.ts';
 import type { Config } from '../../lib/config/schema.ts';
 import { CHECK_KINDS, describeKinds } from './check-inputs.ts';
 import { checkSource, type CheckOptions } from './check-file.ts';
 import { allFindings, formatJson, formatSarif, formatText, type CheckReport, type FileReport } from './check-format.ts';
 import { failsOn, parseFailOn } from '../fail-on.ts';
-import { validateConfigCommand } from './config.ts';
 
 const DEFAULT_INCLUDE = ['*.json', '*.yaml', '*.yml', '*.template'];
 
@@ -115,7 +114,8 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const now = values.now !== undefined ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) return usage(`--now must be an ISO date-time, not "${values.now}"`);
   if (positionals.length === 0) {
-    if (values.config !== undefined) return validateConfigCommand('check', values.config, io);
+    // `check --config FILE` alone validates the config: that command's module loads only then.
+    if (values.config !== undefined) return (await import('./config.ts')).validateConfigCommand('check', values.config, io);
     return usage('name at least one file or directory to check (e.g. examples/identity-policy-compliant.json), or - for stdin');
   }
 
@@ -149,7 +149,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   const files: FileReport[] = [];
   for (const input of inputs) {
     try {
-      files.push(checkSource(input.name, artifactUri(input.name), await readInput(input, io), options));
+      files.push(await checkSource(input.name, artifactUri(input.name), await readInput(input, io), options));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       files.push({ file: input.name, uri: artifactUri(input.name), format: 'document', resources: [], skipped: [], errors: [error.message] });

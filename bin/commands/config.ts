@@ -1,7 +1,7 @@
 import type { CliIo } from '../io.ts';
 import { parseCommandArgs, usageError } from '../command-args.ts';
 import { loadCliConfig } from '../config-source.ts';
-import { InvalidConfigError } from '../../lib/config/load.ts';
+import { InvalidConfigError } from '../../lib/config/validate.ts';
 import { RULE_CONTRACTS } from '../../lib/config/rule-contracts.ts';
 import { LINT_DEFAULT_SEVERITY } from '../../lib/config/lint-settings.ts';
 import { RULE_IDS, type Config } from '../../lib/config/schema.ts';

@@ -4,7 +4,7 @@ import { loadCliConfig } from '../config-source.ts';
 import { collectInputs, InputError } from '../input-files.ts';
 import { silenceSdkNodeVersionWarning } from '../aws-sdk-setup.ts';
 import type { Config } from '../../lib/config/schema.ts';
-import { InvalidConfigError } from '../../lib/config/load.ts';
+import { InvalidConfigError } from '../../lib/config/validate.ts';
 import { createServiceClient, InvalidAwsSettingsError, resolveAwsSettings } from '../../lib/aws/client-factory.ts';
 import { createAwsClients } from '../../lib/aws/all-clients.ts';
 import { MemoryBaselineStore } from '../../lib/baseline/memory-store.ts';

@@ -6,7 +6,7 @@ import { failsOn, parseFailOn } from '../fail-on.ts';
 import { silenceSdkNodeVersionWarning } from '../aws-sdk-setup.ts';
 import { toolVersion } from '../version.ts';
 import type { Config } from '../../lib/config/schema.ts';
-import { InvalidConfigError } from '../../lib/config/load.ts';
+import { InvalidConfigError } from '../../lib/config/validate.ts';
 import { createServiceClient, InvalidAwsSettingsError, resolveAwsSettings, type MakeClient } from '../../lib/aws/client-factory.ts';
 import { globalIamRegion } from '../../lib/aws/partition.ts';
 import { MemoryBaselineStore } from '../../lib/baseline/memory-store.ts';

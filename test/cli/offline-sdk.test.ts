@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../scripts/build-cli.ts';
+import { runCompiledCli } from '../support/cli-loads.ts';
 
 /**
  * `sesguard check` judges files offline: it must not pay for the AWS SDK (issue 15: a one-file check was
- * 7x bare node because the family registry loaded every family's clients). The compiled CLI runs with a
- * module hook that logs every module it loads; esbuild's metafile says which sources each chunk holds.
- * A chunk that carries any @aws-sdk/client-* module fails the check.
+ * 7x bare node because the family registry loaded every family's clients). A chunk that carries any
+ * @aws-sdk/client-* module fails the check.
  */
 const ROOT = '.build/cli-offline-sdk-test';
 const OUT = `${ROOT}/bin`;
@@ -22,23 +20,14 @@ afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
 /** The @aws-sdk/client-* packages in the chunks a run of the compiled CLI loaded. */
 function sdkClientsLoadedBy(args: string[], expectedStatus: number): string[] {
-  const log = resolve(ROOT, `loads-${args[0]}.log`);
-  rmSync(log, { force: true });
-  const result = spawnSync(process.execPath, ['--import', './test/support/record-loads.mjs', join(OUT, 'sesguard.mjs'), ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', SESGUARD_LOAD_LOG: log },
-  });
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(expectedStatus);
-  const loaded = new Set(readFileSync(log, 'utf8').split('\n').filter((url) => url.includes('/cli-offline-sdk-test/')).map((url) => basename(new URL(url).pathname)));
-  expect(loaded.size, 'the hook saw the CLI load its chunks').toBeGreaterThan(1);
+  const run = runCompiledCli(OUT, metafile, args, { log: `${ROOT}/loads-${args[0]}.log` });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(expectedStatus);
+  expect(run.chunks, 'the hook saw the CLI load its chunks').toBeGreaterThan(1);
   const clients = new Set<string>();
-  for (const [file, output] of Object.entries(metafile.outputs)) {
-    if (!loaded.has(basename(file))) continue;
-    for (const input of Object.keys(output.inputs)) {
-      const m = /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
-      if (m) clients.add(m[1]!);
-    }
+  for (const input of run.sources) {
+    const m = /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
+    if (m) clients.add(m[1]!);
   }
   return [...clients].sort();
 }

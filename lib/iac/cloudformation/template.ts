@@ -22,17 +22,6 @@ export interface CloudFormationOptions extends IacReadOptions {
 }
 
 
-/** Why `value` looks like a CloudFormation template, or undefined. */
-export function recogniseCloudFormation(value: unknown): string | undefined {
-  if (!isRecord(value)) return undefined;
-  if ('AWSTemplateFormatVersion' in value) return 'it has AWSTemplateFormatVersion';
-  const resources = value['Resources'];
-  if (isRecord(resources) && Object.values(resources).length > 0 && Object.values(resources).every((r) => isRecord(r) && typeof r['Type'] === 'string' && /^(AWS|Custom|Alexa)::/.test(r['Type']))) {
-    return 'its Resources have CloudFormation types';
-  }
-  return undefined;
-}
-
 export class InvalidTemplateError extends Error {
   override readonly name = 'InvalidTemplateError';
 }

@@ -39,13 +39,6 @@ const PlanSchema = z.object({
   configuration: z.optional(z.unknown()),
 });
 
-/** Why `value` looks like `terraform show -json` output of a plan, or undefined. */
-export function recogniseTerraformPlan(value: unknown): string | undefined {
-  if (!isRecord(value) || typeof value['format_version'] !== 'string') return undefined;
-  if ('resource_changes' in value || 'planned_values' in value) return 'it has format_version and resource_changes (terraform show -json)';
-  return undefined;
-}
-
 export class InvalidPlanError extends Error {
   override readonly name = 'InvalidPlanError';
 }

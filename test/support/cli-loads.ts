@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { Metafile } from 'esbuild';
+
+/**
+ * What a run of the compiled CLI loaded, in source terms: the CLI runs with a module hook that logs every
+ * module it imports (record-loads.mjs), and esbuild's metafile says which sources each of those chunks
+ * holds. `outdir` is where scripts/build-cli.ts built it (inside the repository, so node_modules is found).
+ */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The metafile inputs of every chunk the process loaded (`node_modules/yaml/dist/...`, `lib/policy/lint.ts`). */
+  sources: Set<string>;
+  /** How many of the CLI's own chunks it loaded. */
+  chunks: number;
+}
+
+export function runCompiledCli(outdir: string, metafile: Metafile, args: string[], options: { cwd?: string; log: string }): CliRun {
+  const log = resolve(options.log);
+  rmSync(log, { force: true });
+  const result = spawnSync(process.execPath, ['--import', resolve('test/support/record-loads.mjs'), resolve(outdir, 'sesguard.mjs'), ...args], {
+    encoding: 'utf8',
+    cwd: options.cwd ?? process.cwd(),
+    env: { PATH: process.env['PATH'] ?? '', SESGUARD_LOAD_LOG: log },
+  });
+  const dir = resolve(outdir);
+  const loaded = new Set(
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file:') && resolve(new URL(url).pathname, '..') === dir)
+      .map((url) => basename(new URL(url).pathname)),
+  );
+  const sources = new Set<string>();
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (loaded.has(basename(file))) for (const input of Object.keys(output.inputs)) sources.add(input);
+  }
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, sources, chunks: loaded.size };
+}
