@@ -5,11 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { BUNDLE_PLUGINS } from '../../scripts/deploy/bundle.ts';
 import { sdkCommandsInBundle, UnmappedCommandError } from '../../scripts/deploy/sdk-commands.ts';
 
-/** Bundles `source` the way scripts/deploy/bundle.ts does (ESM builds, tree-shaken, same plugins), in memory. */
-async function metafileOf(source: string, plugins = BUNDLE_PLUGINS): Promise<Metafile> {
+/**
+ * Bundles `source` the way scripts/deploy/bundle.ts does (ESM builds, tree-shaken, same plugins), in memory;
+ * `split` resolves it in that folder and splits it into index.mjs and chunks, as the function bundles are.
+ */
+async function metafileOf(source: string, plugins = BUNDLE_PLUGINS, split?: { dir: string }): Promise<Metafile> {
   const result = await build({
-    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
-    outfile: 'out/index.mjs',
+    stdin: { contents: source, resolveDir: split?.dir ?? process.cwd(), loader: 'ts' },
+    ...(split ? { outdir: join(split.dir, 'out'), entryNames: 'index', outExtension: { '.js': '.mjs' }, splitting: true } : { outfile: 'out/index.mjs' }),
     write: false,
     bundle: true,
     platform: 'node',
@@ -121,25 +124,10 @@ describe('sdkCommandsInBundle: the calls a bundle can make, from esbuild metafil
           "export const UNUSED = /* @__PURE__ */ define({ send: async (c: never) => (await import('./detach.ts')).detach(c) });",
         ].join('\n'),
       );
-      const result = await build({
-        stdin: { contents: "import { USED } from './steps.ts';\nexport const handler = (c: never) => USED.send(c);\n", resolveDir: dir, loader: 'ts' },
-        outdir: join(dir, 'out'),
-        entryNames: 'index',
-        outExtension: { '.js': '.mjs' },
-        splitting: true,
-        write: false,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        mainFields: ['module', 'main'],
-        treeShaking: true,
-        minify: true,
-        metafile: true,
-        logLevel: 'silent',
-      });
+      const metafile = await metafileOf("import { USED } from './steps.ts';\nexport const handler = (c: never) => USED.send(c);\n", BUNDLE_PLUGINS, { dir });
       // The chunk is there: only reachability tells that it cannot be sent.
-      expect(Object.values(result.metafile.outputs).some((o) => Object.keys(o.inputs).some((i) => i.includes('DetachRolePolicyCommand')))).toBe(true);
-      expect(names(result.metafile)).toEqual(['sns:Publish']);
+      expect(Object.values(metafile.outputs).some((o) => Object.keys(o.inputs).some((i) => i.includes('DetachRolePolicyCommand')))).toBe(true);
+      expect(names(metafile)).toEqual(['sns:Publish']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
