@@ -1,16 +1,17 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Config } from '../../lib/config/schema.ts';
 import type { DeployedFunction } from './functions.ts';
 import { familyEntrySource } from '../../functions/runtime/family-entry.ts';
-import { HANDLER_FILE, reachableOutputs } from './bundle-graph.ts';
+import { HANDLER_FILE } from './bundle-graph.ts';
+import { linkStartUp } from './link-start-up.ts';
 
 /**
- * One esbuild bundle per function: ESM, minified, tree-shaken, split into index.mjs and chunk-*.mjs (what
- * only a dynamic import() reaches is not read at start-up), an external source map beside each file, and with the AWS SDK
- * inside it. The Lambda runtime ships an SDK too, but its version moves under us; bundling pins the
+ * One esbuild bundle per function: ESM, minified, tree-shaken, an index.mjs that holds everything start-up
+ * reads and chunk-*.mjs for what only a dynamic import() reaches (split, then the start-up chunks linked into
+ * the handler: link-start-up.ts), an external source map beside each file, and with the AWS SDK inside it. The Lambda runtime ships an SDK too, but its version moves under us; bundling pins the
  * exact, tested SDK, and is what lets the metafile list the commands a function can send.
  */
 
@@ -89,12 +90,16 @@ export const withoutInventory: Plugin = {
 
 export interface BundleResult {
   fn: DeployedFunction;
-  /** The handler module, `<dir>/index.mjs`; its chunks (`chunk-*.mjs`) sit beside it. */
+  /** The handler module, `<dir>/index.mjs`; its lazy chunks (`chunk-*.mjs`) sit beside it. */
   outfile: string;
+  /**
+   * The split build's metafile: which modules the handler reaches at start-up and at all (roles, start-up
+   * packages). Its outputs are the chunks before the start-up ones were linked into the handler (link-start-up.ts).
+   */
   metafile: Metafile;
-  /** Every JavaScript file of the bundle (entry and chunks), relative to its folder: what the zip ships. */
+  /** Every JavaScript file of the bundle (handler and lazy chunks), relative to its folder: what the zip ships. */
   files: string[];
-  /** JavaScript loaded at start-up: the entry and the chunks it imports statically (what a cold start parses). */
+  /** JavaScript loaded at start-up: the handler module, which the start-up chunks were linked into. */
   bytes: number;
   /** All JavaScript of the bundle, the chunks only a dynamic import() loads included. */
   totalBytes: number;
@@ -143,28 +148,8 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
   });
   await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const usesIamData = Object.keys(result.metafile.inputs).some((input) => input.includes(`${IAM_DATA_PACKAGE}/`));
-  const sizes = bundleSizes(result.metafile);
-  await removeUnloadableChunks(result.metafile, outdir, sizes.files);
-  return { fn, outfile, metafile: result.metafile, files: sizes.files, bytes: sizes.startupBytes, totalBytes: sizes.totalBytes, usesIamData };
-}
-
-/**
- * The JavaScript a split function bundle can run, and how much of it start-up loads (bundle-graph.ts): a
- * chunk nothing can load is not counted and not shipped.
- */
-export function bundleSizes(metafile: Metafile): { files: string[]; startupBytes: number; totalBytes: number } {
-  const byFile = new Map(Object.entries(metafile.outputs));
-  if (![...byFile.keys()].some((file) => basename(file) === HANDLER_FILE)) throw new Error(`the bundle has no ${HANDLER_FILE}`);
-  const loadable = reachableOutputs(metafile, 'loadable');
-  const bytesOf = (files: Iterable<string>) => [...files].reduce((n, file) => n + (byFile.get(file)?.bytes ?? 0), 0);
-  return { files: [...loadable].map((file) => basename(file)).sort(), startupBytes: bytesOf(reachableOutputs(metafile, 'start-up')), totalBytes: bytesOf(loadable) };
-}
-
-/** Deletes the chunks (and their maps) nothing in the bundle can load, so the zip and the size hold none. */
-async function removeUnloadableChunks(metafile: Metafile, outdir: string, files: readonly string[]): Promise<void> {
-  const keep = new Set(files);
-  const dead = Object.keys(metafile.outputs).filter((file) => /\.m?js$/.test(file) && !keep.has(basename(file)));
-  await Promise.all(dead.flatMap((file) => [rm(join(outdir, basename(file)), { force: true }), rm(join(outdir, `${basename(file)}.map`), { force: true })]));
+  const linked = await linkStartUp(result.metafile, outdir);
+  return { fn, outfile, metafile: result.metafile, files: linked.files, bytes: linked.startupBytes, totalBytes: linked.totalBytes, usesIamData };
 }
 
 /** Every file under `dir`, as paths relative to it. */

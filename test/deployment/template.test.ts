@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
@@ -23,6 +23,7 @@ import { stackArns } from '../../scripts/deploy/function-resources.ts';
 import { functionScope } from '../../scripts/deploy/function-scope.ts';
 import { isRevokeSessionsDocument } from '../../lib/remediation/quarantine/revoke-sessions.ts';
 import { SAMPLE_PARSE_OPTIONS } from '../support/sample-options.ts';
+import { importsOfFile } from '../support/bundle-imports.ts';
 import { STEP_DEFINITIONS } from '../../lib/families/index.ts';
 import { sweepNeverSends } from '../../scripts/deploy/sweep-resources.ts';
 import { PERIMETER_ACTIONS } from '../../lib/families/iam-grant/rules.ts';
@@ -592,12 +593,28 @@ describe('packaged bundles: what a cold start loads', () => {
     }
   });
 
-  // esbuild leaves a chunk for every import() it scanned, even where tree-shaking dropped the code that held it.
-  it('ships no chunk that nothing in the bundle can load', async () => {
+  // esbuild leaves a chunk for every import() it scanned, even where tree-shaking dropped the code that held it;
+  // the chunks start-up loads are linked into the handler module (link-start-up.ts).
+  it('ships no chunk that nothing in the bundle can load, and none that start-up loads', async () => {
     for (const f of build.functions) {
       const onDisk = (await readdir(dirname(f.bundle.outfile))).filter((file) => file.endsWith('.mjs')).sort();
-      expect(onDisk, f.fn.name).toEqual([...reachableOutputs(f.bundle.metafile, 'loadable')].map((file) => basename(file)).sort());
+      const startUp = reachableOutputs(f.bundle.metafile, 'start-up');
+      const lazy = [...reachableOutputs(f.bundle.metafile, 'loadable')].filter((file) => !startUp.has(file)).map((file) => basename(file));
+      expect(onDisk, f.fn.name).toEqual(['index.mjs', ...lazy].sort());
       expect(f.bundle.files, f.fn.name).toEqual(onDisk);
+    }
+  });
+
+  // A split bundle started by reading about twenty chunk files; each costs a resolve, a read and a link.
+  it('starts every function from one file, its handler module, and every lazy chunk loads beside it', async () => {
+    for (const f of build.functions) {
+      const statics = (await importsOfFile(f.bundle.outfile)).filter((i) => i.kind === 'import-statement' && !i.path.startsWith('node:'));
+      expect(statics, f.fn.name).toEqual([]);
+      const handler = (await import(pathToFileURL(resolve(f.bundle.outfile)).href)) as { handler?: unknown };
+      expect(typeof handler.handler, f.fn.name).toBe('function');
+      for (const chunk of f.bundle.files.filter((file) => file !== 'index.mjs')) {
+        await expect(import(pathToFileURL(resolve(dirname(f.bundle.outfile), chunk)).href), `${f.fn.name}/${chunk}`).resolves.toBeDefined();
+      }
     }
   });
 });

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseConfig } from '../../lib/config/load.ts';
+import { BASELINE_TABLE_DEFINITION } from '../../lib/baseline/table.ts';
+import { IDEMPOTENCY_TABLE_DEFINITION } from '../../lib/guard/idempotency.ts';
+import { parseAlertNotification } from '../../lib/alert/chatbot.ts';
+import { bundleFunction, type BundleResult } from '../../scripts/deploy/bundle.ts';
+import { GUARD_FUNCTIONS } from '../../scripts/deploy/functions.ts';
+import { createEmulatorClient, createTestTable, type TestTable } from '../support/dynamodb.ts';
+import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../support/fake-aws-endpoint.ts';
+import { SAMPLE_ACCOUNT, SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS } from '../support/sample-options.ts';
+
+/**
+ * The identity-policy function as it is shipped: the bundle the zip carries (its start-up chunks linked into
+ * index.mjs, SNS in a chunk of its own loaded when the alert is sent), run in a Node process of its own the
+ * way Lambda runs it, against the DynamoDB emulator and a local SES/SNS endpoint. The handler tests run the
+ * TypeScript sources; this is what proves the packaging kept the behaviour.
+ */
+
+const DIR = '.build/test-packaged-handler';
+const REGION = 'eu-west-1';
+const TOPIC_ARN = `arn:aws:sns:${REGION}:${SAMPLE_ACCOUNT}:sesguard-prod-alerts`;
+const IDENTITY_ARN = `arn:aws:ses:${REGION}:${SAMPLE_ACCOUNT}:identity/example.com`;
+const PUBLIC_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AnyoneMaySend', Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: IDENTITY_ARN }] });
+
+/** Imports the handler module, invokes it once with a Lambda-shaped context, prints the summary last (metrics print before it). */
+const INVOKE = `
+const { handler } = await import(process.env.BUNDLE_URL);
+const context = {
+  functionName: 'sesguard-prod-identity-policy', functionVersion: '$LATEST', memoryLimitInMB: '512',
+  invokedFunctionArn: 'arn:aws:lambda:${REGION}:${SAMPLE_ACCOUNT}:function:sesguard-prod-identity-policy',
+  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/sesguard-prod-identity-policy', logStreamName: 'test',
+  getRemainingTimeInMillis: () => 60000, callbackWaitsForEmptyEventLoop: false, done() {}, fail() {}, succeed() {},
+};
+const summary = await handler(JSON.parse(process.env.EVENT), context);
+process.stdout.write('\\nsummary: ' + JSON.stringify(summary) + '\\n');
+`;
+
+let bundle: BundleResult;
+let aws: FakeAwsEndpoint;
+let client: DynamoDBClient;
+let tables: TestTable[] = [];
+
+beforeAll(async () => {
+  const fn = GUARD_FUNCTIONS.find((f) => f.name === 'identity-policy')!;
+  [bundle, aws] = await Promise.all([
+    bundleFunction(fn, parseConfig({ mode: 'enforce', quarantinePolicyName: 'sesguard-quarantine' }), `${DIR}/bundles`),
+    startFakeAwsEndpoint({ 'example.com': { 'allow-all': PUBLIC_POLICY } }),
+  ]);
+  client = createEmulatorClient();
+  tables = await Promise.all([createTestTable(client, BASELINE_TABLE_DEFINITION, 'packaged-baseline'), createTestTable(client, IDEMPOTENCY_TABLE_DEFINITION, 'packaged-idempotency')]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(tables.map((t) => t.drop()));
+  client?.destroy();
+  await aws?.close();
+  await rm(DIR, { recursive: true, force: true });
+});
+
+describe('the packaged identity-policy bundle', () => {
+  it('decides, repairs, re-reads and alerts on a public identity policy, loading SNS only to alert', async () => {
+    const event = JSON.parse(await readFile('events/identity-policy/v2-create-policy-public-principal.json', 'utf8')) as { id: string; detail: { eventID: string } };
+    event.id = randomUUID();
+    event.detail.eventID = randomUUID();
+    const [baseline, idempotency] = tables;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', INVOKE], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        BUNDLE_URL: pathToFileURL(resolve(bundle.outfile)).href,
+        EVENT: JSON.stringify(event),
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: 'AKIDPACKAGEDTEST',
+        AWS_SECRET_ACCESS_KEY: 'packaged-test-secret',
+        AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+        AWS_ENDPOINT_URL_SESV2: aws.url,
+        AWS_ENDPOINT_URL_SNS: aws.url,
+        AWS_MAX_ATTEMPTS: '1',
+        SESGUARD_ALERT_TOPIC_ARN: TOPIC_ARN,
+        SESGUARD_BASELINE_TABLE: baseline!.tableName,
+        SESGUARD_IDEMPOTENCY_TABLE: idempotency!.tableName,
+        SESGUARD_OWN_ROLE_ARNS: SAMPLE_OWN_ROLE_ARNS.join(','),
+        SESGUARD_RESOURCE_PREFIX: 'sesguard-prod-',
+        SESGUARD_ALERT_KEY_ARN: SAMPLE_ALERT_KEY_ARN,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+
+    const summary = stdout.split('\n').find((line) => line.startsWith('summary: '))?.slice('summary: '.length);
+    expect(JSON.parse(summary ?? 'null')).toEqual({
+      eventId: event.detail.eventID,
+      eventName: 'CreateEmailIdentityPolicy',
+      verdict: 'noncompliant',
+      findings: ['SES-IDP-001[0]', 'SES-IDP-005[0]'],
+      steps: ['ses.delete-identity-policy:done'],
+      alerted: true,
+    });
+    expect(aws.requests).toEqual([
+      'GET /v2/email/identities/example.com/policies',
+      'DELETE /v2/email/identities/example.com/policies/allow-all',
+      'GET /v2/email/identities/example.com/policies',
+      'POST sns Publish',
+    ]);
+    expect(aws.policies['example.com']).toEqual({});
+    const [published] = aws.published;
+    expect(published?.get('TopicArn')).toBe(TOPIC_ARN);
+    expect(parseAlertNotification(published?.get('Message') ?? '')).toMatchObject({ outcome: 'repaired', rules: ['SES-IDP-001', 'SES-IDP-005'], resource: { arn: IDENTITY_ARN } });
+    // The alert went out through the lazily loaded SNS chunk: start-up carries no SNS code.
+    const handlerCode = await readFile(bundle.outfile, 'utf8');
+    expect(handlerCode).not.toContain('sns.amazonaws.com/doc');
+  }, 60_000);
+});
