@@ -6,6 +6,7 @@ import type { Config } from '../../lib/config/schema.ts';
 import type { DeployedFunction } from './functions.ts';
 import { familyEntrySource } from '../../functions/runtime/family-entry.ts';
 import { HANDLER_FILE } from './bundle-graph.ts';
+import { FUNCTION_OUTPUT } from './function-output.ts';
 import { linkStartUp } from './link-start-up.ts';
 
 /**
@@ -129,18 +130,9 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
     // credential providers other than the environment's (SSO, ini files, IMDS: never used in Lambda).
     // Chunks sit beside the entry, so every module's import.meta.url is two folders below the zip root.
     splitting: true,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
+    ...FUNCTION_OUTPUT,
     // The SDK's ESM builds (package.json "module") are what tree-shaking can cut command by command.
     mainFields: ['module', 'main'],
-    minify: true,
-    treeShaking: true,
-    sourcemap: true,
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'silent',
     plugins: fn.kind === 'guard' ? [...BUNDLE_PLUGINS, withoutInventory] : BUNDLE_PLUGINS,
     define: { __SESGUARD_CONFIG__: JSON.stringify(config) },
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.

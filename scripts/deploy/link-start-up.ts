@@ -2,6 +2,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HANDLER_FILE, reachableOutputs } from './bundle-graph.ts';
+import { FUNCTION_OUTPUT } from './function-output.ts';
 
 /**
  * esbuild's code splitting gives every set of entry points that share a module a chunk of its own, and it
@@ -34,19 +35,8 @@ function linkedName(index: number, name: string): string {
   return `$${index.toString(36)}_${name}`;
 }
 
-const SHARED_OPTIONS = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  minify: true,
-  treeShaking: true,
-  sourcemap: true,
-  metafile: true,
-  legalComments: 'none',
-  logLevel: 'silent',
-  allowOverwrite: true,
-} as const;
+// Both builds write over the first pass's files.
+const LINK_OUTPUT = { ...FUNCTION_OUTPUT, allowOverwrite: true } as const;
 
 /**
  * Links the start-up chunks of the split bundle in `outdir` (described by `metafile`, the first pass's) into
@@ -79,7 +69,7 @@ export async function linkStartUp(metafile: Metafile, outdir: string): Promise<L
     },
   };
   const linked = await build({
-    ...SHARED_OPTIONS,
+    ...LINK_OUTPUT,
     stdin: { contents: reexports, resolveDir: outdir, sourcefile: 'linked-handler.mjs', loader: 'js' },
     outfile: join(outdir, HANDLER_FILE),
     plugins: [lazyStaysExternal],
@@ -103,7 +93,7 @@ export async function linkStartUp(metafile: Metafile, outdir: string): Promise<L
     },
   };
   const rebuilt = lazy.length === 0 ? undefined : await build({
-    ...SHARED_OPTIONS,
+    ...LINK_OUTPUT,
     entryPoints: lazy.map((file) => join(outdir, basename(file))),
     outdir,
     entryNames: '[name]',

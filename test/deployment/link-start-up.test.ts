@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reachableOutputs } from '../../scripts/deploy/bundle-graph.ts';
+import { FUNCTION_OUTPUT } from '../../scripts/deploy/function-output.ts';
 import { linkStartUp, type LinkedBundle } from '../../scripts/deploy/link-start-up.ts';
 import { importsOfFile } from '../support/bundle-imports.ts';
 
@@ -51,13 +52,7 @@ beforeAll(async () => {
     chunkNames: 'chunk-[hash]',
     outExtension: { '.js': '.mjs' },
     splitting: true,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    minify: true,
-    sourcemap: true,
-    metafile: true,
-    logLevel: 'silent',
+    ...FUNCTION_OUTPUT,
   });
   split = result.metafile;
   linked = await linkStartUp(split, OUT);
