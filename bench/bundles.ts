@@ -5,8 +5,8 @@
  * (scripts/deploy/build-deployment.ts nodeOptionsOf), that imports the bundle's handler module, timed from
  * spawn to exit (so a chunk the module starts loading at import counts too), median of N runs, reported as a
  * ratio to a bare `node -e ''` measured in the same run: the ratio is what the bundle adds to a cold start
- * and compares across machines; the milliseconds do not. "start-up KB" is the entry and the chunks it
- * imports statically; "total KB" adds the chunks only a dynamic import() loads.
+ * and compares across machines; the milliseconds do not. "start-up KB" is the handler module (the start-up
+ * chunks are linked into it: scripts/deploy/link-start-up.ts); "total KB" adds the chunks only a dynamic import() loads.
  *
  * Targets (issue 15): each guard function <= 550 KB at start-up and <= 3.5x bare node on import.
  */

@@ -1,6 +1,6 @@
 /**
  * `npm run check:bundles`: bundles every function and fails when one is over package.json
- * `sesguard.bundleBudgetKb` (the JavaScript a cold start loads: the entry and the chunks it imports statically). A bundle that grows past its budget usually means a whole SDK client or
+ * `sesguard.bundleBudgetKb` (the JavaScript a cold start loads: the handler module, which the start-up chunks are linked into). A bundle that grows past its budget usually means a whole SDK client or
  * catalogue got pulled in where one command was meant: cold starts and the role both grow with it.
  */
 import { readFile } from 'node:fs/promises';

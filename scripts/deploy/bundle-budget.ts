@@ -4,7 +4,7 @@ import { describeZodIssues } from '../../lib/zod-issues.ts';
 
 /**
  * `"sesguard": { "bundleBudgetKb": 600 }` in package.json: the most minified JavaScript a function may load at
- * start-up (its entry and the chunks it imports statically; what only a dynamic import() reaches loads later).
+ * start-up (its handler module, which the start-up chunks are linked into; what only a dynamic import() reaches loads later).
  */
 const PackageJsonBudget = z.object({
   sesguard: z.object({
