@@ -47,15 +47,18 @@ function guardEvent<T>(
   eventSource: string,
   eventName: string,
   resourceType: ResourceType,
-  schema: z.ZodMiniType<T>,
+  schemaOf: () => z.ZodMiniType<T>,
   describe: (params: T, ctx: ParseContext) => Description,
 ): EventParser<GuardIntegrityChange> {
   coverage.push({ eventSource, eventName, resourceType });
+  // Built on the parser's first event: a cold start parses one kind of call, not the 56 GUARD-001 watches.
+  let schema: z.ZodMiniType<T> | undefined;
   return {
     eventSource,
     eventName,
     family: 'guard-integrity',
     parse(ctx: ParseContext): ParserResult<GuardIntegrityChange> {
+      schema ??= schemaOf();
       const p = parseParameters(schema, ctx);
       if (!p.ok) return p.skip;
       const d = describe(p.value, ctx);
@@ -95,13 +98,13 @@ const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
 
 /** https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html */
 const EVENTS_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(EVENTS, 'DisableRule', 'events-rule', z.object({ name }), (p, ctx) =>
+  guardEvent(EVENTS, 'DisableRule', 'events-rule', () => z.object({ name }), (p, ctx) =>
     named(p.name, p.name, 'rule', `disables the guard's EventBridge rule ${p.name}, so its changes (or its schedule) stop reaching the guard`, ctx),
   ),
-  guardEvent(EVENTS, 'DeleteRule', 'events-rule', z.object({ name }), (p, ctx) =>
+  guardEvent(EVENTS, 'DeleteRule', 'events-rule', () => z.object({ name }), (p, ctx) =>
     named(p.name, p.name, 'rule', `deletes the guard's EventBridge rule ${p.name}, so its changes (or its schedule) stop reaching the guard`, ctx),
   ),
-  guardEvent(EVENTS, 'PutRule', 'events-rule', z.object({ name, state: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(EVENTS, 'PutRule', 'events-rule', () => z.object({ name, state: z.optional(z.string()) }), (p, ctx) =>
     named(
       p.name,
       p.name,
@@ -112,10 +115,10 @@ const EVENTS_PARSERS: EventParser<GuardIntegrityChange>[] = [
       ctx,
     ),
   ),
-  guardEvent(EVENTS, 'RemoveTargets', 'events-rule', z.object({ rule: name, ids: z.optional(z.array(z.string())) }), (p, ctx) =>
+  guardEvent(EVENTS, 'RemoveTargets', 'events-rule', () => z.object({ rule: name, ids: z.optional(z.array(z.string())) }), (p, ctx) =>
     named(p.rule, p.rule, 'rule', `removes target${p.ids && p.ids.length > 0 ? ` ${p.ids.join(', ')}` : 's'} from the guard's EventBridge rule ${p.rule}, so matched events may reach no function`, ctx),
   ),
-  guardEvent(EVENTS, 'PutTargets', 'events-rule', z.object({ rule: name }), (p, ctx) =>
+  guardEvent(EVENTS, 'PutTargets', 'events-rule', () => z.object({ rule: name }), (p, ctx) =>
     named(p.rule, p.rule, 'rule', `changes the targets of the guard's EventBridge rule ${p.rule}; matched events may be rerouted away from the guard`, ctx),
   ),
 ];
@@ -126,7 +129,7 @@ const EVENTS_PARSERS: EventParser<GuardIntegrityChange>[] = [
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_UpdateSchedule.html
  */
 const SCHEDULER_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(SCHEDULER, 'UpdateSchedule', 'scheduler-schedule', z.object({ name, groupName: z.optional(z.string()), state: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(SCHEDULER, 'UpdateSchedule', 'scheduler-schedule', () => z.object({ name, groupName: z.optional(z.string()), state: z.optional(z.string()) }), (p, ctx) =>
     named(
       p.name,
       p.name,
@@ -137,7 +140,7 @@ const SCHEDULER_PARSERS: EventParser<GuardIntegrityChange>[] = [
       ctx,
     ),
   ),
-  guardEvent(SCHEDULER, 'DeleteSchedule', 'scheduler-schedule', z.object({ name, groupName: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(SCHEDULER, 'DeleteSchedule', 'scheduler-schedule', () => z.object({ name, groupName: z.optional(z.string()) }), (p, ctx) =>
     named(p.name, p.name, 'schedule', `deletes the guard's schedule ${p.name}, so the sweep no longer runs`, ctx),
   ),
 ];
@@ -154,14 +157,14 @@ export function stateMachineName(arn: string): string {
  * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cloud-trail.html
  */
 const STATES_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(STATES, 'StopExecution', 'state-machine', z.object({ executionArn: name }), (p, ctx) => {
+  guardEvent(STATES, 'StopExecution', 'state-machine', () => z.object({ executionArn: name }), (p, ctx) => {
     const machine = stateMachineName(p.executionArn);
     return named(p.executionArn, machine, 'state machine', `stops the running sweep ${p.executionArn}, so what it had not reached yet is not judged this round`, ctx);
   }),
-  guardEvent(STATES, 'UpdateStateMachine', 'state-machine', z.object({ stateMachineArn: name }), (p, ctx) =>
+  guardEvent(STATES, 'UpdateStateMachine', 'state-machine', () => z.object({ stateMachineArn: name }), (p, ctx) =>
     named(p.stateMachineArn, stateMachineName(p.stateMachineArn), 'state machine', `redefines the guard's sweep state machine ${p.stateMachineArn}; it may no longer run the sweep`, ctx),
   ),
-  guardEvent(STATES, 'DeleteStateMachine', 'state-machine', z.object({ stateMachineArn: name }), (p, ctx) =>
+  guardEvent(STATES, 'DeleteStateMachine', 'state-machine', () => z.object({ stateMachineArn: name }), (p, ctx) =>
     named(p.stateMachineArn, stateMachineName(p.stateMachineArn), 'state machine', `deletes the guard's sweep state machine ${p.stateMachineArn}, so the sweep no longer runs`, ctx),
   ),
 ];
@@ -194,18 +197,18 @@ function invokeConfigEffect(verb: string, p: z.infer<typeof EventInvokeConfigPar
  * https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html
  */
 const LAMBDA_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(LAMBDA, 'DeleteFunction20150331', 'lambda-function', FunctionParams, (p, ctx) => fn(p.functionName, (n) => `deletes the guard's Lambda function ${n}`, ctx)),
-  guardEvent(LAMBDA, 'UpdateFunctionCode20150331v2', 'lambda-function', FunctionParams, (p, ctx) =>
+  guardEvent(LAMBDA, 'DeleteFunction20150331', 'lambda-function', () => FunctionParams, (p, ctx) => fn(p.functionName, (n) => `deletes the guard's Lambda function ${n}`, ctx)),
+  guardEvent(LAMBDA, 'UpdateFunctionCode20150331v2', 'lambda-function', () => FunctionParams, (p, ctx) =>
     fn(p.functionName, (n) => `replaces the code of the guard's Lambda function ${n}`, ctx),
   ),
-  guardEvent(LAMBDA, 'UpdateFunctionConfiguration20150331v2', 'lambda-function', FunctionParams, (p, ctx) =>
+  guardEvent(LAMBDA, 'UpdateFunctionConfiguration20150331v2', 'lambda-function', () => FunctionParams, (p, ctx) =>
     fn(p.functionName, (n) => `changes the configuration (role, environment, timeout, layers) of the guard's Lambda function ${n}`, ctx),
   ),
   guardEvent(
     LAMBDA,
     'PutFunctionConcurrency20171031',
     'lambda-function',
-    z.object({ functionName: name, reservedConcurrentExecutions: z.optional(z.number().check(z.int(), z.nonnegative())) }),
+    () => z.object({ functionName: name, reservedConcurrentExecutions: z.optional(z.number().check(z.int(), z.nonnegative())) }),
     (p, ctx) =>
       fn(
         p.functionName,
@@ -216,19 +219,19 @@ const LAMBDA_PARSERS: EventParser<GuardIntegrityChange>[] = [
         ctx,
       ),
   ),
-  guardEvent(LAMBDA, 'DeleteFunctionConcurrency20171031', 'lambda-function', FunctionParams, (p, ctx) =>
+  guardEvent(LAMBDA, 'DeleteFunctionConcurrency20171031', 'lambda-function', () => FunctionParams, (p, ctx) =>
     fn(p.functionName, (n) => `removes the reserved concurrency of the guard's Lambda function ${n}, so other functions can starve it of capacity`, ctx),
   ),
-  guardEvent(LAMBDA, 'PutFunctionEventInvokeConfig', 'lambda-function', EventInvokeConfigParams, (p, ctx) =>
+  guardEvent(LAMBDA, 'PutFunctionEventInvokeConfig', 'lambda-function', () => EventInvokeConfigParams, (p, ctx) =>
     fn(p.functionName, (n) => invokeConfigEffect('replaces', p, n), ctx),
   ),
-  guardEvent(LAMBDA, 'UpdateFunctionEventInvokeConfig', 'lambda-function', EventInvokeConfigParams, (p, ctx) =>
+  guardEvent(LAMBDA, 'UpdateFunctionEventInvokeConfig', 'lambda-function', () => EventInvokeConfigParams, (p, ctx) =>
     fn(p.functionName, (n) => invokeConfigEffect('changes', p, n), ctx),
   ),
-  guardEvent(LAMBDA, 'DeleteFunctionEventInvokeConfig', 'lambda-function', FunctionParams, (p, ctx) =>
+  guardEvent(LAMBDA, 'DeleteFunctionEventInvokeConfig', 'lambda-function', () => FunctionParams, (p, ctx) =>
     fn(p.functionName, (n) => `deletes the asynchronous invocation settings of the guard's Lambda function ${n}, so its failed events no longer reach the dead-letter queue`, ctx),
   ),
-  guardEvent(LAMBDA, 'RemovePermission20150331v2', 'lambda-function', z.object({ functionName: name, statementId: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(LAMBDA, 'RemovePermission20150331v2', 'lambda-function', () => z.object({ functionName: name, statementId: z.optional(z.string()) }), (p, ctx) =>
     fn(p.functionName, (n) => `removes permission ${p.statementId ?? '(unnamed)'} from the guard's Lambda function ${n}, so EventBridge may no longer invoke it`, ctx),
   ),
 ];
@@ -239,8 +242,8 @@ function topic(topicArn: string, effect: string, ctx: ParseContext): Description
 
 /** https://docs.aws.amazon.com/sns/latest/dg/sns-logging-using-cloudtrail.html */
 const SNS_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(SNS, 'DeleteTopic', 'sns-topic', z.object({ topicArn: name }), (p, ctx) => topic(p.topicArn, `deletes the guard's alert topic ${p.topicArn}, so no alert is delivered`, ctx)),
-  guardEvent(SNS, 'Unsubscribe', 'sns-topic', z.object({ subscriptionArn: name }), (p, ctx) => {
+  guardEvent(SNS, 'DeleteTopic', 'sns-topic', () => z.object({ topicArn: name }), (p, ctx) => topic(p.topicArn, `deletes the guard's alert topic ${p.topicArn}, so no alert is delivered`, ctx)),
+  guardEvent(SNS, 'Unsubscribe', 'sns-topic', () => z.object({ subscriptionArn: name }), (p, ctx) => {
     const topicArn = topicOfSubscription(p.subscriptionArn);
     return topic(topicArn, `removes subscription ${p.subscriptionArn} from the guard's alert topic ${topicArn}, so its alerts may reach no one`, ctx);
   }),
@@ -248,14 +251,14 @@ const SNS_PARSERS: EventParser<GuardIntegrityChange>[] = [
     SNS,
     'SetSubscriptionAttributes',
     'sns-topic',
-    z.object({ subscriptionArn: name, attributeName: z.optional(z.string()), attributeValue: z.nullish(z.string()) }),
+    () => z.object({ subscriptionArn: name, attributeName: z.optional(z.string()), attributeValue: z.nullish(z.string()) }),
     (p, ctx) => {
       const topicArn = topicOfSubscription(p.subscriptionArn);
       const what = p.attributeName === 'FilterPolicy' || p.attributeName === 'FilterPolicyScope' ? ' (a filter policy can drop every alert)' : '';
       return topic(topicArn, `changes attribute ${p.attributeName ?? '(unnamed)'} of subscription ${p.subscriptionArn} to the guard's alert topic${what}`, ctx);
     },
   ),
-  guardEvent(SNS, 'SetTopicAttributes', 'sns-topic', z.object({ topicArn: name, attributeName: z.optional(z.string()), attributeValue: z.nullish(z.string()) }), (p, ctx) =>
+  guardEvent(SNS, 'SetTopicAttributes', 'sns-topic', () => z.object({ topicArn: name, attributeName: z.optional(z.string()), attributeValue: z.nullish(z.string()) }), (p, ctx) =>
     topic(
       p.topicArn,
       p.attributeName === 'KmsMasterKeyId'
@@ -264,10 +267,10 @@ const SNS_PARSERS: EventParser<GuardIntegrityChange>[] = [
       ctx,
     ),
   ),
-  guardEvent(SNS, 'RemovePermission', 'sns-topic', z.object({ topicArn: name, label: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(SNS, 'RemovePermission', 'sns-topic', () => z.object({ topicArn: name, label: z.optional(z.string()) }), (p, ctx) =>
     topic(p.topicArn, `removes permission ${p.label ?? '(unnamed)'} from the guard's alert topic ${p.topicArn}`, ctx),
   ),
-  guardEvent(SNS, 'AddPermission', 'sns-topic', z.object({ topicArn: name, label: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(SNS, 'AddPermission', 'sns-topic', () => z.object({ topicArn: name, label: z.optional(z.string()) }), (p, ctx) =>
     topic(p.topicArn, `adds permission ${p.label ?? '(unnamed)'} to the guard's alert topic ${p.topicArn}; whoever it names may publish forged alerts`, ctx),
   ),
 ];
@@ -292,19 +295,19 @@ const ALIAS = 'alias/';
  * silences the alarm that would report the guard failing). https://docs.aws.amazon.com/kms/latest/developerguide/logging-using-cloudtrail.html
  */
 const KMS_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(KMS, 'DisableKey', 'kms-key', KeyParams, (p, ctx) =>
+  guardEvent(KMS, 'DisableKey', 'kms-key', () => KeyParams, (p, ctx) =>
     key(p.keyId, `disables the guard's alert key ${p.keyId}: the alert topic can no longer deliver anything, the guard's failure alarms included`, ctx),
   ),
-  guardEvent(KMS, 'ScheduleKeyDeletion', 'kms-key', z.extend(KeyParams, { pendingWindowInDays: z.optional(z.number().check(z.int())) }), (p, ctx) =>
+  guardEvent(KMS, 'ScheduleKeyDeletion', 'kms-key', () => z.extend(KeyParams, { pendingWindowInDays: z.optional(z.number().check(z.int())) }), (p, ctx) =>
     key(p.keyId, `schedules the guard's alert key ${p.keyId} for deletion${p.pendingWindowInDays !== undefined ? ` in ${p.pendingWindowInDays} days` : ''}: from now on the alert topic cannot deliver (the key is unusable while pending deletion)`, ctx),
   ),
-  guardEvent(KMS, 'PutKeyPolicy', 'kms-key', z.extend(KeyParams, { policyName: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(KMS, 'PutKeyPolicy', 'kms-key', () => z.extend(KeyParams, { policyName: z.optional(z.string()) }), (p, ctx) =>
     key(p.keyId, `replaces the key policy of the guard's alert key ${p.keyId}; if CloudWatch or SNS may no longer use the key, alarms and alerts fail silently`, ctx),
   ),
-  guardEvent(KMS, 'UpdateAlias', 'kms-key', z.object({ aliasName: name, targetKeyId: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(KMS, 'UpdateAlias', 'kms-key', () => z.object({ aliasName: name, targetKeyId: z.optional(z.string()) }), (p, ctx) =>
     named(p.aliasName, p.aliasName.startsWith(ALIAS) ? p.aliasName.slice(ALIAS.length) : p.aliasName, 'alias', `points the guard's key alias ${p.aliasName} at another key (${p.targetKeyId ?? 'unknown'})`, ctx),
   ),
-  guardEvent(KMS, 'DeleteAlias', 'kms-key', z.object({ aliasName: name }), (p, ctx) =>
+  guardEvent(KMS, 'DeleteAlias', 'kms-key', () => z.object({ aliasName: name }), (p, ctx) =>
     named(p.aliasName, p.aliasName.startsWith(ALIAS) ? p.aliasName.slice(ALIAS.length) : p.aliasName, 'alias', `deletes the guard's key alias ${p.aliasName}`, ctx),
   ),
 ];
@@ -324,13 +327,13 @@ function alarms(names: readonly string[], effect: (guard: string[]) => string, c
  * https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-monitoring.html
  */
 const MONITORING_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(MONITORING, 'DisableAlarmActions', 'cloudwatch-alarm', AlarmNames, (p, ctx) =>
+  guardEvent(MONITORING, 'DisableAlarmActions', 'cloudwatch-alarm', () => AlarmNames, (p, ctx) =>
     alarms(p.alarmNames, (g) => `disables the actions of the guard's alarm${g.length > 1 ? 's' : ''} ${g.join(', ')}, so a failing guard no longer alerts anyone`, ctx),
   ),
-  guardEvent(MONITORING, 'DeleteAlarms', 'cloudwatch-alarm', AlarmNames, (p, ctx) =>
+  guardEvent(MONITORING, 'DeleteAlarms', 'cloudwatch-alarm', () => AlarmNames, (p, ctx) =>
     alarms(p.alarmNames, (g) => `deletes the guard's alarm${g.length > 1 ? 's' : ''} ${g.join(', ')}, so a failing guard no longer alerts anyone`, ctx),
   ),
-  guardEvent(MONITORING, 'PutMetricAlarm', 'cloudwatch-alarm', z.object({ alarmName: name }), (p, ctx) =>
+  guardEvent(MONITORING, 'PutMetricAlarm', 'cloudwatch-alarm', () => z.object({ alarmName: name }), (p, ctx) =>
     alarms([p.alarmName], (g) => `redefines the guard's alarm ${g.join(', ')}; its threshold or actions may no longer report a failing guard`, ctx),
   ),
 ];
@@ -342,13 +345,13 @@ function queue(queueUrl: string, effect: (n: string) => string, ctx: ParseContex
 
 /** SQS records name the queue by its URL. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/logging-using-cloudtrail.html */
 const SQS_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(SQS, 'DeleteQueue', 'sqs-queue', z.object({ queueUrl: name }), (p, ctx) =>
+  guardEvent(SQS, 'DeleteQueue', 'sqs-queue', () => z.object({ queueUrl: name }), (p, ctx) =>
     queue(p.queueUrl, (n) => `deletes the guard's dead-letter queue ${n}: events the guard failed on are lost`, ctx),
   ),
-  guardEvent(SQS, 'PurgeQueue', 'sqs-queue', z.object({ queueUrl: name }), (p, ctx) =>
+  guardEvent(SQS, 'PurgeQueue', 'sqs-queue', () => z.object({ queueUrl: name }), (p, ctx) =>
     queue(p.queueUrl, (n) => `purges the guard's dead-letter queue ${n}: the events the guard failed on, the evidence of what it missed, are destroyed`, ctx),
   ),
-  guardEvent(SQS, 'SetQueueAttributes', 'sqs-queue', z.object({ queueUrl: name, attributes: z.optional(z.record(z.string(), z.string())) }), (p, ctx) =>
+  guardEvent(SQS, 'SetQueueAttributes', 'sqs-queue', () => z.object({ queueUrl: name, attributes: z.optional(z.record(z.string(), z.string())) }), (p, ctx) =>
     queue(p.queueUrl, (n) => `changes the guard's dead-letter queue ${n} (${Object.entries(p.attributes ?? {}).map(([k, v]) => `${k}=${v.length > 80 ? `${v.slice(0, 80)}…` : v}`).join(', ') || 'attributes'}); failed events may expire or be refused`, ctx),
   ),
 ];
@@ -388,54 +391,54 @@ function isRevokeCutOff(document: unknown): boolean {
 
 /** The guard's roles (exact names) and roles posing as them; the guard's managed policies. */
 const IAM_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(IAM, 'CreateRole', 'iam-role', z.object({ roleName: name, path: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(IAM, 'CreateRole', 'iam-role', () => z.object({ roleName: name, path: z.optional(z.string()) }), (p, ctx) =>
     role(p.roleName, p.path, (whose) => `creates ${whose}`, ctx),
   ),
-  guardEvent(IAM, 'DeleteRole', 'iam-role', RoleParams, (p, ctx) => role(p.roleName, undefined, (whose) => `deletes ${whose}`, ctx)),
-  guardEvent(IAM, 'DeleteRolePolicy', 'iam-role', z.object({ roleName: name, policyName: name }), (p, ctx) =>
+  guardEvent(IAM, 'DeleteRole', 'iam-role', () => RoleParams, (p, ctx) => role(p.roleName, undefined, (whose) => `deletes ${whose}`, ctx)),
+  guardEvent(IAM, 'DeleteRolePolicy', 'iam-role', () => z.object({ roleName: name, policyName: name }), (p, ctx) =>
     role(p.roleName, undefined, (whose) => `deletes inline policy ${p.policyName} from ${whose}`, ctx),
   ),
-  guardEvent(IAM, 'PutRolePolicy', 'iam-role', z.object({ roleName: name, policyName: name }), (p, ctx) =>
+  guardEvent(IAM, 'PutRolePolicy', 'iam-role', () => z.object({ roleName: name, policyName: name }), (p, ctx) =>
     role(p.roleName, undefined, (whose) => `writes inline policy ${p.policyName} on ${whose}`, ctx),
   ),
-  guardEvent(IAM, 'AttachRolePolicy', 'iam-role', RolePolicyArn, (p, ctx) => role(p.roleName, undefined, (whose) => `attaches managed policy ${p.policyArn} to ${whose}`, ctx)),
-  guardEvent(IAM, 'DetachRolePolicy', 'iam-role', RolePolicyArn, (p, ctx) =>
+  guardEvent(IAM, 'AttachRolePolicy', 'iam-role', () => RolePolicyArn, (p, ctx) => role(p.roleName, undefined, (whose) => `attaches managed policy ${p.policyArn} to ${whose}`, ctx)),
+  guardEvent(IAM, 'DetachRolePolicy', 'iam-role', () => RolePolicyArn, (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options)
       ? quarantineDetached('role', p.roleName, p.policyArn)
       : role(p.roleName, undefined, (whose) => `detaches managed policy ${p.policyArn} from ${whose}`, ctx),
   ),
-  guardEvent(IAM, 'DetachUserPolicy', 'iam-policy', z.object({ userName: name, policyArn: name }), (p, ctx) =>
+  guardEvent(IAM, 'DetachUserPolicy', 'iam-policy', () => z.object({ userName: name, policyArn: name }), (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options) ? quarantineDetached('user', p.userName, p.policyArn) : `${p.policyArn} is not one of the guard's policies`,
   ),
   // A group carries the perimeter-deny policy when a group's policy granted the perimeter to its members
   // (lib/families/iam-grant/perimeter-plan.ts); taking it off the group puts that grant back for every member.
-  guardEvent(IAM, 'DetachGroupPolicy', 'iam-policy', z.object({ groupName: name, policyArn: name }), (p, ctx) =>
+  guardEvent(IAM, 'DetachGroupPolicy', 'iam-policy', () => z.object({ groupName: name, policyArn: name }), (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options)
       ? { resourceName: p.policyArn, effect: `detaches the guard's policy ${p.policyArn} from group ${p.groupName}, undoing the repair of an IAM grant for every member; attach it again or repair the grant` }
       : `${p.policyArn} is not one of the guard's policies`,
   ),
-  guardEvent(IAM, 'UpdateAssumeRolePolicy', 'iam-role', RoleParams, (p, ctx) =>
+  guardEvent(IAM, 'UpdateAssumeRolePolicy', 'iam-role', () => RoleParams, (p, ctx) =>
     role(p.roleName, undefined, (whose) => `replaces the trust policy of ${whose}, changing who may assume it`, ctx),
   ),
-  guardEvent(IAM, 'PutRolePermissionsBoundary', 'iam-role', z.object({ roleName: name, permissionsBoundary: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(IAM, 'PutRolePermissionsBoundary', 'iam-role', () => z.object({ roleName: name, permissionsBoundary: z.optional(z.string()) }), (p, ctx) =>
     role(p.roleName, undefined, (whose) => `sets permissions boundary ${p.permissionsBoundary ?? '(unnamed)'} on ${whose}, which can take away any permission the guard needs`, ctx),
   ),
-  guardEvent(IAM, 'DeleteRolePermissionsBoundary', 'iam-role', RoleParams, (p, ctx) =>
+  guardEvent(IAM, 'DeleteRolePermissionsBoundary', 'iam-role', () => RoleParams, (p, ctx) =>
     role(p.roleName, undefined, (whose) => `removes the permissions boundary of ${whose}`, ctx),
   ),
-  guardEvent(IAM, 'CreatePolicyVersion', 'iam-policy', z.object({ policyArn: name, policyDocument: z.optional(z.unknown()) }), (p, ctx) => {
+  guardEvent(IAM, 'CreatePolicyVersion', 'iam-policy', () => z.object({ policyArn: name, policyDocument: z.optional(z.unknown()) }), (p, ctx) => {
     if (!isGuardPolicy(p.policyArn, ctx.options)) return `${p.policyArn} is not one of the guard's policies`;
     // Advancing the revoke-sessions cut-off is how the guard revokes sessions; anything else in that
     // policy (an Allow, another condition) would turn a guard-owned attachable policy into a grant.
     if (isRevokeCutOff(p.policyDocument)) return `${p.policyArn} gets a new session cut-off, as the guard writes it`;
     return { resourceName: p.policyArn, effect: `rewrites the guard's policy ${p.policyArn} into something other than the guard's deny; every principal it is attached to gets the new document` };
   }),
-  guardEvent(IAM, 'SetDefaultPolicyVersion', 'iam-policy', z.object({ policyArn: name, versionId: z.optional(z.string()) }), (p, ctx) =>
+  guardEvent(IAM, 'SetDefaultPolicyVersion', 'iam-policy', () => z.object({ policyArn: name, versionId: z.optional(z.string()) }), (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options)
       ? { resourceName: p.policyArn, effect: `makes ${p.versionId ?? 'another version'} the default of the guard's policy ${p.policyArn}` }
       : `${p.policyArn} is not one of the guard's policies`,
   ),
-  guardEvent(IAM, 'DeletePolicy', 'iam-policy', z.object({ policyArn: name }), (p, ctx) =>
+  guardEvent(IAM, 'DeletePolicy', 'iam-policy', () => z.object({ policyArn: name }), (p, ctx) =>
     isGuardPolicy(p.policyArn, ctx.options) ? { resourceName: p.policyArn, effect: `deletes the guard's policy ${p.policyArn}, so nothing can be quarantined` } : `${p.policyArn} is not one of the guard's policies`,
   ),
 ];
@@ -447,24 +450,24 @@ function table(tableName: string, effect: (n: string) => string, ctx: ParseConte
 
 /** Table names may be given as ARNs (`arn:aws:dynamodb:...:table/<name>`). */
 const DYNAMODB_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(DYNAMODB, 'DeleteTable', 'dynamodb-table', z.object({ tableName: name }), (p, ctx) =>
+  guardEvent(DYNAMODB, 'DeleteTable', 'dynamodb-table', () => z.object({ tableName: name }), (p, ctx) =>
     table(p.tableName, (n) => `deletes the guard's DynamoDB table ${n} (last-known-good baselines or idempotency records)`, ctx),
   ),
-  guardEvent(DYNAMODB, 'UpdateTable', 'dynamodb-table', z.object({ tableName: name }), (p, ctx) => table(p.tableName, (n) => `changes the guard's DynamoDB table ${n}`, ctx)),
+  guardEvent(DYNAMODB, 'UpdateTable', 'dynamodb-table', () => z.object({ tableName: name }), (p, ctx) => table(p.tableName, (n) => `changes the guard's DynamoDB table ${n}`, ctx)),
 ];
 
 /** Any trail: the guard's events come from CloudTrail, whichever trail records them. */
 const CLOUDTRAIL_PARSERS: EventParser<GuardIntegrityChange>[] = [
-  guardEvent(CLOUDTRAIL, 'StopLogging', 'cloudtrail', z.object({ name }), (p) => ({
+  guardEvent(CLOUDTRAIL, 'StopLogging', 'cloudtrail', () => z.object({ name }), (p) => ({
     resourceName: p.name,
     effect: `stops logging on CloudTrail trail ${p.name}; changes it recorded no longer reach the guard`,
   })),
-  guardEvent(CLOUDTRAIL, 'DeleteTrail', 'cloudtrail', z.object({ name }), (p) => ({ resourceName: p.name, effect: `deletes CloudTrail trail ${p.name}` })),
-  guardEvent(CLOUDTRAIL, 'UpdateTrail', 'cloudtrail', z.object({ name }), (p) => ({
+  guardEvent(CLOUDTRAIL, 'DeleteTrail', 'cloudtrail', () => z.object({ name }), (p) => ({ resourceName: p.name, effect: `deletes CloudTrail trail ${p.name}` })),
+  guardEvent(CLOUDTRAIL, 'UpdateTrail', 'cloudtrail', () => z.object({ name }), (p) => ({
     resourceName: p.name,
     effect: `changes CloudTrail trail ${p.name} (regions, destination or management events may no longer be recorded)`,
   })),
-  guardEvent(CLOUDTRAIL, 'PutEventSelectors', 'cloudtrail', z.object({ trailName: name }), (p) => ({
+  guardEvent(CLOUDTRAIL, 'PutEventSelectors', 'cloudtrail', () => z.object({ trailName: name }), (p) => ({
     resourceName: p.trailName,
     effect: `changes which events CloudTrail trail ${p.trailName} records; management events may be excluded`,
   })),

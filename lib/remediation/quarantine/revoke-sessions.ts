@@ -33,18 +33,21 @@ export function revokeSessionsDocument(before: string): string {
   });
 }
 
-const star = z.union([z.literal('*'), z.tuple([z.literal('*')])]);
-const RevokeSessionsDocument = z.strictObject({
-  Version: z.literal('2012-10-17'),
-  Statement: z.tuple([
-    z.strictObject({
-      Sid: z.optional(z.string()),
-      Effect: z.literal('Deny'),
-      Action: star,
-      Resource: star,
-      Condition: z.strictObject({ DateLessThan: z.strictObject({ 'aws:TokenIssueTime': z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)))) }) }),
-    }),
-  ]),
+// Built on the first check: most cold starts judge no revoke-sessions document at all.
+const RevokeSessionsDocument = z.lazy(() => {
+  const star = z.union([z.literal('*'), z.tuple([z.literal('*')])]);
+  return z.strictObject({
+    Version: z.literal('2012-10-17'),
+    Statement: z.tuple([
+      z.strictObject({
+        Sid: z.optional(z.string()),
+        Effect: z.literal('Deny'),
+        Action: star,
+        Resource: star,
+        Condition: z.strictObject({ DateLessThan: z.strictObject({ 'aws:TokenIssueTime': z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)))) }) }),
+      }),
+    ]),
+  });
 });
 
 /** Whether `text` is exactly a session cut-off: one Deny of everything before a time, nothing else. */
