@@ -17,10 +17,11 @@ import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../support/fake-aws-
 import { SAMPLE_ACCOUNT, SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS } from '../support/sample-options.ts';
 
 /**
- * The identity-policy function as it is shipped: the bundle the zip carries (its start-up chunks linked into
- * index.mjs, SNS in a chunk of its own loaded when the alert is sent), run in a Node process of its own the
- * way Lambda runs it, against the DynamoDB emulator and a local SES/SNS endpoint. The handler tests run the
- * TypeScript sources; this is what proves the packaging kept the behaviour.
+ * Guard functions as they are shipped: the bundle the zip carries (its start-up chunks linked into index.mjs;
+ * SNS, CloudTrail, IAM and the quarantine senders in chunks of their own, loaded when first used), run in a
+ * Node process of its own the way Lambda runs it, against the DynamoDB emulator and a local AWS endpoint
+ * (test/support/fake-aws-endpoint.ts). The handler tests run the TypeScript sources; this is what proves the
+ * packaging kept the behaviour.
  */
 
 const DIR = '.build/test-packaged-handler';
@@ -32,30 +33,72 @@ const PUBLIC_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid:
 /** Imports the handler module, invokes it once with a Lambda-shaped context, prints the summary last (metrics print before it). */
 const INVOKE = `
 const { handler } = await import(process.env.BUNDLE_URL);
+const name = process.env.FUNCTION_NAME;
 const context = {
-  functionName: 'sesguard-prod-identity-policy', functionVersion: '$LATEST', memoryLimitInMB: '512',
-  invokedFunctionArn: 'arn:aws:lambda:${REGION}:${SAMPLE_ACCOUNT}:function:sesguard-prod-identity-policy',
-  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/sesguard-prod-identity-policy', logStreamName: 'test',
+  functionName: name, functionVersion: '$LATEST', memoryLimitInMB: '512',
+  invokedFunctionArn: 'arn:aws:lambda:${REGION}:${SAMPLE_ACCOUNT}:function:' + name,
+  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/' + name, logStreamName: 'test',
   getRemainingTimeInMillis: () => 60000, callbackWaitsForEmptyEventLoop: false, done() {}, fail() {}, succeed() {},
 };
 const summary = await handler(JSON.parse(process.env.EVENT), context);
 process.stdout.write('\\nsummary: ' + JSON.stringify(summary) + '\\n');
 `;
 
-let bundle: BundleResult;
+const bundles = new Map<string, BundleResult>();
 let aws: FakeAwsEndpoint;
 let client: DynamoDBClient;
 let tables: TestTable[] = [];
 
 beforeAll(async () => {
-  const fn = GUARD_FUNCTIONS.find((f) => f.name === 'identity-policy')!;
-  [bundle, aws] = await Promise.all([
-    bundleFunction(fn, parseConfig({ mode: 'enforce', quarantinePolicyName: 'sesguard-quarantine' }), `${DIR}/bundles`),
-    startFakeAwsEndpoint({ 'example.com': { 'allow-all': PUBLIC_POLICY } }),
-  ]);
+  const config = parseConfig({ mode: 'enforce', quarantinePolicyName: 'sesguard-quarantine' });
+  const built = await Promise.all(
+    ['identity-policy', 'custom-verification'].map((name) => bundleFunction(GUARD_FUNCTIONS.find((f) => f.name === name)!, config, `${DIR}/bundles`)),
+  );
+  for (const b of built) bundles.set(b.fn.name, b);
+  aws = await startFakeAwsEndpoint({ 'example.com': { 'allow-all': PUBLIC_POLICY } });
   client = createEmulatorClient();
   tables = await Promise.all([createTestTable(client, BASELINE_TABLE_DEFINITION, 'packaged-baseline'), createTestTable(client, IDEMPOTENCY_TABLE_DEFINITION, 'packaged-idempotency')]);
 }, 60_000);
+
+/** A sample event with fresh ids, recorded in the fake's CloudTrail history as delivered. */
+async function sampleEvent(name: string): Promise<{ id: string; detail: { eventID: string } }> {
+  const event = JSON.parse(await readFile(`events/${name}.json`, 'utf8')) as { id: string; detail: { eventID: string } };
+  event.id = randomUUID();
+  event.detail.eventID = randomUUID();
+  aws.cloudTrail.set(event.detail.eventID, structuredClone(event.detail));
+  return event;
+}
+
+/** Runs `functionName`'s packaged handler on `event` in a process of its own; returns its summary. */
+async function invokePackaged(functionName: string, event: unknown): Promise<unknown> {
+  const [baseline, idempotency] = tables;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', INVOKE], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      BUNDLE_URL: pathToFileURL(resolve(bundles.get(functionName)!.outfile)).href,
+      FUNCTION_NAME: `sesguard-prod-${functionName}`,
+      EVENT: JSON.stringify(event),
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'AKIDPACKAGEDTEST',
+      AWS_SECRET_ACCESS_KEY: 'packaged-test-secret',
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+      AWS_ENDPOINT_URL_SESV2: aws.url,
+      AWS_ENDPOINT_URL_SNS: aws.url,
+      AWS_ENDPOINT_URL_IAM: aws.url,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: aws.url,
+      AWS_MAX_ATTEMPTS: '1',
+      SESGUARD_ALERT_TOPIC_ARN: TOPIC_ARN,
+      SESGUARD_BASELINE_TABLE: baseline!.tableName,
+      SESGUARD_IDEMPOTENCY_TABLE: idempotency!.tableName,
+      SESGUARD_OWN_ROLE_ARNS: SAMPLE_OWN_ROLE_ARNS.join(','),
+      SESGUARD_RESOURCE_PREFIX: 'sesguard-prod-',
+      SESGUARD_ALERT_KEY_ARN: SAMPLE_ALERT_KEY_ARN,
+      SESGUARD_VERIFY_WAIT_SECONDS: '0',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
+  });
+  return JSON.parse(stdout.split('\n').find((line) => line.startsWith('summary: '))?.slice('summary: '.length) ?? 'null');
+}
 
 afterAll(async () => {
   await Promise.all(tables.map((t) => t.drop()));
@@ -64,36 +107,12 @@ afterAll(async () => {
   await rm(DIR, { recursive: true, force: true });
 });
 
-describe('the packaged identity-policy bundle', () => {
-  it('decides, repairs, re-reads and alerts on a public identity policy, loading SNS only to alert', async () => {
-    const event = JSON.parse(await readFile('events/identity-policy/v2-create-policy-public-principal.json', 'utf8')) as { id: string; detail: { eventID: string } };
-    event.id = randomUUID();
-    event.detail.eventID = randomUUID();
-    const [baseline, idempotency] = tables;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', INVOKE], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        BUNDLE_URL: pathToFileURL(resolve(bundle.outfile)).href,
-        EVENT: JSON.stringify(event),
-        AWS_REGION: REGION,
-        AWS_ACCESS_KEY_ID: 'AKIDPACKAGEDTEST',
-        AWS_SECRET_ACCESS_KEY: 'packaged-test-secret',
-        AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
-        AWS_ENDPOINT_URL_SESV2: aws.url,
-        AWS_ENDPOINT_URL_SNS: aws.url,
-        AWS_MAX_ATTEMPTS: '1',
-        SESGUARD_ALERT_TOPIC_ARN: TOPIC_ARN,
-        SESGUARD_BASELINE_TABLE: baseline!.tableName,
-        SESGUARD_IDEMPOTENCY_TABLE: idempotency!.tableName,
-        SESGUARD_OWN_ROLE_ARNS: SAMPLE_OWN_ROLE_ARNS.join(','),
-        SESGUARD_RESOURCE_PREFIX: 'sesguard-prod-',
-        SESGUARD_ALERT_KEY_ARN: SAMPLE_ALERT_KEY_ARN,
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-      },
-    });
+describe('packaged guard functions', () => {
+  it('identity-policy decides, repairs, re-reads and alerts on a public identity policy, loading SNS only to alert', async () => {
+    aws.requests.length = 0;
+    const event = await sampleEvent('identity-policy/v2-create-policy-public-principal');
 
-    const summary = stdout.split('\n').find((line) => line.startsWith('summary: '))?.slice('summary: '.length);
-    expect(JSON.parse(summary ?? 'null')).toEqual({
+    expect(await invokePackaged('identity-policy', event)).toEqual({
       eventId: event.detail.eventID,
       eventName: 'CreateEmailIdentityPolicy',
       verdict: 'noncompliant',
@@ -108,11 +127,27 @@ describe('the packaged identity-policy bundle', () => {
       'POST sns Publish',
     ]);
     expect(aws.policies['example.com']).toEqual({});
-    const [published] = aws.published;
+    const published = aws.published.at(-1);
     expect(published?.get('TopicArn')).toBe(TOPIC_ARN);
     expect(parseAlertNotification(published?.get('Message') ?? '')).toMatchObject({ outcome: 'repaired', rules: ['SES-IDP-001', 'SES-IDP-005'], resource: { arn: IDENTITY_ARN } });
     // The alert went out through the lazily loaded SNS chunk: start-up carries no SNS code.
-    const handlerCode = await readFile(bundle.outfile, 'utf8');
-    expect(handlerCode).not.toContain('sns.amazonaws.com/doc');
+    expect(await readFile(bundles.get('identity-policy')!.outfile, 'utf8')).not.toContain('sns.amazonaws.com/doc');
+  }, 60_000);
+
+  it('custom-verification quarantines a non-administrator sender through its lazy CloudTrail, IAM and SNS chunks', async () => {
+    aws.requests.length = 0;
+    const event = await sampleEvent('custom-verification/send-by-non-admin-user');
+
+    expect(await invokePackaged('custom-verification', event)).toEqual({
+      eventId: event.detail.eventID,
+      eventName: 'SendCustomVerificationEmail',
+      verdict: 'noncompliant',
+      findings: ['SES-CVE-001'],
+      steps: ['cloudtrail.verify-event:done', 'iam.attach-quarantine-policy:done'],
+      alerted: true,
+    });
+    expect(aws.requests).toEqual(['POST cloudtrail LookupEvents', 'POST iam AttachUserPolicy', 'POST sns Publish']);
+    expect(aws.attachedToUsers).toEqual({ 'dev-bob': [`arn:aws:iam::${SAMPLE_ACCOUNT}:policy/sesguard-quarantine`] });
+    expect(parseAlertNotification(aws.published.at(-1)?.get('Message') ?? '')).toMatchObject({ outcome: 'repaired', rules: ['SES-CVE-001'] });
   }, 60_000);
 });

@@ -3,16 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
 /**
- * A local HTTP endpoint that answers the SES v2 identity-policy calls (REST-JSON) and SNS Publish (query
- * protocol, XML) as AWS does, for code that cannot be given an aws-sdk-client-mock stub: a packaged bundle
- * running in a process of its own, pointed here by AWS_ENDPOINT_URL_SESV2 and AWS_ENDPOINT_URL_SNS. The
- * identities' policies are state: a write changes what the next read answers. Anything else is a 400 the
+ * A local HTTP endpoint that answers, as AWS does, the calls a guard function sends: the SES v2
+ * identity-policy calls (REST-JSON), SNS Publish and IAM AttachUserPolicy (query protocol, XML) and CloudTrail
+ * LookupEvents (JSON 1.1). It is for code that cannot be given an aws-sdk-client-mock stub: a packaged bundle
+ * running in a process of its own, pointed here by AWS_ENDPOINT_URL_<SERVICE>. The identities' policies and the
+ * users' attached policies are state: a write changes what the next read answers. Anything else is a 400 the
  * test sees in `requests`.
  */
 export interface FakeAwsEndpoint {
   url: string;
   /** identity -> policy name -> document */
   policies: Record<string, Record<string, string>>;
+  /** user name -> ARNs of the managed policies attached to it (by AttachUserPolicy). */
+  attachedToUsers: Record<string, string[]>;
+  /** CloudTrail's event history, by event id: the record's JSON as LookupEvents returns it. */
+  cloudTrail: Map<string, unknown>;
   /** Every request, in order: `GET /v2/email/identities/example.com/policies`, `POST sns Publish`. */
   requests: string[];
   /** The SNS Publish bodies, decoded. */
@@ -31,6 +36,8 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
 export async function startFakeAwsEndpoint(policies: Record<string, Record<string, string>>): Promise<FakeAwsEndpoint> {
   const requests: string[] = [];
   const published: URLSearchParams[] = [];
+  const attachedToUsers: Record<string, string[]> = {};
+  const cloudTrail = new Map<string, unknown>();
   const server: Server = createServer((request, response) => {
     void (async () => {
       const body = await bodyOf(request);
@@ -55,7 +62,23 @@ export async function startFakeAwsEndpoint(policies: Record<string, Record<strin
           return json(200, {});
         }
       }
+      if (request.headers['x-amz-target'] === 'CloudTrail_20131101.LookupEvents') {
+        requests.push('POST cloudtrail LookupEvents');
+        const input = JSON.parse(body) as { LookupAttributes?: { AttributeKey: string; AttributeValue: string }[] };
+        const id = input.LookupAttributes?.find((a) => a.AttributeKey === 'EventId')?.AttributeValue ?? '';
+        const recorded = cloudTrail.get(id);
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+        response.end(JSON.stringify({ Events: recorded === undefined ? [] : [{ EventId: id, CloudTrailEvent: JSON.stringify(recorded) }] }));
+        return;
+      }
       const form = new URLSearchParams(body);
+      if (request.method === 'POST' && form.get('Action') === 'AttachUserPolicy') {
+        requests.push('POST iam AttachUserPolicy');
+        (attachedToUsers[form.get('UserName') ?? ''] ??= []).push(form.get('PolicyArn') ?? '');
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(`<AttachUserPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AttachUserPolicyResponse>`);
+        return;
+      }
       if (request.method === 'POST' && form.get('Action') === 'Publish') {
         requests.push('POST sns Publish');
         published.push(form);
@@ -75,6 +98,8 @@ export async function startFakeAwsEndpoint(policies: Record<string, Record<strin
   return {
     url: `http://127.0.0.1:${port}`,
     policies,
+    attachedToUsers,
+    cloudTrail,
     requests,
     published,
     close: () => new Promise((resolve) => server.close(() => resolve())),
