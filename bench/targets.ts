@@ -5,7 +5,7 @@
  * this run, the goal it is held to, and whether it met it: the README's benchmark table is this output.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 export interface TargetRow {
   /** The target as the issue names it, e.g. "cold import, identity-policy". */
@@ -21,7 +21,8 @@ const RESULTS_DIR = '.bench';
 const RESULTS_FILE = `${RESULTS_DIR}/targets.json`;
 
 interface StoredResults {
-  readonly [bench: string]: { readonly at: string; readonly rows: readonly TargetRow[] };
+  /** `load`: the one-minute load average when the bench finished (wall-clock ratios move with it). */
+  readonly [bench: string]: { readonly at: string; readonly load?: number; readonly rows: readonly TargetRow[] };
 }
 
 function readResults(): StoredResults {
@@ -37,15 +38,16 @@ export function recordTargets(bench: string, rows: readonly TargetRow[]): void {
   console.log(`\ntargets (${bench}):`);
   for (const row of rows) console.log(`  ${row.met ? 'met    ' : 'NOT MET'}  ${row.target}: ${row.figure} (goal ${row.goal})`);
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...readResults(), [bench]: { at: new Date().toISOString(), rows } }, null, 2)}\n`);
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...readResults(), [bench]: { at: new Date().toISOString(), load: loadavg()[0], rows } }, null, 2)}\n`);
 }
 
 /** The stored rows as one Markdown table, with the machine they were measured on. */
 export function summaryTable(): string {
   const results = readResults();
   const cpu = cpus();
+  const loads = Object.entries(results).map(([bench, r]) => `${bench} ${r.load === undefined ? '?' : r.load.toFixed(2)}`);
   const lines = [
-    `Measured on ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, node ${process.version}.`,
+    `Measured on ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, node ${process.version}; one-minute load average as each bench ended: ${loads.join(', ')}.`,
     '',
     '| bench | target | figure | goal | met |',
     '| --- | --- | --- | --- | --- |',
