@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig } from '../../lib/config/load.ts';
@@ -14,7 +10,8 @@ import { bundleFunction, type BundleResult } from '../../scripts/deploy/bundle.t
 import { GUARD_FUNCTIONS } from '../../scripts/deploy/functions.ts';
 import { createEmulatorClient, createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../support/fake-aws-endpoint.ts';
-import { SAMPLE_ACCOUNT, SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS } from '../support/sample-options.ts';
+import { invokePackagedHandler, PACKAGED_REGION, PACKAGED_TOPIC_ARN } from '../support/packaged-handler.ts';
+import { SAMPLE_ACCOUNT } from '../support/sample-options.ts';
 
 /**
  * Guard functions as they are shipped: the bundle the zip carries (its start-up chunks linked into index.mjs;
@@ -25,24 +22,8 @@ import { SAMPLE_ACCOUNT, SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS } from '../s
  */
 
 const DIR = '.build/test-packaged-handler';
-const REGION = 'eu-west-1';
-const TOPIC_ARN = `arn:aws:sns:${REGION}:${SAMPLE_ACCOUNT}:sesguard-prod-alerts`;
-const IDENTITY_ARN = `arn:aws:ses:${REGION}:${SAMPLE_ACCOUNT}:identity/example.com`;
+const IDENTITY_ARN = `arn:aws:ses:${PACKAGED_REGION}:${SAMPLE_ACCOUNT}:identity/example.com`;
 const PUBLIC_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AnyoneMaySend', Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: IDENTITY_ARN }] });
-
-/** Imports the handler module, invokes it once with a Lambda-shaped context, prints the summary last (metrics print before it). */
-const INVOKE = `
-const { handler } = await import(process.env.BUNDLE_URL);
-const name = process.env.FUNCTION_NAME;
-const context = {
-  functionName: name, functionVersion: '$LATEST', memoryLimitInMB: '512',
-  invokedFunctionArn: 'arn:aws:lambda:${REGION}:${SAMPLE_ACCOUNT}:function:' + name,
-  awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/' + name, logStreamName: 'test',
-  getRemainingTimeInMillis: () => 60000, callbackWaitsForEmptyEventLoop: false, done() {}, fail() {}, succeed() {},
-};
-const summary = await handler(JSON.parse(process.env.EVENT), context);
-process.stdout.write('\\nsummary: ' + JSON.stringify(summary) + '\\n');
-`;
 
 const bundles = new Map<string, BundleResult>();
 let aws: FakeAwsEndpoint;
@@ -70,34 +51,15 @@ async function sampleEvent(name: string): Promise<{ id: string; detail: { eventI
 }
 
 /** Runs `functionName`'s packaged handler on `event` in a process of its own; returns its summary. */
-async function invokePackaged(functionName: string, event: unknown): Promise<unknown> {
+function invokePackaged(functionName: string, event: unknown): Promise<unknown> {
   const [baseline, idempotency] = tables;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', INVOKE], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      BUNDLE_URL: pathToFileURL(resolve(bundles.get(functionName)!.outfile)).href,
-      FUNCTION_NAME: `sesguard-prod-${functionName}`,
-      EVENT: JSON.stringify(event),
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'AKIDPACKAGEDTEST',
-      AWS_SECRET_ACCESS_KEY: 'packaged-test-secret',
-      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
-      AWS_ENDPOINT_URL_SESV2: aws.url,
-      AWS_ENDPOINT_URL_SNS: aws.url,
-      AWS_ENDPOINT_URL_IAM: aws.url,
-      AWS_ENDPOINT_URL_CLOUDTRAIL: aws.url,
-      AWS_MAX_ATTEMPTS: '1',
-      SESGUARD_ALERT_TOPIC_ARN: TOPIC_ARN,
-      SESGUARD_BASELINE_TABLE: baseline!.tableName,
-      SESGUARD_IDEMPOTENCY_TABLE: idempotency!.tableName,
-      SESGUARD_OWN_ROLE_ARNS: SAMPLE_OWN_ROLE_ARNS.join(','),
-      SESGUARD_RESOURCE_PREFIX: 'sesguard-prod-',
-      SESGUARD_ALERT_KEY_ARN: SAMPLE_ALERT_KEY_ARN,
-      SESGUARD_VERIFY_WAIT_SECONDS: '0',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
+  return invokePackagedHandler({
+    handlerFile: bundles.get(functionName)!.outfile,
+    functionName,
+    event,
+    endpoints: { dynamodb: inject('dynamoEndpoint'), aws: aws.url },
+    tables: { baseline: baseline!.tableName, idempotency: idempotency!.tableName },
   });
-  return JSON.parse(stdout.split('\n').find((line) => line.startsWith('summary: '))?.slice('summary: '.length) ?? 'null');
 }
 
 afterAll(async () => {
@@ -128,7 +90,7 @@ describe('packaged guard functions', () => {
     ]);
     expect(aws.policies['example.com']).toEqual({});
     const published = aws.published.at(-1);
-    expect(published?.get('TopicArn')).toBe(TOPIC_ARN);
+    expect(published?.get('TopicArn')).toBe(PACKAGED_TOPIC_ARN);
     expect(parseAlertNotification(published?.get('Message') ?? '')).toMatchObject({ outcome: 'repaired', rules: ['SES-IDP-001', 'SES-IDP-005'], resource: { arn: IDENTITY_ARN } });
     // The alert went out through the lazily loaded SNS chunk: start-up carries no SNS code.
     expect(await readFile(bundles.get('identity-policy')!.outfile, 'utf8')).not.toContain('sns.amazonaws.com/doc');
