@@ -32,6 +32,7 @@ const actionsByService = new Map<string, readonly string[]>();
 /** Points the catalogue at a copy of iam-data's `data/` folder; an empty string restores the default lookup. */
 export function configureActionCatalog(options: { dataRoot: string }): void {
   dataRoot = options.dataRoot;
+  lastRead = undefined;
   services = undefined;
   actionsByService.clear();
   expansions.clear();
@@ -56,13 +57,25 @@ function root(): string {
   }
 }
 
+/**
+ * The file read last, as JSON: a service's action names and its action details are two parses (zod) of one
+ * actions/<service>.json, asked for one after the other, and reading and JSON-parsing ses.json (100 KB) a
+ * second time was a share of a one-file `sesguard check`. One slot, because a walk over every service
+ * (`Action: "*"`) must not keep every file in memory. Each caller parses (zod) what it takes from it.
+ */
+let lastRead: { path: string; json: unknown } | undefined;
+
 function readJson(...parts: string[]): unknown {
   const path = join(root(), ...parts);
+  if (lastRead?.path === path) return lastRead.json;
+  let json: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new ActionCatalogUnavailableError(`cannot read action catalogue file ${path}: ${String(err)}`);
   }
+  lastRead = { path, json };
+  return json;
 }
 
 /** All service prefixes (`ses`, `iam`, ...), lower case. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../scripts/build-cli.ts';
-import { runCompiledCli, type CliRun } from '../support/cli-loads.ts';
+import { entryFiles, runCompiledCli, type CliRun } from '../support/cli-loads.ts';
 
 /**
  * Issue 15: a one-file `sesguard check` of a JSON policy paid for the YAML parser and the Terraform and
@@ -47,6 +47,12 @@ describe('sesguard check loads what its input needs', () => {
     expect(run.sources).not.toContain(YAML_PARSER);
     expect(run.sources).not.toContain(TERRAFORM_READER);
     expect(run.sources).not.toContain(CLOUDFORMATION_READER);
+  });
+
+  it('a JSON policy reads the check command as one file beside the entry\'s (its chunks are linked into it), a YAML input one more', () => {
+    expect(entryFiles(metafile)).toBeGreaterThan(1);
+    expect(check(['examples/identity-policy-open.json']).chunks).toBe(entryFiles(metafile) + 1);
+    expect(check(['test/fixtures/iac/cloudformation/template.yaml']).chunks).toBeGreaterThan(entryFiles(metafile) + 1);
   });
 
   it('a JSON policy judged with a config in plain YAML (examples/sesguard.config.yml): still no YAML parser', () => {

@@ -39,3 +39,18 @@ export function runCompiledCli(outdir: string, metafile: Metafile, args: string[
   }
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, sources, chunks: loaded.size };
 }
+
+/** How many files `sesguard.mjs` loads before any command runs: the entry and the chunks it imports statically. */
+export function entryFiles(metafile: Metafile): number {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === 'bin/main.ts');
+  const reached = new Set<string>();
+  const queue = entry === undefined ? [] : [entry];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    const output = outputs[file];
+    if (reached.has(file) || !output) continue;
+    reached.add(file);
+    for (const imported of output.imports) if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
+  }
+  return reached.size;
+}
