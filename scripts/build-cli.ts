@@ -94,7 +94,7 @@ export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; b
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },
   });
   // `check` is the command run once per file in CI and pre-commit hooks: its chunks become one file (link-cli-command.ts).
-  const { metafile } = await linkCliCommand(result.metafile, out, CLI_ENTRY, CHECK_COMMAND);
+  const { metafile } = await linkCliCommand(result.metafile, out, [CLI_ENTRY], CHECK_COMMAND);
   const bytes = Object.entries(metafile.outputs).reduce((n, [file, o]) => (file.endsWith('.mjs') ? n + o.bytes : n), 0);
   return { outdir, bytes, metafile };
 }

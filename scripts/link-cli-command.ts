@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
  * module still has one instance per process, and source maps chain through both passes to the sources.
  *
  * The same idea as scripts/deploy/link-start-up.ts does for a Lambda handler; here the module linked into is
- * a command loaded by import() after the entry, and the entry's own static chunks stay files of their own.
+ * a command loaded by import() after the entry, and what was loaded before it stays as it was.
  */
 
 /** What the link did to the first pass's outputs (paths as the metafile spells them). */
@@ -61,20 +61,22 @@ function staticClosure(outputs: Metafile['outputs'], from: string): Set<string> 
 }
 
 /**
- * Links into the output of `commandSource` (an entry of the split build in `outdir`, described by the first
- * pass's `metafile`) every chunk it imports statically that the output of `entrySource` does not already load.
+ * Links into the output of `commandSource` (an entry of the split build in `outdir`, described by `metafile`)
+ * every chunk it imports statically that the outputs of `loadedBefore` (sources it is only ever imported
+ * after) do not already load. Another entry it imports stays a file of its own, with what it imports: an
+ * import() elsewhere names that file.
  */
-export async function linkCliCommand(metafile: Metafile, outdir: string, entrySource: string, commandSource: string): Promise<LinkedCommand> {
+export async function linkCliCommand(metafile: Metafile, outdir: string, loadedBefore: readonly string[], commandSource: string): Promise<LinkedCommand> {
   const outputs = metafile.outputs;
   const outputOf = (source: string): string => {
     const found = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === source);
     if (found === undefined) throw new Error(`the CLI build has no output for ${source}`);
     return found;
   };
-  const entry = outputOf(entrySource);
   const command = outputOf(commandSource);
-  const loadedByEntry = staticClosure(outputs, entry);
-  const linked = [...staticClosure(outputs, command)].filter((file) => file !== command && !loadedByEntry.has(file));
+  const reached = staticClosure(outputs, command);
+  const kept = new Set([...loadedBefore.map(outputOf), ...[...reached].filter((file) => file !== command && outputs[file]!.entryPoint !== undefined)].flatMap((file) => [...staticClosure(outputs, file)]));
+  const linked = [...reached].filter((file) => file !== command && !kept.has(file));
   const linkedSet = new Set(linked);
   const byName = new Map(Object.keys(outputs).map((file) => [basename(file), file]));
   const chunkIndex = new Map(linked.map((file, i) => [file, i]));
