@@ -63,19 +63,18 @@ function root(): string {
  * second time was a share of a one-file `sesguard check`. One slot, because a walk over every service
  * (`Action: "*"`) must not keep every file in memory. Each caller parses (zod) what it takes from it.
  */
-let lastRead: { path: string; json: unknown } | undefined;
+let lastRead: [path: string, json: unknown] | undefined;
 
 function readJson(...parts: string[]): unknown {
   const path = join(root(), ...parts);
-  if (lastRead?.path === path) return lastRead.json;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new ActionCatalogUnavailableError(`cannot read action catalogue file ${path}: ${String(err)}`);
+  if (lastRead?.[0] !== path) {
+    try {
+      lastRead = [path, JSON.parse(readFileSync(path, 'utf8'))];
+    } catch (err) {
+      throw new ActionCatalogUnavailableError(`cannot read action catalogue file ${path}: ${String(err)}`);
+    }
   }
-  lastRead = { path, json };
-  return json;
+  return lastRead[1];
 }
 
 /** All service prefixes (`ses`, `iam`, ...), lower case. */
@@ -100,10 +99,11 @@ export function actionsOfService(service: string): readonly string[] {
   return names;
 }
 
-/** Case-insensitive IAM action matching (`ses:Send*` matches `SES:SendRawEmail`). */
-export function actionMatches(pattern: string, action: string): boolean {
-  return compileGlob(pattern, true)(action);
-}
+/**
+ * Case-insensitive IAM action matching (`ses:Send*` matches `SES:SendRawEmail`): the case-insensitive glob
+ * an ARN pattern is matched with too, so one function (wildcard.ts) serves both, and a bundle holds it once.
+ */
+export { matchesArnPattern as actionMatches } from './wildcard.ts';
 
 /**
  * Concrete catalogue actions covered by any of the patterns, sorted and unique. With `service`, only
