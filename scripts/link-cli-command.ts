@@ -7,13 +7,15 @@ import { basename, join } from 'node:path';
  * imports into a chunk per set of importers, so a one-file `sesguard check` read about twenty chunk files
  * after the entry, and each file is a resolve, a read, a compile and a link in Node's ESM loader: several
  * milliseconds of a run that is ~50 ms over bare node. This second esbuild pass over the split output links
- * every chunk the command's module loads statically (beyond what the entry has already loaded) into that
+ * every chunk the command's module loads statically (beyond what was loaded before it) into that
  * module, which re-exports their bindings under chunk-qualified names; every other chunk that imported one of
  * them (another command, a lazy import) is rebuilt to import it from the command's module instead. So each
  * module still has one instance per process, and source maps chain through both passes to the sources.
  *
  * The same idea as scripts/deploy/link-start-up.ts does for a Lambda handler; here the module linked into is
- * a command loaded by import() after the entry, and what was loaded before it stays as it was.
+ * the entry, or a command loaded by import() after it, and what was loaded before it stays as it was. A
+ * chunk rebuilt to import the entry's linked chunks imports the entry itself, so the entry must not await at
+ * its top level (bin/main.ts): an import of a module that is still evaluating waits for it.
  */
 
 /** What the link did to the first pass's outputs (paths as the metafile spells them). */
