@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig } from '../lib/config/validate.ts';
 import type { Config } from '../lib/config/schema.ts';
@@ -13,7 +12,8 @@ import { readSimpleYaml } from './simple-yaml.ts';
 async function loadConfigFile(path: string): Promise<Config> {
   let text: string | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    // Read synchronously, as the inputs are (input-files.ts): the promise API's open/stat/read/close round trips cost more than one small file.
+    text = readFileSync(path, 'utf8');
   } catch {
     // load.ts reads it again and reports why it cannot, in its words.
   }

@@ -22,4 +22,9 @@ function exitQuietlyWhenTheReaderGoesAway(stream: NodeJS.WriteStream): void {
 
 exitQuietlyWhenTheReaderGoesAway(process.stdout);
 exitQuietlyWhenTheReaderGoesAway(process.stderr);
-process.exitCode = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+// Not a top-level await: the entry's chunks are linked into this module (scripts/link-cli-command.ts), so the
+// command's chunks import it, and importing a module still awaiting at its top level waits for it: here, for the
+// command itself.
+void main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+  process.exitCode = code;
+});

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE_PLUGINS, IAM_DATA_PACKAGE } from './deploy/bundle.ts';
+import { linkCliCommand } from './link-cli-command.ts';
 
 /**
  * An ESM `import { x } from 'node:fs'` makes Node build a module facade over the built-in, reading every one
@@ -42,7 +43,10 @@ const builtinsThroughRequire: Plugin = {
  * node_modules on every `check`; that one module is bundled instead (it reads no file: only the package's
  * data readers need its folder, and those stay external).
  */
-const GLOBAL_CONDITION_KEYS = join(dirname(createRequire(import.meta.url).resolve(IAM_DATA_PACKAGE)), 'globalConditionKeys.js');
+const IAM_DATA_CODE = dirname(createRequire(import.meta.url).resolve(IAM_DATA_PACKAGE));
+const GLOBAL_CONDITION_KEYS = join(IAM_DATA_CODE, 'globalConditionKeys.js');
+/** The package's data/ folder: its entry is <package>/dist/cjs/index.js. */
+const IAM_DATA_DIR = join(IAM_DATA_CODE, '..', '..', 'data');
 const iamDataGlobalKeysBundled: Plugin = {
   name: 'iam-data-global-keys-bundled',
   setup(pluginBuild) {
@@ -52,6 +56,7 @@ const iamDataGlobalKeysBundled: Plugin = {
 
 export const CLI_OUTDIR = 'dist/bin';
 export const CLI_ENTRY = 'bin/main.ts';
+const CHECK_COMMAND = 'bin/commands/check.ts';
 
 export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; bytes: number; metafile: Metafile }> {
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -82,12 +87,18 @@ export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; b
     define: {
       __SESGUARD_VERSION__: JSON.stringify(version),
       __SESGUARD_DATA_DIR__: JSON.stringify(relative(out, resolve(root, 'data')).split('\\').join('/')),
+      // iam-data's catalogue files, read at run time from the installed package (bin/iam-data-dir.ts).
+      __SESGUARD_IAM_DATA_DIR__: JSON.stringify(relative(out, IAM_DATA_DIR).split('\\').join('/')),
     },
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },
   });
-  const bytes = Object.entries(result.metafile.outputs).reduce((n, [file, o]) => (file.endsWith('.mjs') ? n + o.bytes : n), 0);
-  return { outdir, bytes, metafile: result.metafile };
+  // The entry's own chunks become one file with it, and so do check's (the command run once per file in CI
+  // and pre-commit hooks): a one-file check reads three files, not twenty-five (link-cli-command.ts).
+  const entryLinked = await linkCliCommand(result.metafile, out, [], CLI_ENTRY);
+  const { metafile } = await linkCliCommand(entryLinked.metafile, out, [CLI_ENTRY], CHECK_COMMAND);
+  const bytes = Object.entries(metafile.outputs).reduce((n, [file, o]) => (file.endsWith('.mjs') ? n + o.bytes : n), 0);
+  return { outdir, bytes, metafile };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

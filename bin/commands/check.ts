@@ -5,6 +5,7 @@ import { parseCommandArgs, usageError } from '../command-args.ts';
 import { loadCliConfig } from '../config-source.ts';
 import { collectInputs, InputError, readInput } from '../input-files.ts';
 import { toolVersion } from '../version.ts';
+import { useBuiltActionCatalog } from '../iam-data-dir.ts';
 import { InvalidConfigError } from '../../lib/config/validate.ts';
 import type { Config } from '../../lib/config/schema.ts';
 import { CHECK_KINDS, describeKinds } from './check-inputs.ts';
@@ -119,6 +120,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     return usage('name at least one file or directory to check (e.g. examples/identity-policy-compliant.json), or - for stdin');
   }
 
+  useBuiltActionCatalog();
   let config: Config;
   let configSource: string;
   try {

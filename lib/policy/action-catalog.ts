@@ -32,6 +32,7 @@ const actionsByService = new Map<string, readonly string[]>();
 /** Points the catalogue at a copy of iam-data's `data/` folder; an empty string restores the default lookup. */
 export function configureActionCatalog(options: { dataRoot: string }): void {
   dataRoot = options.dataRoot;
+  lastRead = undefined;
   services = undefined;
   actionsByService.clear();
   expansions.clear();
@@ -56,13 +57,24 @@ function root(): string {
   }
 }
 
+/**
+ * The file read last, as JSON: a service's action names and its action details are two parses (zod) of one
+ * actions/<service>.json, asked for one after the other, and reading and JSON-parsing ses.json (100 KB) a
+ * second time was a share of a one-file `sesguard check`. One slot, because a walk over every service
+ * (`Action: "*"`) must not keep every file in memory. Each caller parses (zod) what it takes from it.
+ */
+let lastRead: [path: string, json: unknown] | undefined;
+
 function readJson(...parts: string[]): unknown {
   const path = join(root(), ...parts);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new ActionCatalogUnavailableError(`cannot read action catalogue file ${path}: ${String(err)}`);
+  if (lastRead?.[0] !== path) {
+    try {
+      lastRead = [path, JSON.parse(readFileSync(path, 'utf8'))];
+    } catch (err) {
+      throw new ActionCatalogUnavailableError(`cannot read action catalogue file ${path}: ${String(err)}`);
+    }
   }
+  return lastRead[1];
 }
 
 /** All service prefixes (`ses`, `iam`, ...), lower case. */
@@ -87,10 +99,11 @@ export function actionsOfService(service: string): readonly string[] {
   return names;
 }
 
-/** Case-insensitive IAM action matching (`ses:Send*` matches `SES:SendRawEmail`). */
-export function actionMatches(pattern: string, action: string): boolean {
-  return compileGlob(pattern, true)(action);
-}
+/**
+ * Case-insensitive IAM action matching (`ses:Send*` matches `SES:SendRawEmail`): the case-insensitive glob
+ * an ARN pattern is matched with too, so one function (wildcard.ts) serves both, and a bundle holds it once.
+ */
+export { matchesArnPattern as actionMatches } from './wildcard.ts';
 
 /**
  * Concrete catalogue actions covered by any of the patterns, sorted and unique. With `service`, only

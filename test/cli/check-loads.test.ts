@@ -1,9 +1,10 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../scripts/build-cli.ts';
-import { runCompiledCli, type CliRun } from '../support/cli-loads.ts';
+import { entryFiles, runCompiledCli, type CliRun } from '../support/cli-loads.ts';
 
 /**
  * Issue 15: a one-file `sesguard check` of a JSON policy paid for the YAML parser and the Terraform and
@@ -17,12 +18,15 @@ const OUT = `${ROOT}/bin`;
 const NO_CONFIG = `${ROOT}/cwd`;
 /** A config with an anchor: YAML the CLI's plain reader (bin/simple-yaml.ts) leaves to the yaml library. */
 const ANCHORED_CONFIG = `${ROOT}/anchored.yml`;
+/** A policy as gzipped bytes: the only kind of input that needs node:zlib. */
+const GZIPPED_POLICY = `${ROOT}/identity-policy-open.json.gz`;
 let metafile: Metafile;
 
 beforeAll(async () => {
   ({ metafile } = await buildCli(OUT));
   mkdirSync(NO_CONFIG, { recursive: true });
   writeFileSync(ANCHORED_CONFIG, 'trustedAccounts: &trusted ["111122223333"]\nmode: dry-run\n');
+  writeFileSync(GZIPPED_POLICY, gzipSync(readFileSync('examples/identity-policy-open.json')));
 }, 60_000);
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
@@ -47,6 +51,17 @@ describe('sesguard check loads what its input needs', () => {
     expect(run.sources).not.toContain(YAML_PARSER);
     expect(run.sources).not.toContain(TERRAFORM_READER);
     expect(run.sources).not.toContain(CLOUDFORMATION_READER);
+  });
+
+  it('the entry is one file, a JSON policy reads the check command as one more (chunks are linked into each), a YAML input more', () => {
+    expect(entryFiles(metafile)).toBe(1);
+    expect(check(['examples/identity-policy-open.json']).chunks).toBe(entryFiles(metafile) + 1);
+    expect(check(['test/fixtures/iac/cloudformation/template.yaml']).chunks).toBeGreaterThan(entryFiles(metafile) + 1);
+  });
+
+  it('node:zlib loads for gzipped bytes only', () => {
+    expect(check(['examples/identity-policy-open.json']).builtins).not.toContain('zlib');
+    expect(check([GZIPPED_POLICY]).builtins).toContain('zlib');
   });
 
   it('a JSON policy judged with a config in plain YAML (examples/sesguard.config.yml): still no YAML parser', () => {

@@ -16,15 +16,22 @@ export interface CliRun {
   sources: Set<string>;
   /** How many of the CLI's own chunks it loaded. */
   chunks: number;
+  /** The Node built-ins it loaded (`zlib`, `fs/promises`), from process.moduleLoadList at exit. */
+  builtins: Set<string>;
 }
+
+/** Writes process.moduleLoadList to $SESGUARD_BUILTINS_LOG when the process exits. */
+const RECORD_BUILTINS = `data:text/javascript,${encodeURIComponent("import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(process.env.SESGUARD_BUILTINS_LOG,JSON.stringify(process.moduleLoadList)));")}`;
 
 export function runCompiledCli(outdir: string, metafile: Metafile, args: string[], options: { cwd?: string; log: string }): CliRun {
   const log = resolve(options.log);
+  const builtinsLog = `${log}.builtins.json`;
   rmSync(log, { force: true });
-  const result = spawnSync(process.execPath, ['--import', resolve('test/support/record-loads.mjs'), resolve(outdir, 'sesguard.mjs'), ...args], {
+  rmSync(builtinsLog, { force: true });
+  const result = spawnSync(process.execPath, ['--import', resolve('test/support/record-loads.mjs'), '--import', RECORD_BUILTINS, resolve(outdir, 'sesguard.mjs'), ...args], {
     encoding: 'utf8',
     cwd: options.cwd ?? process.cwd(),
-    env: { PATH: process.env['PATH'] ?? '', SESGUARD_LOAD_LOG: log },
+    env: { PATH: process.env['PATH'] ?? '', SESGUARD_LOAD_LOG: log, SESGUARD_BUILTINS_LOG: builtinsLog },
   });
   const dir = resolve(outdir);
   const loaded = new Set(
@@ -37,5 +44,21 @@ export function runCompiledCli(outdir: string, metafile: Metafile, args: string[
   for (const [file, output] of Object.entries(metafile.outputs)) {
     if (loaded.has(basename(file))) for (const input of Object.keys(output.inputs)) sources.add(input);
   }
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, sources, chunks: loaded.size };
+  const builtins = new Set((JSON.parse(readFileSync(builtinsLog, 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)));
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, sources, chunks: loaded.size, builtins };
+}
+
+/** How many files `sesguard.mjs` loads before any command runs: the entry and the chunks it imports statically. */
+export function entryFiles(metafile: Metafile): number {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === 'bin/main.ts');
+  const reached = new Set<string>();
+  const queue = entry === undefined ? [] : [entry];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    const output = outputs[file];
+    if (reached.has(file) || !output) continue;
+    reached.add(file);
+    for (const imported of output.imports) if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
+  }
+  return reached.size;
 }
