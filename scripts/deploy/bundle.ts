@@ -94,8 +94,8 @@ export interface BundleResult {
   /** The handler module, `<dir>/index.mjs`; its lazy chunks (`chunk-*.mjs`) sit beside it. */
   outfile: string;
   /**
-   * The split build's metafile: which modules the handler reaches at start-up and at all (roles, start-up
-   * packages). Its outputs are the chunks before the start-up ones were linked into the handler (link-start-up.ts).
+   * Which modules each shipped file holds and imports (roles, start-up packages), in the split build's terms
+   * after its start-up chunks were linked into the handler module (link-start-up.ts).
    */
   metafile: Metafile;
   /** Every JavaScript file of the bundle (handler and lazy chunks), relative to its folder: what the zip ships. */
@@ -138,10 +138,10 @@ export async function bundleFunction(fn: DeployedFunction, config: Config, root 
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: { js: "import{createRequire as __sesguardCreateRequire}from'node:module';const require=__sesguardCreateRequire(import.meta.url);" },
   });
-  await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const usesIamData = Object.keys(result.metafile.inputs).some((input) => input.includes(`${IAM_DATA_PACKAGE}/`));
   const linked = await linkStartUp(result.metafile, outdir);
-  return { fn, outfile, metafile: result.metafile, files: linked.files, bytes: linked.startupBytes, totalBytes: linked.totalBytes, usesIamData };
+  await writeFile(join(outdir, 'meta.json'), JSON.stringify(linked.metafile));
+  return { fn, outfile, metafile: linked.metafile, files: linked.files, bytes: linked.startupBytes, totalBytes: linked.totalBytes, usesIamData };
 }
 
 /** Every file under `dir`, as paths relative to it. */

@@ -92,8 +92,8 @@ describe('linkStartUp', () => {
   it('maps the linked code back to the original sources, not to the chunks it was linked from', async () => {
     for (const file of linked.files) {
       const map = JSON.parse(await readFile(join(OUT, `${file}.map`), 'utf8')) as { sources: string[] };
-      // A lazy chunk's imports of the handler's re-exports are virtual modules (`handler-reexport:`) with no code of their own.
-      const files = map.sources.filter((s) => !s.startsWith('handler-reexport:'));
+      // A lazy chunk's imports of the handler's re-exports are virtual modules (`root-reexport:`) with no code of their own.
+      const files = map.sources.filter((s) => !s.startsWith('root-reexport:'));
       expect(files.some((s) => /chunk-|index\.mjs/.test(s)), `${file}: ${map.sources.join(', ')}`).toBe(false);
     }
     const handlerMap = JSON.parse(await readFile(join(OUT, 'index.mjs.map'), 'utf8')) as { sources: string[] };
