@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,7 +9,8 @@ import { bundleFunction, type BundleResult } from '../../scripts/deploy/bundle.t
 import { GUARD_FUNCTIONS } from '../../scripts/deploy/functions.ts';
 import { createEmulatorClient, createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../support/fake-aws-endpoint.ts';
-import { invokePackagedHandler, PACKAGED_REGION, PACKAGED_TOPIC_ARN } from '../support/packaged-handler.ts';
+import { invokePackagedHandler, PACKAGED_TOPIC_ARN, PUBLIC_IDENTITY_POLICY, SAMPLE_IDENTITY_ARN } from '../support/packaged-handler.ts';
+import { sample, type SampleEnvelope } from '../support/sample-event.ts';
 import { SAMPLE_ACCOUNT } from '../support/sample-options.ts';
 
 /**
@@ -22,8 +22,6 @@ import { SAMPLE_ACCOUNT } from '../support/sample-options.ts';
  */
 
 const DIR = '.build/test-packaged-handler';
-const IDENTITY_ARN = `arn:aws:ses:${PACKAGED_REGION}:${SAMPLE_ACCOUNT}:identity/example.com`;
-const PUBLIC_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AnyoneMaySend', Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: IDENTITY_ARN }] });
 
 const bundles = new Map<string, BundleResult>();
 let aws: FakeAwsEndpoint;
@@ -36,16 +34,14 @@ beforeAll(async () => {
     ['identity-policy', 'custom-verification'].map((name) => bundleFunction(GUARD_FUNCTIONS.find((f) => f.name === name)!, config, `${DIR}/bundles`)),
   );
   for (const b of built) bundles.set(b.fn.name, b);
-  aws = await startFakeAwsEndpoint({ 'example.com': { 'allow-all': PUBLIC_POLICY } });
+  aws = await startFakeAwsEndpoint({ 'example.com': { 'allow-all': PUBLIC_IDENTITY_POLICY } });
   client = createEmulatorClient();
   tables = await Promise.all([createTestTable(client, BASELINE_TABLE_DEFINITION, 'packaged-baseline'), createTestTable(client, IDEMPOTENCY_TABLE_DEFINITION, 'packaged-idempotency')]);
 }, 60_000);
 
 /** A sample event with fresh ids, recorded in the fake's CloudTrail history as delivered. */
-async function sampleEvent(name: string): Promise<{ id: string; detail: { eventID: string } }> {
-  const event = JSON.parse(await readFile(`events/${name}.json`, 'utf8')) as { id: string; detail: { eventID: string } };
-  event.id = randomUUID();
-  event.detail.eventID = randomUUID();
+function sampleEvent(name: string): SampleEnvelope {
+  const event = sample(name);
   aws.cloudTrail.set(event.detail.eventID, structuredClone(event.detail));
   return event;
 }
@@ -72,7 +68,7 @@ afterAll(async () => {
 describe('packaged guard functions', () => {
   it('identity-policy decides, repairs, re-reads and alerts on a public identity policy, loading SNS only to alert', async () => {
     aws.requests.length = 0;
-    const event = await sampleEvent('identity-policy/v2-create-policy-public-principal');
+    const event = sampleEvent('identity-policy/v2-create-policy-public-principal');
 
     expect(await invokePackaged('identity-policy', event)).toEqual({
       eventId: event.detail.eventID,
@@ -91,14 +87,14 @@ describe('packaged guard functions', () => {
     expect(aws.policies['example.com']).toEqual({});
     const published = aws.published.at(-1);
     expect(published?.get('TopicArn')).toBe(PACKAGED_TOPIC_ARN);
-    expect(parseAlertNotification(published?.get('Message') ?? '')).toMatchObject({ outcome: 'repaired', rules: ['SES-IDP-001', 'SES-IDP-005'], resource: { arn: IDENTITY_ARN } });
+    expect(parseAlertNotification(published?.get('Message') ?? '')).toMatchObject({ outcome: 'repaired', rules: ['SES-IDP-001', 'SES-IDP-005'], resource: { arn: SAMPLE_IDENTITY_ARN } });
     // The alert went out through the lazily loaded SNS chunk: start-up carries no SNS code.
     expect(await readFile(bundles.get('identity-policy')!.outfile, 'utf8')).not.toContain('sns.amazonaws.com/doc');
   }, 60_000);
 
   it('custom-verification quarantines a non-administrator sender through its lazy CloudTrail, IAM and SNS chunks', async () => {
     aws.requests.length = 0;
-    const event = await sampleEvent('custom-verification/send-by-non-admin-user');
+    const event = sampleEvent('custom-verification/send-by-non-admin-user');
 
     expect(await invokePackaged('custom-verification', event)).toEqual({
       eventId: event.detail.eventID,

@@ -13,6 +13,9 @@ import { SAMPLE_ACCOUNT, SAMPLE_ALERT_KEY_ARN, SAMPLE_OWN_ROLE_ARNS } from './sa
 
 export const PACKAGED_REGION = 'eu-west-1';
 export const PACKAGED_TOPIC_ARN = `arn:aws:sns:${PACKAGED_REGION}:${SAMPLE_ACCOUNT}:sesguard-prod-alerts`;
+/** The identity the identity-policy samples name, and a policy on it that lets anyone send (SES-IDP-001). */
+export const SAMPLE_IDENTITY_ARN = `arn:aws:ses:${PACKAGED_REGION}:${SAMPLE_ACCOUNT}:identity/example.com`;
+export const PUBLIC_IDENTITY_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AnyoneMaySend', Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: SAMPLE_IDENTITY_ARN }] });
 
 /** Imports the handler module, invokes it once, prints the summary last (Powertools metrics print before it). */
 const INVOKE = `
