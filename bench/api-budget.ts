@@ -16,11 +16,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import dynalite from 'dynalite';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteEmailIdentityPolicyCommand,
   GetEmailIdentityPoliciesCommand,
@@ -31,13 +28,11 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { BASELINE_TABLE_DEFINITION } from '../lib/baseline/table.ts';
-import { IDEMPOTENCY_TABLE_DEFINITION } from '../lib/guard/idempotency.ts';
 import { SHARED_SES_RATE } from '../lib/aws/shared-rate-bucket.ts';
 import identityPolicy from '../lib/families/identity-policy/index.ts';
 import { createGuardHandler } from '../functions/runtime/guard-handler.ts';
 import type { HandlerSummary } from '../lib/guard/summary.ts';
-import { useGuardFunctionEnv } from './guard-env.ts';
+import { startBenchDynamoDb, useGuardFunctionEnv } from './guard-env.ts';
 import { recordTargets } from './targets.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '50' }, 'window-s': { type: 'string', default: '10' }, scale: { type: 'string', default: '5' }, share: { type: 'string' } } });
@@ -104,16 +99,7 @@ sesMock.on(DeleteEmailIdentityPolicyCommand).callsFake((input: { EmailIdentity?:
 );
 mockClient(SNSClient).on(PublishCommand).resolves({ MessageId: 'bench' });
 
-const server = dynalite({ createTableMs: 0 });
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const dynamodb = new DynamoDBClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-for (const [TableName, definition] of [
-  ['bench-baseline', BASELINE_TABLE_DEFINITION],
-  ['bench-idempotency', IDEMPOTENCY_TABLE_DEFINITION],
-] as const) {
-  await dynamodb.send(new CreateTableCommand({ TableName, AttributeDefinitions: [...definition.AttributeDefinitions], KeySchema: [...definition.KeySchema], BillingMode: 'PAY_PER_REQUEST' }));
-}
+const { endpoint, close: closeDynamoDb } = await startBenchDynamoDb();
 
 useGuardFunctionEnv(endpoint, { mode: 'enforce', trustedAccounts: ['111122223333'] }, {
   // What the template sets for the SES families: the guard's share of SES's budget (scaled with it).
@@ -158,7 +144,7 @@ const results = await Promise.all(
   }),
 );
 const totalMs = performance.now() - started;
-server.close();
+closeDynamoDb();
 sesMock.restore();
 
 const repaired = results.filter((r) => r.summary?.verdict === 'noncompliant' && r.summary.steps.every((s) => s.endsWith(':done')));

@@ -9,40 +9,26 @@
  * real account dominate, and bench/handler-latency.ts counts those).
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import dynalite from 'dynalite';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BASELINE_TABLE_DEFINITION } from '../lib/baseline/table.ts';
 import { parseConfig } from '../lib/config/load.ts';
-import { IDEMPOTENCY_TABLE_DEFINITION } from '../lib/guard/idempotency.ts';
 import { bundleFunction } from '../scripts/deploy/bundle.ts';
 import { GUARD_FUNCTIONS } from '../scripts/deploy/functions.ts';
 import { startFakeAwsEndpoint } from '../test/support/fake-aws-endpoint.ts';
-import { invokePackagedHandler, PACKAGED_REGION } from '../test/support/packaged-handler.ts';
+import { invokePackagedHandler, PUBLIC_IDENTITY_POLICY } from '../test/support/packaged-handler.ts';
+import { sample } from '../test/support/sample-event.ts';
+import { BENCH_TABLES, startBenchDynamoDb } from './guard-env.ts';
 import { median, recordTargets } from './targets.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
 const runs = Math.max(3, Number.parseInt(values.runs, 10) || 9);
 const DIR = '.build/bench-cold-start';
-
-const IDENTITY_ARN = `arn:aws:ses:${PACKAGED_REGION}:111122223333:identity/example.com`;
-const PUBLIC_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AnyoneMaySend', Effect: 'Allow', Principal: '*', Action: 'ses:SendEmail', Resource: IDENTITY_ARN }] });
-const SAMPLE = readFileSync('events/identity-policy/v2-create-policy-public-principal.json', 'utf8');
 const EXPECTED_STEPS = JSON.stringify(['ses.delete-identity-policy:done']);
 
 const bundle = await bundleFunction(GUARD_FUNCTIONS.find((f) => f.name === 'identity-policy')!, parseConfig({ mode: 'enforce' }), DIR);
-const server = dynalite({ createTableMs: 0 });
-await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-const dynamodbEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const dynamodb = new DynamoDBClient({ region: PACKAGED_REGION, endpoint: dynamodbEndpoint, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-const tables = { baseline: 'bench-cold-baseline', idempotency: 'bench-cold-idempotency' };
-await dynamodb.send(new CreateTableCommand({ TableName: tables.baseline, ...BASELINE_TABLE_DEFINITION, AttributeDefinitions: [...BASELINE_TABLE_DEFINITION.AttributeDefinitions], KeySchema: [...BASELINE_TABLE_DEFINITION.KeySchema], BillingMode: 'PAY_PER_REQUEST' }));
-await dynamodb.send(new CreateTableCommand({ TableName: tables.idempotency, ...IDEMPOTENCY_TABLE_DEFINITION, AttributeDefinitions: [...IDEMPOTENCY_TABLE_DEFINITION.AttributeDefinitions], KeySchema: [...IDEMPOTENCY_TABLE_DEFINITION.KeySchema], BillingMode: 'PAY_PER_REQUEST' }));
+const dynamodb = await startBenchDynamoDb();
 const aws = await startFakeAwsEndpoint({});
 
 /** Wall time of `node <args>` from spawn to exit (asynchronous: the emulator and the endpoint answer from this process). */
@@ -53,12 +39,10 @@ async function timeNode(args: string[]): Promise<number> {
 }
 
 async function coldStartToRepair(): Promise<number> {
-  aws.policies['example.com'] = { 'allow-all': PUBLIC_POLICY };
-  const event = JSON.parse(SAMPLE) as { id: string; detail: { eventID: string } };
-  event.id = randomUUID();
-  event.detail.eventID = randomUUID();
+  aws.policies['example.com'] = { 'allow-all': PUBLIC_IDENTITY_POLICY };
+  const event = sample('identity-policy/v2-create-policy-public-principal');
   const started = performance.now();
-  const summary = (await invokePackagedHandler({ handlerFile: bundle.outfile, functionName: 'identity-policy', event, endpoints: { dynamodb: dynamodbEndpoint, aws: aws.url }, tables })) as { steps?: unknown; alerted?: unknown };
+  const summary = (await invokePackagedHandler({ handlerFile: bundle.outfile, functionName: 'identity-policy', event, endpoints: { dynamodb: dynamodb.endpoint, aws: aws.url }, tables: BENCH_TABLES })) as { steps?: unknown; alerted?: unknown };
   const elapsed = performance.now() - started;
   // Only a run that did the whole job counts.
   if (JSON.stringify(summary.steps) !== EXPECTED_STEPS || summary.alerted !== true) throw new Error(`the cold start did not repair and alert: ${JSON.stringify(summary)}`);
@@ -86,7 +70,6 @@ recordTargets('cold-start', [
   },
 ]);
 
-dynamodb.destroy();
 await aws.close();
-server.close();
+dynamodb.close();
 rmSync(DIR, { recursive: true, force: true });

@@ -9,16 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import dynalite from 'dynalite';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetEmailIdentityPoliciesCommand, SESv2Client, UpdateEmailIdentityPolicyCommand, DeleteEmailIdentityPolicyCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { BASELINE_TABLE_DEFINITION } from '../lib/baseline/table.ts';
-import { IDEMPOTENCY_TABLE_DEFINITION } from '../lib/guard/idempotency.ts';
 import { MemoryBaselineStore } from '../lib/baseline/memory-store.ts';
 import { parseConfig } from '../lib/config/validate.ts';
 import { decideEvent, type GuardDeps } from '../lib/guard/decide.ts';
@@ -28,7 +24,7 @@ import { bindSteps } from '../lib/remediation/step.ts';
 import { DELETE_IDENTITY_POLICY } from '../lib/families/identity-policy/steps.ts';
 import { executePlan } from '../lib/remediation/execute.ts';
 import { CallTimeline } from '../test/support/call-timeline.ts';
-import { useGuardFunctionEnv } from './guard-env.ts';
+import { startBenchDynamoDb, useGuardFunctionEnv } from './guard-env.ts';
 import { SAMPLE_OWN_ROLE_ARNS, SAMPLE_PREFIX } from '../test/support/sample-options.ts';
 import { median, recordTargets } from './targets.ts';
 
@@ -50,19 +46,7 @@ async function time(n: number, once: () => Promise<unknown>): Promise<number[]> 
   return samples;
 }
 
-const server = dynalite({ createTableMs: 0 });
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-const dynamodb = new DynamoDBClient({ region: 'eu-west-1', endpoint, credentials });
-for (const [TableName, definition] of [
-  ['bench-baseline', BASELINE_TABLE_DEFINITION],
-  ['bench-idempotency', IDEMPOTENCY_TABLE_DEFINITION],
-] as const) {
-  await dynamodb.send(
-    new CreateTableCommand({ TableName, AttributeDefinitions: [...definition.AttributeDefinitions], KeySchema: [...definition.KeySchema], BillingMode: 'PAY_PER_REQUEST' }),
-  );
-}
+const { endpoint, close: closeDynamoDb } = await startBenchDynamoDb();
 
 const timeline = new CallTimeline();
 const answerAfter = <T>(name: string, answer: T) => () => timeline.record(name, () => new Promise<T>((resolve) => setTimeout(() => resolve(answer), awsMs)));
@@ -170,4 +154,4 @@ recordTargets('handler-latency', [
   { target: `time to handle a noncompliant event (SES/SNS answer after ${awsMs} ms, DynamoDB emulator)`, figure: `${handlerMs.toFixed(1)} ms median (${(handlerMs / pureMs).toFixed(1)}x the pure decision)`, goal: 'reported', met: true },
 ]);
 sdkClientBase.send = originalSend;
-server.close();
+closeDynamoDb();
