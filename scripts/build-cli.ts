@@ -96,7 +96,7 @@ export async function buildCli(outdir = CLI_OUTDIR): Promise<{ outdir: string; b
   // The entry's own chunks become one file with it, and so do check's (the command run once per file in CI
   // and pre-commit hooks): a one-file check reads three files, not twenty-five (link-cli-command.ts).
   const entryLinked = await linkCliCommand(result.metafile, out, [], CLI_ENTRY);
-  const { metafile } = await linkCliCommand(entryLinked.metafile, out, [CLI_ENTRY], CHECK_COMMAND);
+  const metafile = await linkCliCommand(entryLinked, out, [CLI_ENTRY], CHECK_COMMAND);
   const bytes = Object.entries(metafile.outputs).reduce((n, [file, o]) => (file.endsWith('.mjs') ? n + o.bytes : n), 0);
   return { outdir, bytes, metafile };
 }

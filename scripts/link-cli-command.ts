@@ -9,16 +9,6 @@ import { linkChunks } from './link-chunks.ts';
  * its top level (bin/main.ts): an import of a module that is still evaluating waits for it.
  */
 
-/** What the link did to the first pass's outputs (paths as the metafile spells them). */
-export interface LinkedCommand {
-  /** The command's module: it now holds the linked chunks. */
-  command: string;
-  /** The chunk files merged into it (deleted). */
-  linked: string[];
-  /** The first pass's metafile with the linked chunks' inputs moved into the command's module, as loaded now. */
-  metafile: Metafile;
-}
-
 /** The outputs reached from `from` through static imports, `from` included. */
 function staticClosure(outputs: Metafile['outputs'], from: string): Set<string> {
   const reached = new Set<string>();
@@ -36,9 +26,9 @@ function staticClosure(outputs: Metafile['outputs'], from: string): Set<string> 
  * Links into the output of `commandSource` (an entry of the split build in `outdir`, described by `metafile`)
  * every chunk it imports statically that the outputs of `loadedBefore` (sources it is only ever imported
  * after) do not already load. Another entry it imports stays a file of its own, with what it imports: an
- * import() elsewhere names that file.
+ * import() elsewhere names that file. Returns the metafile of what each file holds now (link-chunks.ts).
  */
-export async function linkCliCommand(metafile: Metafile, outdir: string, loadedBefore: readonly string[], commandSource: string): Promise<LinkedCommand> {
+export async function linkCliCommand(metafile: Metafile, outdir: string, loadedBefore: readonly string[], commandSource: string): Promise<Metafile> {
   const outputs = metafile.outputs;
   const outputOf = (source: string): string => {
     const found = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === source);
@@ -49,5 +39,5 @@ export async function linkCliCommand(metafile: Metafile, outdir: string, loadedB
   const reached = staticClosure(outputs, command);
   const kept = new Set([...loadedBefore.map(outputOf), ...[...reached].filter((file) => file !== command && outputs[file]!.entryPoint !== undefined)].flatMap((file) => [...staticClosure(outputs, file)]));
   const linked = [...reached].filter((file) => file !== command && !kept.has(file));
-  return { command, linked, metafile: await linkChunks(metafile, outdir, command, linked) };
+  return linkChunks(metafile, outdir, command, linked);
 }
